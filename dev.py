@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Set up and run hotline: `python3 dev.py run` serves the demo, `python3 dev.py test` tests.
+
+Needs only Python 3.11+ and git; creates .venv, installs the project into it, and (when
+CI=true) installs the Debian packages the tests need with apt-get.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".hotline-installed"
+TEST_DEBIAN_PACKAGES = {
+    "postgresql": lambda: bool(list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))),
+    "chromium": lambda: Path("/usr/bin/chromium").exists(),
+    "fonts-noto-cjk": lambda: bool(list(Path("/usr/share/fonts").rglob("NotoSansCJK*"))),
+}
+
+
+def sh(*cmd, **kwargs) -> None:
+    """Run a command, stopping on failure."""
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def ensure_venv() -> None:
+    """Create the virtualenv and install the project when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is required")
+    if not PYTHON.exists():
+        sh(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]")
+    STAMP.write_text(wanted)
+
+
+def ensure_debian_packages(packages: dict) -> None:
+    """Install missing Debian packages in CI; elsewhere say what is missing."""
+    missing = [name for name, present in packages.items() if not present()]
+    if not missing:
+        return
+    if os.environ.get("CI") == "true" and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        sh("apt-get", "update", "-qq", env=env)
+        sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+    else:
+        print(f"note: Debian packages not installed: {' '.join(missing)} "
+              "(tests needing them are skipped outside CI)", file=sys.stderr)
+
+
+def flask(*args: str, env: dict) -> None:
+    """Run a `flask` command of the project."""
+    sh(VENV / "bin" / "flask", "--app", "wsgi", *args, cwd=ROOT, env=env)
+
+
+def run(argv: list[str]) -> None:
+    """Migrate, load the demo, and serve with gunicorn on 127.0.0.1:8000."""
+    env = {**os.environ}
+    flask("db", "upgrade", env=env)
+    flask("demo", "load", env=env)
+    flask("faq", "import", env=env)
+    flask("faq", "reindex", env=env)
+    bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")
+    workers = env.get("HOTLINE_WORKERS", "3")
+    print(f"hotline: serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
+    os.execv(VENV / "bin" / "gunicorn", [
+        "gunicorn", "--chdir", str(ROOT), "--workers", workers, "--bind", bind,
+        "--graceful-timeout", "20", "--preload", *argv, "wsgi:app",
+    ])
+
+
+def test(argv: list[str]) -> None:
+    """Run the whole test suite."""
+    ensure_debian_packages(TEST_DEBIAN_PACKAGES)
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    """Dispatch `run` or `test`."""
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+        sys.exit("usage: python3 dev.py run|test [extra arguments]")
+    ensure_venv()
+    {"run": run, "test": test}[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

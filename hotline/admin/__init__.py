@@ -1,0 +1,1 @@
+"""Back office for staff: notices, drafts, approvals."""

@@ -1,0 +1,217 @@
+"""Back-office pages: one guard for the whole blueprint; views validate, call one domain
+function, commit and redirect."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import notices
+from ..auth import role_required
+from ..extensions import db
+from ..models import Incident, Report, ReportState, Role, User
+from . import display
+from .forms import (
+    ActionForm, IncidentForm, ReportForm, ReturnForm, category_rows, incident_fields,
+    report_changes, report_form_data,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+@bp.before_request
+@login_required
+def require_login():
+    """Every admin page needs a logged-in staff member."""
+
+
+def _me() -> User:
+    """The logged-in user as a model instance (domain functions store it)."""
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+def dashboard():
+    """Incidents, their reports and deadlines, and what waits for my approval."""
+    incidents = db.session.scalars(select(Incident).order_by(Incident.aware_on.desc())).all()
+    today = display.today_jst()
+    return render_template(
+        "admin/dashboard.html",
+        cards=[display.incident_card(i, _me(), today) for i in incidents],
+        awaiting=display.awaiting_for(_me()),
+        can_create_incident=_me().has_role(Role.SUPERVISOR),
+        today=display.format_day(today),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/incidents/new", methods=["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def incident_new():
+    """Register a new incident."""
+    form = IncidentForm()
+    if form.validate_on_submit():
+        try:
+            notices.create_incident(**incident_fields(form))
+        except notices.NoticeError as error:
+            db.session.rollback()
+            form.slug.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("事案を登録しました。", "success")
+            return redirect(url_for("admin.dashboard"))
+    return _incident_page(form, None, False)
+
+
+@bp.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def incident_edit(incident_id: int):
+    """Change an incident's title, dates, contact window or status."""
+    incident = db.get_or_404(Incident, incident_id)
+    slug_locked = notices.latest_published(incident) is not None
+    form = IncidentForm(obj=incident, status=incident.status.value)
+    if slug_locked:
+        form.slug.data = incident.slug  # public URLs already point at it
+    if form.validate_on_submit():
+        try:
+            notices.update_incident(incident, **incident_fields(form))
+        except notices.NoticeError as error:
+            db.session.rollback()
+            form.slug.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("事案を更新しました。", "success")
+            return redirect(url_for("admin.dashboard"))
+    return _incident_page(form, incident, slug_locked)
+
+
+def _incident_page(form: IncidentForm, incident: Incident | None, slug_locked: bool):
+    """The incident form; 422 when it comes back with errors."""
+    page = render_template("admin/incident_form.html", form=form, incident=incident, slug_locked=slug_locked)
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/incidents/<int:incident_id>/reports/new", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def report_new(incident_id: int):
+    """Start a new draft for an incident and open its edit page."""
+    incident = db.get_or_404(Incident, incident_id)
+    _require_valid(ActionForm())
+    try:
+        report = notices.start_draft(incident, _me())
+    except notices.NoticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.dashboard"))
+    db.session.commit()
+    flash(f"{notices.report_label(report)}の下書きを作成しました。", "success")
+    return redirect(url_for("admin.report_edit", report_id=report.id))
+
+
+@bp.route("/reports/<int:report_id>")
+def report_view(report_id: int):
+    """The report as readers will see it, its state, findings and actions."""
+    return _report_page(db.get_or_404(Report, report_id))
+
+
+def _report_page(report: Report, error: str | None = None, status: int = 200, return_form=None):
+    """Render the report page, optionally with an error from a refused action."""
+    return render_template(
+        "admin/report.html",
+        report=report,
+        incident=report.incident,
+        summary=display.report_summary(report),
+        sections=display.preview_sections(report),
+        finding_groups=display.grouped_findings(notices.findings_for(report)),
+        flags=display.report_flags(report, _me()),
+        returned=display.last_return_reason(report),
+        action_form=ActionForm(),
+        return_form=return_form or ReturnForm(formdata=None),
+        error=error,
+    ), status
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def report_edit(report_id: int):
+    """Edit every field of a draft; errors are shown next to the fields, input is kept."""
+    report = db.get_or_404(Report, report_id)
+    if report.is_published:
+        return _report_page(report, error=notices.FROZEN_MESSAGE, status=409)
+    form = ReportForm(data=report_form_data(report))
+    if form.validate_on_submit():
+        fields, categories = report_changes(form)
+        try:
+            notices.update_draft(report, fields, categories)
+            db.session.commit()
+        except notices.NoticeError as error:
+            db.session.rollback()
+            return _report_page(db.get_or_404(Report, report_id), error=str(error), status=409)
+        flash("下書きを保存しました。", "success")
+        return redirect(url_for("admin.report_view", report_id=report.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "admin/report_edit.html", form=form, report=report, incident=report.incident,
+        label=notices.report_label(report), category_rows=category_rows(form),
+        was_awaiting=report.state is ReportState.AWAITING_APPROVAL,
+    ), status
+
+
+@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def report_submit(report_id: int):
+    """Ask a second person to approve the draft."""
+    return _transition(report_id, lambda r: notices.submit_for_approval(r, _me()),
+                       "承認を依頼しました。作成者以外の責任者が確認して公開します。")
+
+
+@bp.route("/reports/<int:report_id>/approve", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def report_approve(report_id: int):
+    """Approve and publish (only someone other than the author)."""
+    return _transition(report_id, lambda r: notices.approve_and_publish(r, _me()), "承認し、公開しました。")
+
+
+@bp.route("/reports/<int:report_id>/return", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def report_return(report_id: int):
+    """Send a report awaiting approval back to draft, with a reason."""
+    report = db.get_or_404(Report, report_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _report_page(report, error="差し戻しの理由を確認してください。", status=422, return_form=form)
+    return _transition(report_id, lambda r: notices.return_to_draft(r, _me(), form.reason.data),
+                       "下書きに差し戻しました。")
+
+
+@bp.route("/reports/<int:report_id>/delete", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def report_delete(report_id: int):
+    """Discard a draft."""
+    report = db.get_or_404(Report, report_id)
+    _require_valid(ActionForm())
+    try:
+        notices.delete_draft(report, _me())
+        db.session.commit()
+    except notices.NoticeError as error:
+        db.session.rollback()
+        return _report_page(db.get_or_404(Report, report_id), error=str(error), status=409)
+    flash("下書きを削除しました。", "success")
+    return redirect(url_for("admin.dashboard"))
+
+
+def _transition(report_id: int, action, message: str):
+    """Run one workflow step; a broken rule re-renders the page with its message."""
+    report = db.get_or_404(Report, report_id)
+    _require_valid(ActionForm())
+    try:
+        action(report)
+        db.session.commit()
+    except notices.NoticeError as error:
+        db.session.rollback()
+        return _report_page(db.get_or_404(Report, report_id), error=str(error), status=409)
+    flash(message, "success")
+    return redirect(url_for("admin.report_view", report_id=report_id))
+
+
+def _require_valid(form: ActionForm) -> None:
+    """Refuse a button press whose form does not validate (CSRF)."""
+    if not form.validate_on_submit():
+        abort(400)

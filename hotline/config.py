@@ -1,0 +1,66 @@
+"""Configuration read from the environment when the application is created."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENV_PREFIX = "HOTLINE_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """Return the HOTLINE_-prefixed environment variable or a default."""
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Take the secret key from the environment, or create it once under instance/."""
+    from_env = _env("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping from environment variables."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
+    env = _env("ENV", "development")
+    return {
+        "HOTLINE_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", env == "production"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "hotline_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("IDLE_MINUTES", "30"))),
+        "STAFF_SESSION_MAX_HOURS": int(_env("SESSION_MAX_HOURS", "10")),
+        "MAX_CONTENT_LENGTH": 512 * 1024,
+        "MAX_FORM_PARTS": 200,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "PUBLIC_CACHE_SECONDS": int(_env("PUBLIC_CACHE_SECONDS", "60")),
+        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(_env("LOGIN_WINDOW_MINUTES", "15")),
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
+        "SITE_NAME": _env("SITE_NAME", "お知らせとお問い合わせ窓口"),
+        "COMPANY_NAME": _env("COMPANY_NAME", "株式会社ミドリ商会"),
+    }

@@ -1,0 +1,113 @@
+"""Demo data: a breach at a fictional online shop, two published reports, staff accounts.
+
+Loaded only by the run command for trying the site out; refused in a production config.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from . import accounts, notices
+from .extensions import db
+from .models import Certainty, DataCategory, Incident, LeakStatus, Role, User
+
+DEMO_SLUG = "2026-midori-store"
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = [
+    ("admin", "管理者 山本", Role.ADMIN),
+    ("sato", "責任者 佐藤", Role.SUPERVISOR),
+    ("suzuki", "責任者 鈴木", Role.SUPERVISOR),
+    ("tanaka", "オペレーター 田中", Role.AGENT),
+]
+C, P = Certainty.CONFIRMED, Certainty.PROVISIONAL
+L = LeakStatus
+
+
+class DemoRefused(RuntimeError):
+    """The demo must not be loaded into a production database."""
+
+
+def load_demo(env: str, today: date | None = None) -> bool:
+    """Create the demo accounts and incident; False if they already exist."""
+    if env == "production":
+        raise DemoRefused("本番設定（HOTLINE_ENV=production）ではデモデータを読み込めません。")
+    if db.session.scalar(select(Incident).filter_by(slug=DEMO_SLUG)):
+        return False
+    users = {name: _user(name, label, role) for name, label, role in DEMO_USERS}
+    aware = (today or date.today()) - timedelta(days=13)
+    incident = notices.create_incident(
+        slug=DEMO_SLUG,
+        title="ミドリストア オンラインへの不正アクセスによる個人情報漏えいについて",
+        aware_on=aware,
+        malicious=True,
+        contact_phone="0120-000-123",
+        contact_hours="9:00〜20:00（土日祝日も受け付けています）",
+        contact_form_url="/inquiry",
+    )
+    _publish(incident, users, FIRST_REPORT, FIRST_CATEGORIES, aware + timedelta(days=2))
+    _publish(incident, users, SECOND_REPORT, SECOND_CATEGORIES, aware + timedelta(days=10))
+    return True
+
+
+def _user(username: str, display_name: str, role: Role) -> User:
+    """Create one demo account."""
+    return accounts.create_user(username, display_name, DEMO_PASSWORD, role)
+
+
+def _publish(incident, users, fields, categories, on: date) -> None:
+    """Draft by sato, approval by suzuki, dated `on`."""
+    report = notices.start_draft(incident, users["sato"])
+    fields = dict(fields)
+    period = {"period_start": incident.aware_on - timedelta(days=fields.pop("start_days_before")),
+              "period_end": incident.aware_on}
+    notices.update_draft(report, {**fields, **period},
+                         {DataCategory(k): (status, note) for k, (status, note) in categories.items()})
+    notices.submit_for_approval(report, users["sato"])
+    notices.approve_and_publish(report, users["suzuki"])
+    report.published_at = datetime.combine(on, time(6, 0))
+    db.session.flush()
+
+
+FIRST_REPORT = dict(
+    start_days_before=70,
+    situation="当社が運営する通信販売サイト「ミドリストア オンライン」のサーバーが第三者による不正アクセスを受け、"
+              "お客様の個人情報が外部に漏えいしたことが判明しました。",
+    apology="お客様をはじめ関係者の皆様に多大なるご迷惑とご心配をおかけしておりますことを、深くお詫び申し上げます。",
+    background="保守を委託している事業者から、サーバーに不審なファイルが置かれているとの連絡を受け、"
+               "同日中にサイトを停止して調査を開始しました。",
+    period_certainty=C,
+    count_min=12000, count_max=48000, count_certainty=P,
+    damage="現時点で、漏えいした情報が悪用されたとの報告は受けておりません。", damage_certainty=P,
+    cause="外部からの不正アクセスによるものと考えておりますが、侵入経路は調査中です。", cause_certainty=P,
+    investigation="サイトを停止し、外部の調査会社に調査を依頼しました。警察および個人情報保護委員会に報告しています。",
+    secondary_risks="当社を装った不審なメールや電話、SMSが届くおそれがあります。",
+    customer_actions="当社からメールでパスワードやカード番号をお尋ねすることはありません。"
+                     "身に覚えのないメールのリンクは開かないでください。",
+    next_steps="調査の進捗に応じて、第二報以降でお知らせいたします。対象のお客様には個別にご連絡いたします。",
+)
+FIRST_CATEGORIES = {
+    "name": (L.CONFIRMED, ""), "address": (L.CONFIRMED, ""), "email": (L.CONFIRMED, ""),
+    "phone": (L.POSSIBLE, ""), "card_number": (L.POSSIBLE, ""), "card_expiry": (L.POSSIBLE, ""),
+    "security_code": (L.INVESTIGATING, ""), "password": (L.NOT_LEAKED, "暗号化して保存しています"),
+}
+SECOND_REPORT = dict(
+    start_days_before=84,
+    period_certainty=C,
+    count_min=31200, count_max=48000, count_certainty=P,
+    damage="一部のお客様から、クレジットカードの不正利用が疑われるとのご連絡を受けています。", damage_certainty=P,
+    cause="決済画面のプログラムが第三者により改ざんされ、入力されたカード情報が外部に送信されていたものと見ています。",
+    cause_certainty=P,
+    investigation="外部の調査会社によるログ解析で、改ざんされたプログラムの設置日を特定しました。",
+    secondary_risks="クレジットカードの不正利用、当社を装ったフィッシングメールのおそれがあります。",
+    customer_actions="カードのご利用明細をご確認ください。身に覚えのない請求がある場合は、"
+                     "カード裏面の電話番号からカード会社にご連絡のうえ、当窓口にもお知らせください。",
+    next_steps="対象のお客様へのお詫びとお知らせの書面を順次お送りしています。調査が完了しましたら最終報告でお知らせいたします。",
+    correction="第一報で「漏えいした期間」の始まりを確定としてお知らせしましたが、その後の調査で、"
+               "それより2週間早い日から不正なプログラムが設置されていたことが判明しました。"
+               "確定としてお知らせした内容を訂正し、深くお詫び申し上げます。",
+)
+SECOND_CATEGORIES = {
+    **FIRST_CATEGORIES,
+    "phone": (L.CONFIRMED, ""), "card_holder": (L.CONFIRMED, ""),
+    "card_number": (L.CONFIRMED, ""), "card_expiry": (L.CONFIRMED, ""), "security_code": (L.POSSIBLE, ""),
+}

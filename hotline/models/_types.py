@@ -1,0 +1,22 @@
+"""Column helpers shared by the model modules."""
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import Enum
+
+
+def utcnow() -> datetime:
+    """Return the current time as a naive UTC datetime (stored the same on every engine)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Enum:
+    """Store an enum by its value as a short string, portable across SQLite and PostgreSQL."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,67 @@
+"""FAQ entries (よくあるご質問), votes and search statistics."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import utcnow
+
+
+class FaqEntry(db.Model):
+    """One question and its answer; the database is the source of truth at run time."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    question: Mapped[str] = mapped_column(String(300))
+    alternatives: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text)
+    display_order: Mapped[int] = mapped_column(default=100)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    source: Mapped[str] = mapped_column(String(20), default="file")
+    published: Mapped[bool] = mapped_column(default=True)
+    helpful_yes: Mapped[int] = mapped_column(default=0)
+    helpful_no: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    incident = relationship("Incident")
+
+    @property
+    def alternative_list(self) -> list[str]:
+        """Alternative phrasings, one per line."""
+        return [line for line in self.alternatives.splitlines() if line.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        """Keywords, one per line."""
+        return [line for line in self.keywords.splitlines() if line.strip()]
+
+
+class FaqVote(db.Model):
+    """One browser's 'was this helpful?' answer on one entry."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id"), index=True)
+    voter: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchStat(db.Model):
+    """How often a normalized query was searched, found nothing, or had a result opened.
+
+    Holds the query text only: no address, no identity.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200), unique=True)
+    searches: Mapped[int] = mapped_column(default=0)
+    zero_hits: Mapped[int] = mapped_column(default=0)
+    opens: Mapped[int] = mapped_column(default=0)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)

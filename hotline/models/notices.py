@@ -1,0 +1,225 @@
+"""Incidents and their staged reports (第一報, 第二報, …, 最終報告)."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import enum_column, utcnow
+
+
+class IncidentStatus(enum.Enum):
+    """Whether the company is still handling the incident."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"active": "対応中", "closed": "収束"}[self.value]
+
+
+class ReportState(enum.Enum):
+    """Life of a report: draft → awaiting approval → published (then frozen)."""
+
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"draft": "下書き", "awaiting_approval": "承認待ち", "published": "公開済み"}[self.value]
+
+
+class Certainty(enum.Enum):
+    """How firm a fact is at the time of a report."""
+
+    CONFIRMED = "confirmed"
+    PROVISIONAL = "provisional"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"confirmed": "確定", "provisional": "調査中（暫定）"}[self.value]
+
+
+class LeakStatus(enum.Enum):
+    """What is known about one category of personal data."""
+
+    CONFIRMED = "confirmed"
+    POSSIBLE = "possible"
+    NOT_LEAKED = "not_leaked"
+    INVESTIGATING = "investigating"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {
+            "confirmed": "漏えいを確認",
+            "possible": "漏えいの可能性あり",
+            "not_leaked": "漏えいしていないことを確認",
+            "investigating": "調査中",
+        }[self.value]
+
+    @property
+    def is_firm(self) -> bool:
+        """Confirmed either way; the other two still need investigation."""
+        return self in (LeakStatus.CONFIRMED, LeakStatus.NOT_LEAKED)
+
+
+class DataCategory(enum.Enum):
+    """Kinds of personal data a report can speak of, in display order."""
+
+    NAME = "name"
+    ADDRESS = "address"
+    EMAIL = "email"
+    PHONE = "phone"
+    BIRTH_DATE = "birth_date"
+    GENDER = "gender"
+    CARD_HOLDER = "card_holder"
+    CARD_NUMBER = "card_number"
+    CARD_EXPIRY = "card_expiry"
+    SECURITY_CODE = "security_code"
+    LOGIN_ID = "login_id"
+    PASSWORD = "password"
+    PURCHASE_HISTORY = "purchase_history"
+    BANK_ACCOUNT = "bank_account"
+
+    @property
+    def label(self) -> str:
+        """Japanese name of the category."""
+        return _CATEGORY_LABELS[self.value]
+
+    @property
+    def order(self) -> int:
+        """Display position."""
+        return list(DataCategory).index(self)
+
+
+_CATEGORY_LABELS = {
+    "name": "氏名",
+    "address": "住所",
+    "email": "メールアドレス",
+    "phone": "電話番号",
+    "birth_date": "生年月日",
+    "gender": "性別",
+    "card_holder": "クレジットカード名義人名",
+    "card_number": "クレジットカード番号",
+    "card_expiry": "クレジットカード有効期限",
+    "security_code": "セキュリティコード",
+    "login_id": "ログインID",
+    "password": "パスワード",
+    "purchase_history": "購入履歴",
+    "bank_account": "銀行口座情報",
+}
+
+
+class Incident(db.Model):
+    """One breach (事案) the company is handling in public."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[IncidentStatus] = mapped_column(
+        enum_column(IncidentStatus), default=IncidentStatus.ACTIVE
+    )
+    aware_on: Mapped[date]
+    malicious: Mapped[bool] = mapped_column(default=True)
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_hours: Mapped[str] = mapped_column(String(200), default="")
+    contact_form_url: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    reports: Mapped[list["Report"]] = relationship(
+        back_populates="incident", order_by="Report.id", cascade="all, delete-orphan"
+    )
+
+
+class Report(db.Model):
+    """One staged announcement of an incident; frozen once published."""
+
+    __table_args__ = (UniqueConstraint("incident_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    number: Mapped[int | None]
+    is_final: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[ReportState] = mapped_column(
+        enum_column(ReportState), default=ReportState.DRAFT
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    # The twelve items of a notice; uncertain ones have a certainty beside them.
+    situation: Mapped[str] = mapped_column(Text, default="")
+    apology: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[str] = mapped_column(Text, default="")
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    period_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL
+    )
+    count_min: Mapped[int | None]
+    count_max: Mapped[int | None]
+    count_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL
+    )
+    damage: Mapped[str] = mapped_column(Text, default="")
+    damage_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL
+    )
+    cause: Mapped[str] = mapped_column(Text, default="")
+    cause_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL
+    )
+    investigation: Mapped[str] = mapped_column(Text, default="")
+    secondary_risks: Mapped[str] = mapped_column(Text, default="")
+    customer_actions: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    prevention: Mapped[str] = mapped_column(Text, default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_hours: Mapped[str] = mapped_column(String(200), default="")
+    contact_form_url: Mapped[str] = mapped_column(String(300), default="")
+    correction: Mapped[str] = mapped_column(Text, default="")
+
+    incident: Mapped[Incident] = relationship(back_populates="reports")
+    author = relationship("User", foreign_keys=[author_id])
+    approver = relationship("User", foreign_keys=[approver_id])
+    categories: Mapped[list["ReportCategory"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """Published reports are immutable."""
+        return self.state is ReportState.PUBLISHED
+
+    def category_status(self, category: DataCategory) -> "LeakStatus | None":
+        """Status of one data category in this report, or None if not mentioned."""
+        for row in self.categories:
+            if row.category is category:
+                return row.status
+        return None
+
+
+class ReportCategory(db.Model):
+    """What one report says about one category of leaked data."""
+
+    __table_args__ = (UniqueConstraint("report_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    category: Mapped[DataCategory] = mapped_column(enum_column(DataCategory))
+    status: Mapped[LeakStatus] = mapped_column(enum_column(LeakStatus))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    report: Mapped[Report] = relationship(back_populates="categories")

@@ -1,0 +1,105 @@
+"""Public FAQ pages: list, entry, search, votes, suggestions. No login, no JavaScript needed."""
+
+import hashlib
+import secrets
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField
+
+from .. import faq, faq_search, notices
+from ..extensions import db
+from ..models import FaqEntry
+from ..security import public
+
+bp = Blueprint("faq", __name__, url_prefix="/faq")
+VOTER_COOKIE = "faq_voter"
+SUGGEST_LIMIT = 5
+
+
+class VoteForm(FlaskForm):
+    """Was this helpful? yes/no."""
+
+    helpful = HiddenField()
+
+
+def _entry_or_404(key: str) -> FaqEntry:
+    """A published entry by its id, or 404."""
+    entry = db.session.scalar(select(FaqEntry).filter_by(key=key, published=True))
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _contact() -> dict:
+    """The contact window of the newest active incident, for 'ask us' links."""
+    incidents = notices.active_incidents()
+    report = notices.latest_published(incidents[0]) if incidents else None
+    return {"report": report, "incident": incidents[0] if incidents else None}
+
+
+@bp.route("/")
+@public
+def index():
+    """Categories, most-asked first, each entry expandable."""
+    return render_template("faq/index.html", groups=faq.entries_by_category(), q="", **_contact())
+
+
+@bp.route("/search")
+@public
+def search():
+    """Search results with highlighted matches; clear messages for unusable queries."""
+    q = request.args.get("q", "")
+    problem = faq_search.query_problem(q)
+    hits = [] if problem else faq_search.search_faq(q.strip())
+    if not problem:
+        faq.record_search(faq_search.query_key(q), len(hits))
+        db.session.commit()
+    return render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
+                           hits=hits, **_contact())
+
+
+@bp.route("/<key>")
+@public
+def entry(key: str):
+    """One entry with related entries, a vote form and a link to ask us."""
+    item = _entry_or_404(key)
+    came_from = request.args.get("q", "")
+    if came_from and not faq_search.query_problem(came_from):
+        faq.record_open(faq_search.query_key(came_from))
+        db.session.commit()
+    related = [h.entry for h in faq_search.search_faq(item.question, limit=6) if h.entry.id != item.id][:4]
+    return render_template("faq/entry.html", entry=item, related=related, form=VoteForm(),
+                           voted=request.args.get("voted") == "1", q="", **_contact())
+
+
+@bp.route("/<key>/vote", methods=["POST"])
+@public
+def vote(key: str):
+    """Count one yes/no per entry per browser."""
+    item = _entry_or_404(key)
+    form = VoteForm()
+    if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
+        abort(400)
+    token = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(24)
+    voter = hashlib.sha256(token.encode()).hexdigest()
+    counted = faq.record_vote(item, voter, form.helpful.data == "yes")
+    db.session.commit()
+    flash("ご回答ありがとうございました。" if counted else "この質問には既にご回答いただいています。", "info")
+    response = redirect(url_for("faq.entry", key=key, voted=1) + "#vote")
+    response.set_cookie(VOTER_COOKIE, token, max_age=365 * 86400, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+@bp.route("/suggest")
+@public
+def suggest():
+    """Top entries for a partial question, as JSON, for the inquiry form."""
+    q = request.args.get("q", "")
+    if faq_search.query_problem(q):
+        return jsonify(results=[])
+    hits = faq_search.search_faq(q.strip(), limit=SUGGEST_LIMIT)
+    return jsonify(results=[{"id": h.entry.key, "question": h.entry.question,
+                             "url": url_for("faq.entry", key=h.entry.key)} for h in hits])

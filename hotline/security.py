@@ -1,0 +1,79 @@
+"""Response headers every page gets, and the list of endpoints open to the public."""
+
+from flask import Flask, Request, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
+
+PUBLIC_ENDPOINTS: set[str] = {"static", "auth.login", "auth.logout"}
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+def public(view):
+    """Mark a view as reachable without login (the URL-map test relies on this)."""
+    view.hotline_public = True
+    return view
+
+
+def is_public_endpoint(endpoint: str | None) -> bool:
+    """True for endpoints anyone may open."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return bool(getattr(view, "hotline_public", False))
+
+
+def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
+    """The same parameters with NUL bytes dropped from names and values."""
+    if not any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+        return values
+    return ImmutableMultiDict(
+        (key.replace("\x00", ""), value.replace("\x00", "")) for key, value in values.items(multi=True)
+    )
+
+
+class CleanRequest(Request):
+    """A request whose query and form parameters never carry NUL bytes.
+
+    No field legitimately holds one and PostgreSQL cannot store one, so they are
+    dropped before any view sees the input; the other control characters are the
+    business of each field's own cleaner.
+    """
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+
+
+def init_app(app: Flask) -> None:
+    """Clean incoming parameters; add security headers to every response."""
+    app.request_class = CleanRequest
+    app.after_request(_add_headers)
+
+
+def _add_headers(response):
+    """Headers for all pages; staff pages are never stored by caches."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not is_public_endpoint(request.endpoint):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
+        response.headers.pop("Last-Modified", None)
+    return response

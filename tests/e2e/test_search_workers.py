@@ -1,0 +1,42 @@
+"""Search stays correct across gunicorn worker processes when entries change elsewhere."""
+
+import json
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+ENTRY = """+++
+id = "{key}"
+category = "テスト"
+question = "{question}"
++++
+{answer}
+"""
+
+
+def suggest(site, query: str) -> list[str]:
+    """Ids returned by the JSON suggest endpoint."""
+    url = f"{site.url}/faq/suggest?q={urllib.parse.quote(query)}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return [r["id"] for r in json.load(response)["results"]]
+
+
+def test_every_worker_sees_an_update_made_by_another_process(live_site, tmp_path):
+    folder = tmp_path / "faq"
+    folder.mkdir()
+    (folder / "a.md").write_text(ENTRY.format(key="kiwi", question="キウイの配送はいつですか？", answer="来週です。"),
+                                 encoding="utf-8")
+    live_site.flask("faq", "import", str(folder))
+    with ThreadPoolExecutor(8) as pool:
+        before = list(pool.map(lambda _: suggest(live_site, "キウイ"), range(40)))
+    assert all(ids == ["kiwi"] for ids in before)
+
+    (folder / "a.md").write_text(ENTRY.format(key="kiwi", question="メロンの配送はいつですか？", answer="来週です。"),
+                                 encoding="utf-8")
+    live_site.flask("faq", "import", str(folder))
+    with ThreadPoolExecutor(8) as pool:
+        after_new = list(pool.map(lambda _: suggest(live_site, "メロン"), range(40)))
+        after_old = list(pool.map(lambda _: suggest(live_site, "キウイ"), range(40)))
+    assert all(ids == ["kiwi"] for ids in after_new)
+    assert all(ids == [] for ids in after_old)
+    assert "Traceback" not in live_site.log.read_text()

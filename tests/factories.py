@@ -1,0 +1,65 @@
+"""Builders for test data, going through the same domain functions as the app."""
+
+from datetime import date
+from functools import cache
+
+from werkzeug.security import generate_password_hash
+
+from hotline import notices
+from hotline.extensions import db
+from hotline.models import Certainty, DataCategory, LeakStatus, Role, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@cache
+def _password_hash() -> str:
+    """Hash the shared test password once per run (scrypt is slow on purpose)."""
+    return generate_password_hash(PASSWORD)
+
+
+def make_user(username: str, role: Role):
+    """A staff account with the shared test password."""
+    user = User(username=username, display_name=username.upper(), password_hash=_password_hash(), role=role)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_incident(slug: str = "test-incident", **fields):
+    """An active incident with a contact window."""
+    values = dict(
+        slug=slug,
+        title="テスト事案：不正アクセスによる個人情報漏えい",
+        aware_on=date(2026, 11, 1),
+        contact_phone="0120-111-222",
+        contact_hours="9:00〜18:00",
+        contact_form_url="/inquiry",
+    )
+    values.update(fields)
+    return notices.create_incident(**values)
+
+
+def make_draft(incident, author, categories: dict | None = None, **fields):
+    """A draft report with sensible first-report content, overridden by `fields`."""
+    report = notices.start_draft(incident, author)
+    values = dict(
+        situation="不正アクセスにより、お客様情報が漏えいしました。",
+        apology="ご迷惑をおかけし、深くお詫び申し上げます。",
+        count_min=100,
+        count_max=500,
+        count_certainty=Certainty.PROVISIONAL,
+    )
+    values.update(fields)
+    cats = {DataCategory.NAME: (LeakStatus.CONFIRMED, "")} if categories is None else categories
+    notices.update_draft(report, values, cats)
+    db.session.flush()
+    return report
+
+
+def publish(report, author, approver):
+    """Submit and approve a draft."""
+    notices.submit_for_approval(report, author)
+    notices.approve_and_publish(report, approver)
+    db.session.commit()
+    return report

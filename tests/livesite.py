@@ -1,0 +1,126 @@
+"""A real server (gunicorn, several workers) and a real browser for end-to-end tests."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    """An unused port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveSite:
+    """gunicorn serving the app on a SQLite file in a temporary instance folder."""
+
+    def __init__(self, instance: Path, database: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "HOTLINE_INSTANCE_PATH": str(instance),
+            "HOTLINE_DATABASE_URL": f"sqlite:///{database}",
+            "HOTLINE_SECRET_KEY": "live-test-secret",
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = instance / "server.log"
+
+    def start(self) -> None:
+        """Start gunicorn and wait until it answers."""
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.process = subprocess.Popen(
+            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log.read_text())
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def flask(self, *args: str, stdin: str | None = None) -> str:
+        """Run a flask command against the same database."""
+        result = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", *args],
+                                cwd=ROOT, env=self.env, capture_output=True, text=True, input=stdin)
+        if result.returncode:
+            raise RuntimeError(result.stdout + result.stderr)
+        return result.stdout
+
+    def create_user(self, username: str, role: str, password: str) -> None:
+        """Create a staff account through the CLI."""
+        self.flask("users", "create", username, "--role", role, stdin=f"{password}\n{password}\n")
+
+    def stop(self) -> None:
+        """Stop gunicorn."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def live_site(tmp_path, sqlite_template):
+    """A migrated, empty site served by gunicorn."""
+    instance = tmp_path / "live-instance"
+    instance.mkdir()
+    database = instance / "hotline.sqlite3"
+    shutil.copy(sqlite_template, database)
+    site = LiveSite(instance, database)
+    site.start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context and page (no shared cookies between tests)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10000)
+    new_page = context.new_page()
+    yield new_page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        new_page.screenshot(path=str(ROOT / "tests" / "screenshots" / f"failed-{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,124 @@
+"""Staff login: sessions, throttling, revocation, redirects."""
+
+from sqlalchemy import func, select
+
+from hotline import accounts
+from hotline.extensions import db
+from hotline.models import AuditEvent, LoginAttempt
+
+from .factories import PASSWORD
+
+
+def test_login_and_logout(client, staff, login):
+    login("sup1")
+    assert client.get("/admin/").status_code == 200
+    response = client.post("/logout")
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_session_cookie_flags(client, staff, app):
+    response = client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_wrong_password_is_refused_in_japanese_and_recorded(client, staff):
+    response = client.post("/login", data={"username": "sup1", "password": "wrong password!"})
+    assert response.status_code == 200
+    assert "ユーザー名またはパスワードが正しくありません" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 1
+    assert client.get("/admin/").status_code == 302
+
+
+def test_repeated_failures_are_throttled_even_with_the_right_password(client, staff, app):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/login", data={"username": "sup1", "password": "nope nope nope"})
+    response = client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "ログインを制限" in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_cookie_replayed_after_logout_is_refused(app, staff, login, client):
+    login("sup1")
+    stolen = client.get_cookie("hotline_session").value
+    client.post("/logout")
+    other = app.test_client()
+    other.set_cookie("hotline_session", stolen)
+    assert other.get("/admin/").status_code == 302
+
+
+def test_disabled_account_loses_its_session_at_once(client, staff, login):
+    login("sup1")
+    accounts.set_active(staff["sup1"], False)
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302
+    response = client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_session_id_rotates_at_login(client, staff):
+    with client.session_transaction() as session:
+        session["planted"] = "by attacker"
+    client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_absolute_session_timeout(client, staff, login, app):
+    login("sup1")
+    with client.session_transaction() as session:
+        session["login_at"] -= (app.config["STAFF_SESSION_MAX_HOURS"] + 1) * 3600
+    assert client.get("/admin/").status_code == 302
+
+
+def test_open_redirects_are_refused(client, staff):
+    for target in ["//evil.example/", "https://evil.example/", "/\\evil.example", "/%09/evil.example", "/%5Cevil.example"]:
+        client.post("/logout")
+        response = client.post(f"/login?next={target}", data={"username": "sup1", "password": PASSWORD})
+        assert response.headers["Location"] == "/admin/", target
+
+
+def test_internal_next_is_followed(client, staff):
+    response = client.post("/login?next=/admin/", data={"username": "sup1", "password": PASSWORD})
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_login_is_audited(client, staff):
+    client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    assert db.session.scalar(select(AuditEvent).filter_by(action="login")).user_id == staff["sup1"].id
+
+
+def test_audit_rows_cannot_be_changed(staff):
+    import pytest
+
+    from hotline import audit
+
+    row = audit.record("test", "user", 1, user=staff["sup1"])
+    db.session.commit()
+    row.action = "tampered"
+    with pytest.raises(audit.AuditImmutable):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEvent, row.id))
+    with pytest.raises(audit.AuditImmutable):
+        db.session.flush()
+
+
+def test_short_passwords_are_refused(app):
+    import pytest
+
+    from hotline.models import Role
+
+    with pytest.raises(accounts.AccountError, match="12文字以上"):
+        accounts.create_user("newuser", "", "short", Role.AGENT)
+
+
+def test_users_create_command(runner):
+    result = runner.invoke(args=["users", "create", "yamada", "--role", "supervisor", "--name", "山田"],
+                           input="a long enough password\na long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert accounts.authenticate("yamada", "a long enough password").has_role
+    duplicate = runner.invoke(args=["users", "create", "yamada"], input="a long enough password\na long enough password\n")
+    assert duplicate.exit_code != 0 and "既に使われています" in duplicate.output

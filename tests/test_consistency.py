@@ -1,0 +1,186 @@
+"""The consistency check, rule by rule (pure function, no database)."""
+
+from datetime import date
+
+from hotline.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
+from hotline.models import LeakStatus
+
+from .memory_reports import C, P, final_report, mem_report
+
+L = LeakStatus
+
+
+def codes(findings, severity=None):
+    """Codes of findings, optionally of one severity."""
+    return {f.code for f in findings if severity is None or f.severity == severity}
+
+
+def test_consistent_second_report_has_no_blocking_findings():
+    first = mem_report(number=1, count_min=100, count_max=500)
+    draft = mem_report(count_min=200, count_max=500)
+    findings = check_report(draft, [first])
+    assert not is_blocked(findings)
+    assert codes(findings) == set()
+
+
+def test_changed_confirmed_count_is_blocked():
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
+    draft = mem_report(count_min=350, count_max=350, count_certainty=C)
+    findings = check_report(draft, [first])
+    assert "confirmed_figure_changed" in codes(findings, BLOCKING)
+    assert any("300" in f.message and "350" in f.message for f in findings)
+
+
+def test_changed_confirmed_period_is_blocked():
+    first = mem_report(number=1, period_certainty=C)
+    draft = mem_report(period_certainty=C, period_start=date(2026, 8, 15))
+    assert "confirmed_figure_changed" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_new_minimum_above_published_maximum_is_blocked():
+    first = mem_report(number=1, count_min=100, count_max=500)
+    draft = mem_report(count_min=501, count_max=900)
+    assert "min_exceeds_published_max" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_minimum_equal_to_published_maximum_is_allowed():
+    first = mem_report(number=1, count_min=100, count_max=500)
+    draft = mem_report(count_min=500, count_max=900)
+    assert "min_exceeds_published_max" not in codes(check_report(draft, [first]))
+
+
+def test_maximum_from_any_earlier_report_counts_not_only_the_latest():
+    first = mem_report(number=1, count_min=100, count_max=400)
+    second = mem_report(number=2, count_min=100, count_max=None)
+    draft = mem_report(count_min=450, count_max=None)
+    assert "min_exceeds_published_max" in codes(check_report(draft, [first, second]), BLOCKING)
+
+
+def test_category_published_as_not_leaked_becoming_possible_is_blocked():
+    first = mem_report(number=1, categories={"name": L.CONFIRMED, "password": L.NOT_LEAKED})
+    draft = mem_report(categories={"name": L.CONFIRMED, "password": L.POSSIBLE})
+    assert "not_leaked_became_leaked" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_category_published_as_not_leaked_becoming_confirmed_is_blocked():
+    first = mem_report(number=1, categories={"password": L.NOT_LEAKED})
+    draft = mem_report(categories={"password": L.CONFIRMED})
+    assert "not_leaked_became_leaked" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_confirmed_count_becoming_provisional_is_blocked():
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
+    draft = mem_report(count_min=300, count_max=600, count_certainty=P)
+    assert "confirmed_became_provisional" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_confirmed_cause_becoming_provisional_is_blocked():
+    first = mem_report(number=1, cause_certainty=C)
+    draft = mem_report(cause_certainty=P)
+    assert "confirmed_became_provisional" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_confirmed_category_going_back_to_investigating_is_blocked():
+    first = mem_report(number=1, categories={"card_number": L.CONFIRMED})
+    draft = mem_report(categories={"card_number": L.INVESTIGATING})
+    assert "confirmed_became_provisional" in codes(check_report(draft, [first]), BLOCKING)
+
+
+def test_correction_statement_turns_contradictions_into_corrections():
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C,
+                       categories={"password": L.NOT_LEAKED})
+    draft = mem_report(count_min=320, count_max=320, count_certainty=C,
+                       categories={"password": L.CONFIRMED},
+                       correction="第1報でお知らせした件数とパスワードの状況を訂正いたします。")
+    findings = check_report(draft, [first])
+    assert not is_blocked(findings)
+    assert {"confirmed_figure_changed", "not_leaked_became_leaked"} <= codes(findings, CORRECTED)
+
+
+def test_whitespace_only_correction_does_not_count():
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
+    draft = mem_report(count_min=320, count_max=320, count_certainty=C, correction="　\n ")
+    assert is_blocked(check_report(draft, [first]))
+
+
+def test_final_report_with_provisional_count_is_blocked_even_with_correction():
+    draft = final_report(count_min=300, count_max=400, count_certainty=P, correction="訂正します。")
+    findings = check_report(draft, [])
+    assert "final_has_provisional" in codes(findings, BLOCKING)
+
+
+def test_final_report_with_category_under_investigation_is_blocked():
+    draft = final_report(categories={"name": L.CONFIRMED, "card_number": L.INVESTIGATING})
+    findings = check_report(draft, [])
+    assert "final_has_provisional" in codes(findings, BLOCKING)
+    assert any("クレジットカード番号" in f.message for f in findings)
+
+
+def test_final_report_without_prevention_is_blocked():
+    assert "final_without_prevention" in codes(check_report(final_report(prevention=" "), []), BLOCKING)
+
+
+def test_complete_final_report_passes():
+    first = mem_report(number=1, count_min=100, count_max=500)
+    assert not is_blocked(check_report(final_report(), [first]))
+
+
+def test_report_without_contact_window_is_blocked():
+    draft = mem_report(contact_phone="", contact_form_url="")
+    assert "missing_contact" in codes(check_report(draft, []), BLOCKING)
+
+
+def test_report_without_contact_hours_is_blocked():
+    assert "missing_contact" in codes(check_report(mem_report(contact_hours=""), []), BLOCKING)
+
+
+def test_provisional_text_that_claims_certainty_is_blocked():
+    draft = mem_report(cause="原因はSQLインジェクションと確定しました。", cause_certainty=P)
+    assert "provisional_reads_confirmed" in codes(check_report(draft, []), BLOCKING)
+
+
+def test_inverted_range_and_inexact_confirmed_count_are_blocked():
+    assert "count_range_inverted" in codes(check_report(mem_report(count_min=600, count_max=500), []))
+    assert "confirmed_count_not_exact" in codes(
+        check_report(mem_report(count_min=100, count_max=500, count_certainty=C), []), BLOCKING)
+
+
+def test_emptied_item_is_a_warning():
+    first = mem_report(number=1, investigation="外部の調査会社に依頼しました。")
+    findings = check_report(mem_report(investigation=""), [first])
+    assert "item_emptied" in codes(findings, WARNING)
+    assert not is_blocked(findings)
+
+
+def test_unknown_maximum_is_a_warning():
+    findings = check_report(mem_report(count_min=100, count_max=None), [])
+    assert "max_unknown" in codes(findings, WARNING)
+    assert not is_blocked(findings)
+
+
+def test_dropped_category_is_a_warning():
+    first = mem_report(number=1, categories={"name": L.CONFIRMED, "email": L.POSSIBLE})
+    findings = check_report(mem_report(categories={"name": L.CONFIRMED}), [first])
+    assert "category_dropped" in codes(findings, WARNING)
+
+
+def test_a_published_correction_becomes_the_new_baseline():
+    first = mem_report(number=1, period_certainty=C)
+    second = mem_report(number=2, period_certainty=C, period_start=date(2026, 8, 15), correction="期間を訂正します。")
+    third = mem_report(period_certainty=C, period_start=date(2026, 8, 15))
+    assert not is_blocked(check_report(third, [first, second]))
+    changed_again = mem_report(period_certainty=C, period_start=date(2026, 8, 1))
+    assert "confirmed_figure_changed" in codes(check_report(changed_again, [first, second]), BLOCKING)
+
+
+def test_a_corrected_maximum_replaces_the_earlier_one():
+    first = mem_report(number=1, count_min=100, count_max=400)
+    second = mem_report(number=2, count_min=100, count_max=900, correction="最大件数を訂正します。")
+    assert not is_blocked(check_report(mem_report(count_min=450, count_max=900), [first, second]))
+
+
+def test_category_not_leaked_long_ago_still_binds_when_later_reports_omit_it():
+    first = mem_report(number=1, categories={"name": L.CONFIRMED, "password": L.NOT_LEAKED})
+    second = mem_report(number=2, categories={"name": L.CONFIRMED})
+    draft = mem_report(categories={"name": L.CONFIRMED, "password": L.POSSIBLE})
+    assert "not_leaked_became_leaked" in codes(check_report(draft, [first, second]), BLOCKING)

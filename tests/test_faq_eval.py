@@ -1,0 +1,54 @@
+"""Search quality on the demo FAQ: realistic customer phrasings must find their answer.
+
+The figures are the ones reached when the analyzer was chosen (docs/search.md);
+a change that lowers them fails here.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hotline import PROJECT_ROOT, faq, search
+
+EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
+MIN_TOP3_HITS = 79
+MIN_TOP1_HITS = 69
+
+
+@pytest.fixture(scope="module")
+def demo_index(tmp_path_factory):
+    """An index of the shipped FAQ files."""
+    directory = str(tmp_path_factory.mktemp("eval") / "index")
+    docs = [{"id": s.key, "question": s.question, "alternatives": s.alternatives,
+             "keywords": s.keywords, "answer": s.answer, "category": s.category}
+            for s in faq.read_faq_dir(PROJECT_ROOT / "faq")]
+    search.rebuild_index(directory, docs)
+    return directory
+
+
+def load_queries() -> list[dict]:
+    """The evaluation phrasings, each with the entry that answers it."""
+    return [json.loads(line) for line in EVAL_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_evaluation_set_is_large_and_varied():
+    queries = load_queries()
+    assert len(queries) >= 50
+    assert any(any("\uff61" <= ch <= "\uff9f" for ch in q["query"]) for q in queries), "half-width katakana"
+    assert any(len(q["query"]) > 40 for q in queries), "long sentences"
+
+
+def test_top3_hit_rate_does_not_regress(demo_index):
+    top1 = top3 = 0
+    misses = []
+    for item in load_queries():
+        wanted = {item["expected"], *item.get("also_ok", [])}
+        found = [hit.id for hit in search.search(demo_index, item["query"], limit=3)]
+        top1 += bool(found[:1] and found[0] in wanted)
+        if wanted & set(found):
+            top3 += 1
+        else:
+            misses.append((item["query"], item["expected"], found))
+    assert top3 >= MIN_TOP3_HITS, misses
+    assert top1 >= MIN_TOP1_HITS

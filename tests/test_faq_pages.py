@@ -1,0 +1,133 @@
+"""Public FAQ pages: list, search, entry, votes, suggestions."""
+
+import html5lib
+import pytest
+from sqlalchemy import select
+
+from hotline import PROJECT_ROOT, faq, faq_search
+from hotline.extensions import db
+from hotline.models import FaqEntry, FaqVote, SearchStat
+
+
+@pytest.fixture
+def loaded_faq(app):
+    """The shipped FAQ imported and indexed."""
+    changed, _ = faq.import_specs(faq.read_faq_dir(PROJECT_ROOT / "faq"))
+    db.session.commit()
+    faq_search.rebuild()
+    return changed
+
+
+def body(response) -> str:
+    """Response text."""
+    return response.get_data(as_text=True)
+
+
+def assert_valid_html(text: str) -> None:
+    """Strict HTML5 parse."""
+    html5lib.HTMLParser(strict=True).parse(text)
+
+
+def test_faq_list_shows_categories_most_asked_first(client, loaded_faq):
+    response = client.get("/faq/")
+    text = body(response)
+    assert response.status_code == 200
+    assert text.index("対象となるお客様") < text.index("お詫び・補償")
+    assert "<details" in text and "faq-q" in text
+    assert_valid_html(text)
+
+
+def test_search_highlights_matches_and_keeps_the_query(client, loaded_faq):
+    response = client.get("/faq/search", query_string={"q": "クレカ 再発行"})
+    text = body(response)
+    assert response.status_code == 200
+    assert "<mark>" in text
+    assert 'value="クレカ 再発行"' in text
+    assert "/faq/card-replace" in text.split("</ol>")[0]
+    assert_valid_html(text)
+
+
+def test_no_results_page_offers_a_way_to_ask(client, loaded_faq):
+    text = body(client.get("/faq/search", query_string={"q": "ぴよぴよ星人"}))
+    assert "見つかりませんでした" in text and "ぴよぴよ星人" in text
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "入力してください"),
+    ("   ", "入力してください"),
+    ("あ" * 201, "200文字以内"),
+    ("!!!???***", "記号だけ"),
+])
+def test_unusable_queries_get_a_clear_message(client, loaded_faq, query, message):
+    response = client.get("/faq/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert message in body(response)
+
+
+@pytest.mark.parametrize("query", ['AND(', '*', '"', 'question:x', "NOT", "' OR 1=1--", '" * NEAR % _',
+                                   "<script>alert(1)</script>", "\x00\x01", "(((("])
+def test_hostile_queries_are_plain_text_and_escaped(client, loaded_faq, query):
+    response = client.get("/faq/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in body(response)
+
+
+def test_entry_page_has_related_entries_and_vote_form(client, loaded_faq):
+    text = body(client.get("/faq/card-replace"))
+    assert "関連するご質問" in text and "この回答は役に立ちましたか" in text
+    assert_valid_html(text)
+    assert client.get("/faq/no-such-entry").status_code == 404
+
+
+def test_vote_counts_once_per_browser(client, loaded_faq):
+    first = client.post("/faq/card-replace/vote", data={"helpful": "yes"})
+    assert first.status_code == 302
+    client.post("/faq/card-replace/vote", data={"helpful": "yes"})
+    other = client.application.test_client()
+    other.post("/faq/card-replace/vote", data={"helpful": "no"})
+    entry = db.session.scalar(select(FaqEntry).filter_by(key="card-replace"))
+    assert (entry.helpful_yes, entry.helpful_no) == (1, 1)
+    assert db.session.scalar(select(db.func.count(FaqVote.id))) == 2
+
+
+def test_vote_with_bad_value_changes_nothing(client, loaded_faq):
+    assert client.post("/faq/card-replace/vote", data={"helpful": "maybe"}).status_code == 400
+    assert db.session.scalar(select(db.func.count(FaqVote.id))) == 0
+
+
+def test_vote_needs_csrf_token(app, loaded_faq):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    assert client.post("/faq/card-replace/vote", data={"helpful": "yes"}).status_code == 400
+    page = body(client.get("/faq/card-replace"))
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/faq/card-replace/vote", data={"helpful": "yes", "csrf_token": token}).status_code == 302
+
+
+def test_suggest_returns_top_entries_as_json(client, loaded_faq):
+    response = client.get("/faq/suggest", query_string={"q": "身に覚えのない請求"})
+    results = response.get_json()["results"]
+    assert response.mimetype == "application/json"
+    assert 1 <= len(results) <= 5
+    assert {"id", "question", "url"} <= set(results[0])
+    assert client.get("/faq/suggest", query_string={"q": ""}).get_json() == {"results": []}
+
+
+def test_zero_hit_and_unopened_queries_are_counted_without_identity(client, loaded_faq):
+    client.get("/faq/search", query_string={"q": "ぴよぴよ星人"})
+    client.get("/faq/search", query_string={"q": "カード 再発行"})
+    client.get("/faq/card-replace", query_string={"q": "カード 再発行"})
+    stats = {s.query: s for s in db.session.scalars(select(SearchStat))}
+    assert any(s.zero_hits == 1 for s in stats.values())
+    opened = [s for s in stats.values() if s.opens == 1]
+    assert len(opened) == 1 and opened[0].searches == 1
+    assert {c.name for c in SearchStat.__table__.columns} == {"id", "query", "searches", "zero_hits", "opens", "last_seen"}
+
+
+def test_unpublished_entry_disappears_from_search_and_pages(client, loaded_faq):
+    entry = db.session.scalar(select(FaqEntry).filter_by(key="card-replace"))
+    entry.published = False
+    db.session.commit()
+    faq_search.sync([entry])
+    assert client.get("/faq/card-replace").status_code == 404
+    assert "/faq/card-replace" not in body(client.get("/faq/search", query_string={"q": "カード 再発行"}))

@@ -1,0 +1,121 @@
+"""Drafting, two-person approval and immutability, on a real database."""
+
+import pytest
+from sqlalchemy import select
+
+from hotline import notices
+from hotline.extensions import db
+from hotline.models import AuditEvent, Certainty, IncidentStatus, Report, ReportState
+
+from .factories import make_draft, make_incident, publish
+
+
+def test_two_people_publish_a_report(staff):
+    incident = make_incident()
+    report = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    assert report.state is ReportState.PUBLISHED and report.number == 1
+    assert report.approver_id == staff["sup2"].id and report.published_at is not None
+    assert notices.report_label(report) == "第一報"
+
+
+def test_author_cannot_approve_own_draft(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    with pytest.raises(notices.NoticeError, match="作成者本人"):
+        notices.approve_and_publish(report, staff["sup1"])
+    db.session.rollback()
+    assert db.session.get(Report, report.id).state is ReportState.AWAITING_APPROVAL
+
+
+def test_agent_cannot_draft_or_approve(staff):
+    incident = make_incident()
+    with pytest.raises(notices.NoticeError):
+        notices.start_draft(incident, staff["agent"])
+    report = make_draft(incident, staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    with pytest.raises(notices.NoticeError):
+        notices.approve_and_publish(report, staff["agent"])
+
+
+def test_approval_rechecks_consistency(staff):
+    incident = make_incident()
+    publish(make_draft(incident, staff["sup1"], count_min=300, count_max=300,
+                       count_certainty=Certainty.CONFIRMED), staff["sup1"], staff["sup2"])
+    draft = make_draft(incident, staff["sup1"], count_min=300, count_max=300, count_certainty=Certainty.CONFIRMED)
+    notices.submit_for_approval(draft, staff["sup1"])
+    draft.count_min = draft.count_max = 400  # slipped in after submission, bypassing update_draft
+    with pytest.raises(notices.PublishBlocked) as caught:
+        notices.approve_and_publish(draft, staff["sup2"])
+    assert any(f.code == "confirmed_figure_changed" for f in caught.value.findings)
+
+
+def test_submit_refused_while_blocking_findings(staff):
+    report = make_draft(make_incident(contact_phone="", contact_form_url=""), staff["sup1"])
+    with pytest.raises(notices.PublishBlocked):
+        notices.submit_for_approval(report, staff["sup1"])
+    assert report.state is ReportState.DRAFT
+
+
+def test_second_draft_starts_from_latest_published_report(staff):
+    incident = make_incident()
+    publish(make_draft(incident, staff["sup1"], count_min=123, count_max=456,
+                       cause="不正アクセス"), staff["sup1"], staff["sup2"])
+    second = notices.start_draft(incident, staff["sup2"])
+    assert (second.count_min, second.count_max, second.cause) == (123, 456, "不正アクセス")
+    assert [c.category.value for c in second.categories] == ["name"]
+    assert second.correction == "" and notices.report_label(second) == "第2報"
+
+
+def test_published_report_cannot_be_changed_by_any_path(staff):
+    report = publish(make_draft(make_incident(), staff["sup1"]), staff["sup1"], staff["sup2"])
+    with pytest.raises(notices.ReportFrozen):
+        notices.update_draft(report, {"situation": "書き換え"})
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    report.situation = "直接の書き換え"
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    report.categories[0].note = "書き換え"
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    db.session.delete(report)
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Report, report.id).situation != "直接の書き換え"
+
+
+def test_final_report_closes_the_incident(staff):
+    incident = make_incident()
+    publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    final = make_draft(incident, staff["sup1"], is_final=True, count_min=300, count_max=300,
+                       count_certainty=Certainty.CONFIRMED, period_certainty=Certainty.CONFIRMED,
+                       cause="改ざん", cause_certainty=Certainty.CONFIRMED,
+                       damage="なし", damage_certainty=Certainty.CONFIRMED, prevention="監視を強化")
+    notices.update_draft(final, {"period_start": incident.aware_on, "period_end": incident.aware_on})
+    publish(final, staff["sup1"], staff["sup2"])
+    assert incident.status is IncidentStatus.CLOSED
+    assert notices.report_label(final) == "最終報告"
+    with pytest.raises(notices.NoticeError):
+        notices.start_draft(incident, staff["sup1"])
+
+
+def test_workflow_steps_are_audited(staff):
+    publish(make_draft(make_incident(), staff["sup1"]), staff["sup1"], staff["sup2"])
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["submit", "publish"]
+    assert "create" in actions and "update" in actions
+
+
+def test_regulator_deadlines(staff):
+    incident = make_incident()
+    quick, final = notices.regulator_deadlines(incident)
+    assert (quick.due - incident.aware_on).days == 5
+    assert (final.due - incident.aware_on).days == 60
+    incident.malicious = False
+    assert (notices.regulator_deadlines(incident)[1].due - incident.aware_on).days == 30

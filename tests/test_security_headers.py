@@ -1,0 +1,48 @@
+"""Headers, error pages and oversized input."""
+
+from hotline.extensions import db
+
+
+def test_security_headers_on_public_pages(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]:
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_not_found_page_is_japanese(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.get_data(as_text=True)
+
+
+def test_oversized_body_gets_413_page(client, app):
+    response = client.post("/login", data={"username": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
+    assert response.status_code == 413
+    assert "大きすぎます" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_shows_reference_not_traceback(app, client):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.testing = False
+    response = client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "参照番号" in body and "secret detail" not in body and "Traceback" not in body
+    db.session.rollback()
+
+
+def test_csrf_is_enforced_when_enabled(app, staff):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    response = client.post("/login", data={"username": "sup1", "password": "x" * 20})
+    assert response.status_code == 400
+    response = client.post("/logout")
+    assert response.status_code == 400
