@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from . import accounts, audit
 from .extensions import db, login_manager
 from .models import Role, User
+from .security import is_public_endpoint
 
 bp = Blueprint("auth", __name__)
 
@@ -49,7 +50,12 @@ def _load_user(token: str) -> User | None:
 
 
 def _enforce_absolute_timeout() -> None:
-    """Log staff out after a fixed number of hours, however active they were."""
+    """Log staff out after a fixed number of hours, however active they were.
+
+    Public pages skip this so they never touch the session and stay cacheable.
+    """
+    if is_public_endpoint(request.endpoint):
+        return
     started = session.get("login_at")
     if started is None or not current_user.is_authenticated:
         return

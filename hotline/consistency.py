@@ -7,7 +7,7 @@ can lift are marked `correctable`: with a correction they are shown, not blockin
 from dataclasses import dataclass
 
 from .models import Certainty, LeakStatus, Report
-from .phrasing import format_count, join_ja, label_of
+from .phrasing import format_count, join_ja, label_of, report_name
 
 BLOCKING, WARNING, CORRECTED = "blocking", "warning", "corrected"
 ITEM_LABELS = {
@@ -87,7 +87,7 @@ def _unique(pairs):
 
 def _name(report: Report) -> str:
     """How a published report is referred to in messages."""
-    return "最終報告" if report.is_final else f"第{report.number}報"
+    return report_name(report.number, report.is_final)
 
 
 def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:

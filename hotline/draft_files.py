@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from . import notices
+from . import notices, phrasing
 from .consistency import Finding, check_report
 from .extensions import db
 from .models import Certainty, DataCategory, Incident, LeakStatus, Report, ReportCategory, User
@@ -275,7 +275,7 @@ def check_spec(spec: DraftSpec) -> tuple[str, list[Finding]]:
     incident = find_incident(spec.incident_slug)
     published = notices.published_reports(incident)
     report = _unsaved_draft(incident, spec)
-    label = "最終報告" if spec.is_final else ("第一報" if not published else f"第{len(published) + 1}報")
+    label = phrasing.report_name(len(published) + 1, spec.is_final)
     return label, check_report(report, published)
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, phrasing
 from .consistency import Finding, check_report, is_blocked
 from .extensions import db
 from .models import (
@@ -65,10 +65,7 @@ def prospective_number(report: Report) -> int:
 
 def report_label(report: Report) -> str:
     """第N報 or 最終報告, as readers see it."""
-    if report.is_final:
-        return "最終報告"
-    number = prospective_number(report)
-    return "第一報" if number == 1 else f"第{number}報"
+    return phrasing.report_name(prospective_number(report), report.is_final)
 
 
 def earlier_published(report: Report) -> list[Report]:

@@ -30,6 +30,30 @@ def join_ja(words: list[str]) -> str:
     return "、".join(words[:-1]) + "および" + words[-1]
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji_number(n: int) -> str:
+    """1 → '一', 12 → '十二', 20 → '二十', 105 → '百五' (up to 999)."""
+    if not 0 < n < 1000:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += ("" if hundreds == 1 else _DIGITS[hundreds]) + "百"
+    if tens:
+        out += ("" if tens == 1 else _DIGITS[tens]) + "十"
+    if ones:
+        out += _DIGITS[ones]
+    return out
+
+
+def report_name(number: int, is_final: bool = False) -> str:
+    """'第一報', '第二報' …, or '最終報告' for the final report."""
+    return "最終報告" if is_final else f"第{kanji_number(number)}報"
+
+
 def label_of(category: DataCategory) -> str:
     """Japanese name of a data category."""
     return category.label

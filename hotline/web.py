@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, cli, errors, security
 from .extensions import csrf, db, migrate
+from .public import caching
 
 
 def init_app(app: Flask) -> None:
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
     cli.init_app(app)

@@ -194,5 +194,5 @@ def test_dashboard_lists_reports_with_state_author_and_approver(client, login, s
     db.session.commit()
     login("agent1")
     html = text(client.get("/admin/"))
-    assert "第一報" in html and "公開済み" in html and "第2報" in html and "下書き" in html
+    assert "第一報" in html and "公開済み" in html and "第二報" in html and "下書き" in html
     assert "SUP1" in html and "SUP2" in html

@@ -153,7 +153,7 @@ def test_check_spec_saves_nothing_and_agrees_with_a_loaded_draft(staff):
     spec = parse_draft(MINIMAL + '[count]\nmin = 400\nmax = 400\ncertainty = "確定"\n[categories]\nname = "漏えいなし"\n')
     before = db.session.scalar(select(func.count(Report.id)))
     label, findings = check_spec(spec)
-    assert db.session.scalar(select(func.count(Report.id))) == before and label == "第2報"
+    assert db.session.scalar(select(func.count(Report.id))) == before and label == "第二報"
     loaded = notices.findings_for(load_draft(spec, staff["sup1"]))
     assert {(f.code, f.severity) for f in findings} == {(f.code, f.severity) for f in loaded}
     assert is_blocked(findings)

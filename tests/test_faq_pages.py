@@ -1,12 +1,13 @@
 """Public FAQ pages: list, search, entry, votes, suggestions."""
 
-import html5lib
 import pytest
 from sqlalchemy import select
 
 from hotline import PROJECT_ROOT, faq, faq_search
 from hotline.extensions import db
 from hotline.models import FaqEntry, FaqVote, SearchStat
+
+from .pages import assert_valid_html, body
 
 
 @pytest.fixture
@@ -16,16 +17,6 @@ def loaded_faq(app):
     db.session.commit()
     faq_search.rebuild()
     return changed
-
-
-def body(response) -> str:
-    """Response text."""
-    return response.get_data(as_text=True)
-
-
-def assert_valid_html(text: str) -> None:
-    """Strict HTML5 parse."""
-    html5lib.HTMLParser(strict=True).parse(text)
 
 
 def test_faq_list_shows_categories_most_asked_first(client, loaded_faq):

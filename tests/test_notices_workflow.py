@@ -64,7 +64,7 @@ def test_second_draft_starts_from_latest_published_report(staff):
     second = notices.start_draft(incident, staff["sup2"])
     assert (second.count_min, second.count_max, second.cause) == (123, 456, "不正アクセス")
     assert [c.category.value for c in second.categories] == ["name"]
-    assert second.correction == "" and notices.report_label(second) == "第2報"
+    assert second.correction == "" and notices.report_label(second) == "第二報"
 
 
 def test_published_report_cannot_be_changed_by_any_path(staff):

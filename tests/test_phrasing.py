@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from hotline import phrasing
 from hotline.models import LeakStatus
 
@@ -72,3 +74,10 @@ def test_has_provisional_facts():
 def test_join_ja():
     assert phrasing.join_ja(["A"]) == "A"
     assert phrasing.join_ja(["A", "B", "C"]) == "A、BおよびC"
+
+
+@pytest.mark.parametrize("number,label", [(1, "第一報"), (2, "第二報"), (10, "第十報"), (12, "第十二報"),
+                                          (20, "第二十報"), (111, "第百十一報")])
+def test_report_names_use_kanji_numerals(number, label):
+    assert phrasing.report_name(number) == label
+    assert phrasing.report_name(number, is_final=True) == "最終報告"

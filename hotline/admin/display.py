@@ -1,30 +1,20 @@
 """What admin templates show: plain values built from models, so templates never decide."""
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from .. import notices, phrasing
+from .. import notices, phrasing, report_view
 from ..consistency import BLOCKING, CORRECTED, WARNING, Finding
 from ..extensions import db
-from ..models import AuditEvent, Certainty, Incident, IncidentStatus, Report, ReportState, Role, User
+from ..models import AuditEvent, Incident, IncidentStatus, Report, ReportState, Role, User
+from ..report_view import JST, Section, jst, paragraphs
 
-JST = timezone(timedelta(hours=9))
 FINDING_GROUPS = (
     (BLOCKING, "公開できない問題", "blocking"),
     (WARNING, "確認事項", "warning"),
     (CORRECTED, "訂正として公表", "corrected"),
 )
-
-
-@dataclass
-class Section:
-    """One numbered item of the notice as readers will see it."""
-
-    title: str
-    paragraphs: list[str]
-    rows: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def today_jst() -> date:
@@ -35,14 +25,6 @@ def today_jst() -> date:
 def format_day(day: date) -> str:
     """A date as '2026年11月3日'."""
     return phrasing.format_date(day)
-
-
-def jst(moment: datetime | None) -> str:
-    """A stored UTC time as '2026年11月3日 15:00'."""
-    if moment is None:
-        return ""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(JST)
-    return f"{phrasing.format_date(local.date())} {local:%H:%M}"
 
 
 def deadline_rows(incident: Incident, today: date) -> list[dict]:
@@ -130,51 +112,9 @@ def last_return_reason(report: Report) -> dict | None:
     return {"reason": event.detail, "by": who, "at": jst(event.created_at)}
 
 
-def paragraphs(text: str) -> list[str]:
-    """Split text into paragraphs at blank lines or line breaks."""
-    return [p.strip() for p in (text or "").split("\n") if p.strip()]
-
-
-def _fact(text: str, certainty: Certainty) -> list[str]:
-    """A free-text fact followed by its caveat while provisional."""
-    if not text.strip():
-        return ["現在調査中です。" + phrasing.STILL_INVESTIGATING] if certainty is Certainty.PROVISIONAL else []
-    caveat = phrasing.fact_caveat(certainty)
-    return paragraphs(text) + ([caveat] if caveat else [])
-
-
-def _contact(report: Report) -> list[str]:
-    """The contact window lines."""
-    lines = []
-    if report.contact_phone:
-        lines.append(f"電話：{report.contact_phone}")
-    if report.contact_hours:
-        lines.append(f"受付時間：{report.contact_hours}")
-    if report.contact_form_url:
-        lines.append(f"お問い合わせフォーム：{report.contact_form_url}")
-    return lines
-
-
 def preview_sections(report: Report) -> list[Section]:
-    """The twelve items in order, worded with the caveats their certainty needs."""
-    r = report
-    rows = [(row.category.label, row.status.label, row.note)
-            for row in sorted(r.categories, key=lambda row: row.category.order)]
-    return [
-        Section("1. 事故発生の状況", paragraphs(r.situation)),
-        Section("2. お詫び", paragraphs(r.apology)),
-        Section("3. 発生と発覚の経緯", paragraphs(r.background)),
-        Section("4. 漏えいした期間", [phrasing.period_sentence(r)]),
-        Section("5. 漏えいした情報の内容・件数", phrasing.category_sentences(r) + [phrasing.count_sentence(r)], rows),
-        Section("6. 現在発生している被害の状況", _fact(r.damage, r.damage_certainty)),
-        Section("7. 漏えいの原因", _fact(r.cause, r.cause_certainty)),
-        Section("8. 事実調査の方法と講じた処置", paragraphs(r.investigation)),
-        Section("9. 予想される二次被害と防止措置", paragraphs(r.secondary_risks)),
-        Section("お客様へのお願い", paragraphs(r.customer_actions)),
-        Section("10. 今後の対応", paragraphs(r.next_steps)),
-        Section("11. 再発防止策", paragraphs(r.prevention)),
-        Section("12. お問い合わせ窓口", _contact(r)),
-    ]
+    """The twelve items exactly as the public page words them."""
+    return report_view.report_sections(report)
 
 
 def report_summary(report: Report) -> dict:

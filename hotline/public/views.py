@@ -1,22 +1,132 @@
-"""Public pages: top page and notices."""
+"""Public notice pages: the top page, the incident list, each incident, each report, the feed.
 
-from flask import Blueprint, render_template
+No login, no JavaScript; every page sends validators so it can be cached.
+"""
 
-from .. import notices
+from flask import Blueprint, abort, make_response, render_template
+from sqlalchemy import select
+
+from .. import notices, phrasing, report_view
+from ..changes import changes_between
+from ..extensions import db
+from ..models import Incident, Report
 from ..security import public
+from .caching import cacheable, newest
 
 bp = Blueprint("public", __name__)
+FEED_SIZE = 50
+
+
+def _incident_or_404(slug: str) -> Incident:
+    """An incident that has at least one published report, or 404."""
+    incident = db.session.scalar(select(Incident).filter_by(slug=slug))
+    if incident is None or notices.latest_published(incident) is None:
+        abort(404)
+    return incident
+
+
+def _last_change(incidents: list[Incident]):
+    """When the newest published report among these incidents appeared."""
+    return newest(*(r.published_at for i in incidents for r in notices.published_reports(i)),
+                  *(i.updated_at for i in incidents))
+
+
+def _render(template: str, last_modified, **context):
+    """Render a public page and make it cacheable."""
+    return cacheable(make_response(render_template(template, **context)), last_modified)
+
+
+def report_context(incident: Incident, report: Report) -> dict:
+    """Everything a report page shows, as plain values (also used by the static export)."""
+    reports = notices.published_reports(incident)
+    position = reports.index(report)
+    previous = reports[position - 1] if position else None
+    return {
+        "incident": incident,
+        "report": report,
+        "label": notices.report_label(report),
+        "published": report_view.jst(report.published_at),
+        "sections": report_view.report_sections(report),
+        "correction": report_view.paragraphs(report.correction),
+        "customer_actions": report_view.paragraphs(report.customer_actions),
+        "provisional": phrasing.has_provisional_facts(report),
+        "tel": report_view.tel_uri(report.contact_phone),
+        "timeline": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at),
+                      "current": r.id == report.id} for r in reports],
+        "latest": reports[-1],
+        "latest_label": notices.report_label(reports[-1]),
+        "previous": previous,
+        "previous_label": notices.report_label(previous) if previous else "",
+        "next": reports[position + 1] if position + 1 < len(reports) else None,
+        "changes": changes_between(previous, report) if previous else [],
+        "aware_on": phrasing.format_date(incident.aware_on),
+    }
 
 
 @bp.route("/")
 @public
 def index():
-    """Top page with a banner for each active incident."""
-    return render_template("public/index.html", incidents=notices.active_incidents())
+    """Top page: a prominent banner for each active incident, linking its latest report."""
+    incidents = notices.active_incidents()
+    banners = [{"incident": i, "report": notices.latest_published(i)} for i in incidents]
+    for banner in banners:
+        banner["label"] = notices.report_label(banner["report"])
+        banner["date"] = report_view.jst_date(banner["report"].published_at)
+        banner["tel"] = report_view.tel_uri(banner["report"].contact_phone)
+    return _render("public/index.html", _last_change(incidents), banners=banners)
 
 
 @bp.route("/notices/")
 @public
 def notices_list():
-    """All incidents with published reports."""
-    return render_template("public/notices.html", incidents=notices.public_incidents())
+    """All incidents with published reports, newest first."""
+    incidents = notices.public_incidents()
+    rows = [{"incident": i, "aware_on": phrasing.format_date(i.aware_on),
+             "reports": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at)}
+                         for r in notices.published_reports(i)]} for i in incidents]
+    return _render("public/notices.html", _last_change(incidents), rows=rows)
+
+
+@bp.route("/notices/<slug>/")
+@public
+def incident(slug: str):
+    """The latest report in full, with the timeline of every report."""
+    item = _incident_or_404(slug)
+    report = notices.latest_published(item)
+    return _render("public/report.html", _last_change([item]), is_incident_page=True, q="",
+                   **report_context(item, report))
+
+
+@bp.route("/notices/<slug>/<int:number>")
+@public
+def report(slug: str, number: int):
+    """One published report, kept at this address for good."""
+    item = _incident_or_404(slug)
+    found = next((r for r in notices.published_reports(item) if r.number == number), None)
+    if found is None:
+        abort(404)
+    return _render("public/report.html", _last_change([item]), is_incident_page=False, q="",
+                   **report_context(item, found))
+
+
+@bp.route("/notices/feed.atom")
+@public
+def feed():
+    """An Atom feed of published reports, newest first."""
+    incidents = notices.public_incidents()
+    entries = sorted(((i, r) for i in incidents for r in notices.published_reports(i)),
+                     key=lambda pair: pair[1].published_at, reverse=True)[:FEED_SIZE]
+    items = [{"incident": i, "report": r, "label": notices.report_label(r),
+              "summary": _feed_summary(r)} for i, r in entries]
+    updated = _last_change(incidents)
+    response = make_response(render_template("public/feed.xml", items=items, updated=updated))
+    response.mimetype = "application/atom+xml"
+    return cacheable(response, updated)
+
+
+def _feed_summary(report: Report) -> str:
+    """A few plain sentences for feed readers: correction first, then the key facts."""
+    parts = report_view.paragraphs(report.correction)[:1]
+    parts += report_view.paragraphs(report.situation)[:1]
+    parts += phrasing.category_sentences(report)[:1] + [phrasing.count_sentence(report)]
+    return "\n".join(parts)

@@ -1,0 +1,57 @@
+"""Two supervisors publish a report in a real browser; a visitor sees it on the top page."""
+
+PASSWORD = "browser-test-password"
+
+
+def log_in(page, site, username):
+    """Log in through the login form."""
+    page.goto(site.url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def log_out(page):
+    """Log out with the header button."""
+    page.click("form.staff-user button[type=submit]")
+    page.wait_for_url("**/login")
+
+
+def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
+    live_site.create_user("kato", "supervisor", PASSWORD)
+    live_site.create_user("ito", "supervisor", PASSWORD)
+
+    log_in(page, live_site, "kato")
+    page.click("text=事案を登録")
+    page.fill("#slug", "e2e-breach")
+    page.fill("#title", "テスト商店への不正アクセスについて")
+    page.fill("#aware_on", "2026-11-20")
+    page.fill("#contact_phone", "0120-999-000")
+    page.fill("#contact_hours", "10:00〜17:00")
+    page.click("main button[type=submit]")
+    page.click("text=新しい報を作成")
+    page.fill("#situation", "当店の通販サイトが不正アクセスを受けました。")
+    page.fill("#count_min", "１，２００")
+    page.fill("#count_max", "3000")
+    page.select_option("#cat_name", "confirmed")
+    page.select_option("#cat_card_number", "possible")
+    page.click("text=下書きを保存")
+    page.wait_for_selector("text=下書きを保存しました")
+    page.click("text=承認を依頼する")
+    page.wait_for_selector("text=承認待ち")
+    assert page.locator("text=承認して公開する").count() == 0  # the author cannot approve
+    log_out(page)
+
+    log_in(page, live_site, "ito")
+    page.click("text=確認する")
+    page.click("text=承認して公開する")
+    page.wait_for_selector("text=公開済み")
+    log_out(page)
+
+    page.goto(live_site.url + "/")
+    assert "テスト商店への不正アクセスについて" in page.content()
+    page.click("text=テスト商店への不正アクセスについて")
+    text = page.inner_text("main")
+    assert "少なくとも1,200件" in text and "最大で3,000件" in text
+    assert "可能性も否定できません" in text

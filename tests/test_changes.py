@@ -1,0 +1,67 @@
+"""Changes between two published reports, as readers see them."""
+
+from datetime import date
+
+from hotline.changes import changes_between, count_summary, period_summary
+from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportCategory
+
+
+def report(**fields) -> Report:
+    """An unsaved report with the given facts."""
+    categories = fields.pop("categories", {})
+    values = dict(count_min=None, count_max=None, count_certainty=Certainty.PROVISIONAL,
+                  period_start=None, period_end=None, period_certainty=Certainty.PROVISIONAL,
+                  cause="", cause_certainty=Certainty.PROVISIONAL, damage="", damage_certainty=Certainty.PROVISIONAL,
+                  contact_phone="0120-000-000", contact_hours="9:00〜18:00", contact_form_url="")
+    values.update(fields)
+    for name in ("situation", "background", "investigation", "secondary_risks", "customer_actions",
+                 "next_steps", "prevention", "apology", "correction"):
+        values.setdefault(name, "")
+    r = Report(**values)
+    r.categories = [ReportCategory(category=c, status=s, note="") for c, s in categories.items()]
+    return r
+
+
+def items(changes) -> dict:
+    return {c.item: (c.before, c.after) for c in changes}
+
+
+def test_identical_reports_have_no_changes():
+    assert changes_between(report(count_min=10, count_max=20), report(count_min=10, count_max=20)) == []
+
+
+def test_count_summaries():
+    assert count_summary(report()) == "調査中"
+    assert count_summary(report(count_min=1200, count_max=3000)) == "1,200件〜3,000件（調査中）"
+    assert count_summary(report(count_min=1200)) == "少なくとも1,200件（調査中）"
+    assert count_summary(report(count_min=1200, count_certainty=Certainty.CONFIRMED)) == "1,200件（確定）"
+
+
+def test_count_and_period_changes():
+    before = report(count_min=100, count_max=500, period_start=date(2026, 9, 1), period_end=date(2026, 10, 1))
+    after = report(count_min=320, count_certainty=Certainty.CONFIRMED,
+                   period_start=date(2026, 8, 20), period_end=date(2026, 10, 1), period_certainty=Certainty.CONFIRMED)
+    found = items(changes_between(before, after))
+    assert found["漏えい件数"] == ("100件〜500件（調査中）", "320件（確定）")
+    assert found["漏えいした期間"] == (period_summary(before), "2026年8月20日〜2026年10月1日（確定）")
+
+
+def test_category_status_changes_appear_and_new_categories_are_listed():
+    before = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED, DataCategory.CARD_NUMBER: LeakStatus.POSSIBLE})
+    after = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED, DataCategory.CARD_NUMBER: LeakStatus.CONFIRMED,
+                               DataCategory.SECURITY_CODE: LeakStatus.INVESTIGATING})
+    found = items(changes_between(before, after))
+    assert "氏名" not in found
+    assert found["クレジットカード番号"] == ("漏えいの可能性あり", "漏えいを確認")
+    assert found["セキュリティコード"] == ("記載なし", "調査中")
+
+
+def test_cause_becoming_confirmed_and_text_items_updated():
+    before = report(cause="調査中です", next_steps="続報します")
+    after = report(cause="改ざんと特定", cause_certainty=Certainty.CONFIRMED, next_steps="続報します",
+                   prevention="監視を強化します", contact_phone="0120-999-999")
+    found = items(changes_between(before, after))
+    assert found["漏えいの原因"] == ("記載あり（調査中）", "記載あり（確定）")
+    assert found["再発防止策"] == ("記載なし", "内容を更新")
+    assert "今後の対応" not in found
+    assert found["お問い合わせ窓口"][1].startswith("0120-999-999")

@@ -1,0 +1,165 @@
+"""Public notice pages: top page, list, incident, each report, the feed, caching."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import select
+
+from hotline import demo
+from hotline.extensions import db
+from hotline.models import Certainty, DataCategory, LeakStatus, Report
+
+from .factories import make_draft, make_incident, publish
+from .pages import assert_valid_html, body
+
+SLUG = demo.DEMO_SLUG
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def demo_site(app):
+    """The demo incident with its 第一報 and 第二報 (with a correction)."""
+    demo.load_demo("development")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("url", ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/notices/{SLUG}/2"])
+def test_public_pages_are_valid_html_with_landmarks(client, demo_site, url):
+    response = client.get(url)
+    html = body(response)
+    assert response.status_code == 200
+    assert_valid_html(html)
+    assert '<html lang="ja">' in html and "<main" in html and "<h1" in html and "<nav" in html
+    assert "<script" not in html
+
+
+def test_top_page_has_a_banner_linking_the_latest_report(client, demo_site):
+    html = body(client.get("/"))
+    assert 'class="incident-banner"' in html
+    assert f'href="/notices/{SLUG}/"' in html
+    assert "第二報を読む" in html and "訂正あり" in html
+    assert 'href="tel:0120000123"' in html
+    assert 'href="/faq/"' in html
+
+
+def test_top_page_without_incidents_says_so(client):
+    html = body(client.get("/"))
+    assert "対応中の事案はありません" in html
+
+
+def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/"))
+    assert "第二報" in html and "訂正とお詫び" in html
+    for title in ("1. 事故発生の状況", "4. 漏えいした期間", "5. 漏えいした情報の内容・件数", "7. 漏えいの原因",
+                  "10. 今後の対応", "12. お問い合わせ窓口"):
+        assert title in html
+    assert "お客様へのお願い" in html
+    assert f'href="/notices/{SLUG}/1"' in html and 'aria-current="page"' in html
+    assert 'action="/faq/search"' in html
+
+
+def test_every_provisional_fact_reads_with_its_caveat(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    assert "少なくとも31,200件" in html and "最大で48,000件に及ぶ可能性があります" in html
+    assert "セキュリティコードが漏えいした可能性も否定できません" in html
+    assert "今後の調査により変わる可能性があります" in html
+    assert "調査を継続しており" in html
+    assert "漏えいしていないことを確認" in html
+
+
+def test_report_page_shows_changes_since_the_previous_report(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    assert "前回のお知らせ（第一報）からの変更点" in html
+    assert "12,000件〜48,000件（調査中）" in html and "31,200件〜48,000件（調査中）" in html
+    first = body(client.get(f"/notices/{SLUG}/1"))
+    assert "からの変更点" not in first
+    assert "過去のお知らせです" in first and f'href="/notices/{SLUG}/2"' in first
+
+
+def test_correction_is_shown_before_the_items(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    assert html.index("訂正とお詫び") < html.index("1. 事故発生の状況")
+
+
+def test_drafts_and_unknown_reports_are_never_public(client, app, staff):
+    incident = make_incident("draft-only")
+    db.session.commit()
+    draft = make_draft(incident, staff["sup1"], situation="まだ公開していない下書きの本文")
+    db.session.commit()
+    assert client.get("/notices/draft-only/").status_code == 404
+    assert client.get("/notices/draft-only/1").status_code == 404
+    assert "draft-only" not in body(client.get("/notices/")) and "下書き" not in body(client.get("/"))
+    publish(draft, staff["sup1"], staff["sup2"])
+    second = make_draft(incident, staff["sup1"], situation="第二報の下書き")
+    db.session.commit()
+    assert client.get("/notices/draft-only/1").status_code == 200
+    assert client.get("/notices/draft-only/2").status_code == 404
+    assert "第二報の下書き" not in body(client.get("/notices/draft-only/"))
+    assert "第二報の下書き" not in body(client.get("/notices/feed.atom"))
+    assert second.state.value == "draft"
+
+
+def test_hostile_text_is_escaped_in_pages_and_feed(client, app, staff):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    incident = make_incident("hostile", title="事案" + payload)
+    db.session.commit()
+    report = make_draft(incident, staff["sup1"], situation=payload, customer_actions=payload,
+                        contact_hours=payload)
+    publish(report, staff["sup1"], staff["sup2"])
+    for url in ("/", "/notices/", "/notices/hostile/", "/notices/hostile/1"):
+        html = body(client.get(url))
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+        assert_valid_html(html)
+    feed = body(client.get("/notices/feed.atom"))
+    assert "<script>" not in feed
+    ET.fromstring(feed.encode())
+
+
+def test_feed_lists_reports_newest_first_with_absolute_links(client, demo_site):
+    response = client.get("/notices/feed.atom")
+    assert response.mimetype == "application/atom+xml"
+    root = ET.fromstring(response.data)
+    entries = root.findall(f"{ATOM}entry")
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert len(entries) == 2 and "第二報" in titles[0] and "訂正あり" in titles[0] and "第一報" in titles[1]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.startswith("http://") and link.endswith(f"/notices/{SLUG}/2")
+    summary = entries[0].find(f"{ATOM}summary").text
+    assert "最大で48,000件" in summary
+
+
+@pytest.mark.parametrize("url", ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/2", "/notices/feed.atom"])
+def test_public_pages_can_be_cached_and_revalidated(client, demo_site, url):
+    first = client.get(url)
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    cache = first.headers["Cache-Control"]
+    assert "public" in cache and "max-age=60" in cache and "stale-if-error" in cache
+    assert "Set-Cookie" not in first.headers and "Cookie" not in first.headers.get("Vary", "")
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_a_new_report_changes_the_validators(client, app, demo_site, staff):
+    first = client.get(f"/notices/{SLUG}/")
+    incident = db.session.scalar(select(Report).filter_by(number=2)).incident
+    report = make_draft(incident, staff["sup1"], count_min=31200, count_max=40000,
+                        count_certainty=Certainty.PROVISIONAL,
+                        categories={DataCategory.NAME: (LeakStatus.CONFIRMED, "")})
+    publish(report, staff["sup1"], staff["sup2"])
+    again = client.get(f"/notices/{SLUG}/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "第三報" in body(again)
+
+
+def test_staff_pages_are_not_cached(client, login, staff):
+    login("sup1")
+    response = client.get("/admin/")
+    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+
+
+def test_public_pages_seen_by_staff_are_private(client, demo_site, login, staff):
+    login("sup1")
+    response = client.get(f"/notices/{SLUG}/")
+    assert "private" in response.headers["Cache-Control"] and "public" not in response.headers["Cache-Control"]
