@@ -4,6 +4,7 @@ Exit codes: 0 when nothing blocks publication, 1 when a finding blocks or a file
 unusable, so the commands fit in scripts.
 """
 
+import re
 from pathlib import Path
 
 import click
@@ -103,3 +104,22 @@ def check_file_command(file: str) -> None:
     click.echo(f"{file}: {spec.incident_slug} {label}（保存していません）")
     echo_findings(findings)
     _exit_for(findings)
+
+
+@notices_cli.command("export")
+@click.argument("directory")
+@click.option("--base-url", default="http://localhost", show_default=True,
+              help="公開するサイトのURL（フィードのリンクに使います）")
+def export_command(directory: str, base_url: str) -> None:
+    """Write the public notice pages as static files for any web server or CDN."""
+    from flask import current_app
+
+    from .static_export import ExportError, export_site
+
+    if not re.match(r"^https?://[^\s/]+$", base_url.rstrip("/")):
+        _fail("--base-url には https://example.jp のようなアドレスを指定してください。")
+    try:
+        files = export_site(current_app._get_current_object(), directory, base_url.rstrip("/"))
+    except (ExportError, OSError) as error:
+        _fail(f"書き出しに失敗しました: {error}")
+    click.echo(f"{len(files)}個のファイルを {directory} に書き出しました。")
