@@ -8,6 +8,7 @@ CI=true) installs the Debian packages the tests need with apt-get.
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,7 @@ def flask(*args: str, env: dict) -> None:
 
 
 def run(argv: list[str]) -> None:
-    """Migrate, load the demo, and serve with gunicorn on 127.0.0.1:8000."""
+    """Migrate, load the demo, and serve with gunicorn on 127.0.0.1:8000 beside the mail sender."""
     env = {**os.environ}
     flask("db", "upgrade", env=env)
     flask("demo", "load", env=env)
@@ -70,11 +71,41 @@ def run(argv: list[str]) -> None:
     flask("faq", "reindex", env=env)
     bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")
     workers = env.get("HOTLINE_WORKERS", "3")
-    print(f"hotline: serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
-    os.execv(VENV / "bin" / "gunicorn", [
-        "gunicorn", "--chdir", str(ROOT), "--workers", workers, "--bind", bind,
-        "--graceful-timeout", "20", "--preload", *argv, "wsgi:app",
-    ])
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    children = []
+    try:
+        children.append(spawn(VENV / "bin" / "flask", "--app", "wsgi", "mail", "worker", env=env))
+        print(f"hotline: serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
+        server = spawn(
+            VENV / "bin" / "gunicorn", "--chdir", ROOT, "--workers", workers, "--bind", bind,
+            "--graceful-timeout", "20", "--preload", *argv, "wsgi:app", env=env,
+        )
+        children.append(server)
+        code = server.wait()
+    except KeyboardInterrupt:
+        code = 128 + signal.SIGINT
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)  # finish stopping the children first
+        for child in reversed(children):
+            stop(child)
+    sys.exit(128 - code if code < 0 else code)
+
+
+def spawn(*cmd, env: dict) -> subprocess.Popen:
+    """Start a long-running child process of the project."""
+    return subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=env)
+
+
+def stop(child: subprocess.Popen, grace: float = 25) -> None:
+    """Ask a child process to finish (SIGTERM), killing it if it does not in time."""
+    if child.poll() is None:
+        child.terminate()
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def test(argv: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users …`, `flask demo …`, `flask notices …`."""
+"""Command-line tools: `flask users …`, `flask demo …`, `flask notices …`, `flask mail …`."""
 
 import click
 from flask import current_app
@@ -17,10 +17,12 @@ def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     from .faq_cli import faq_cli
+    from .mail_cli import mail_cli
     from .notices_cli import notices_cli
 
     app.cli.add_command(notices_cli)
     app.cli.add_command(faq_cli)
+    app.cli.add_command(mail_cli)
 
 
 @users_cli.command("create")

@@ -63,4 +63,21 @@ def from_environment(instance_path: str) -> dict:
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
         "SITE_NAME": _env("SITE_NAME", "お知らせとお問い合わせ窓口"),
         "COMPANY_NAME": _env("COMPANY_NAME", "株式会社ミドリ商会"),
+        **mail_settings(),
+    }
+
+
+def mail_settings() -> dict:
+    """SMTP server, sender address and outbox retry settings."""
+    return {
+        "SMTP_HOST": _env("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "1025")),
+        "SMTP_USER": _env("SMTP_USER", ""),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS"),
+        "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": _env("MAIL_FROM", "ミドリ商会 お問い合わせ窓口 <support@example.jp>"),
+        "ONCALL_EMAIL": _env("ONCALL_EMAIL", ""),
+        "MAIL_MAX_ATTEMPTS": int(_env("MAIL_MAX_ATTEMPTS", "20")),
+        "MAIL_POLL_SECONDS": float(_env("MAIL_POLL_SECONDS", "5")),
     }

@@ -1,6 +1,7 @@
 """Database models, grouped by area."""
 
 from .faq import FaqEntry, FaqVote, SearchStat
+from .mail import MailStatus, OutboxMail
 from .notices import (
     Certainty,
     DataCategory,
@@ -24,6 +25,8 @@ __all__ = [
     "IncidentStatus",
     "LeakStatus",
     "LoginAttempt",
+    "MailStatus",
+    "OutboxMail",
     "Report",
     "ReportCategory",
     "ReportState",
