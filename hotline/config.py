@@ -64,6 +64,19 @@ def from_environment(instance_path: str) -> dict:
         "SITE_NAME": _env("SITE_NAME", "お知らせとお問い合わせ窓口"),
         "COMPANY_NAME": _env("COMPANY_NAME", "株式会社ミドリ商会"),
         **mail_settings(),
+        **inquiry_settings(),
+    }
+
+
+def inquiry_settings() -> dict:
+    """The inquiry window: public address for links in mail, promises, limits, retention."""
+    return {
+        "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "INQUIRY_RESPONSE_DAYS": int(_env("INQUIRY_RESPONSE_DAYS", "3")),
+        "INQUIRY_RETENTION_DAYS": int(_env("INQUIRY_RETENTION_DAYS", "365")),
+        "INQUIRY_LIMIT_PER_HOUR": int(_env("INQUIRY_LIMIT_PER_HOUR", "5")),
+        "STATUS_LIMIT_PER_HOUR": int(_env("STATUS_LIMIT_PER_HOUR", "20")),
+        "INQUIRY_MAX_MESSAGE": 4000,
     }
 
 

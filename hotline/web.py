@@ -48,10 +48,12 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.faq_views import bp as faq_admin_bp
     from .admin.views import bp as admin_bp
     from .public.faq_views import bp as faq_bp
+    from .public.inquiry_views import bp as inquiry_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(faq_bp)
+    app.register_blueprint(inquiry_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faq_admin_bp)

@@ -17,6 +17,7 @@ from hotline.models import Role
 
 from .factories import PASSWORD, make_user
 from .pgserver import PostgresCluster, find_bin_dir
+from .smtpserver import SmtpServer
 
 pytest_plugins = ["tests.livesite"]
 
@@ -142,6 +143,16 @@ def staff(app):
     }
     db.session.commit()
     return accounts
+
+
+@pytest.fixture
+def smtp(app):
+    """A running SMTP server on a free loopback port, with the app pointed at it."""
+    server = SmtpServer()
+    server.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TIMEOUT=5)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -20,22 +20,11 @@ from hotline.mail_cli import run_worker
 from hotline.models import AuditEvent, MailStatus, OutboxMail
 from hotline.models._types import utcnow
 
-from .smtpserver import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 SUBJECT = "【ミドリ商会】お問い合わせを受け付けました（受付番号 A-123）"
 BODY = "山田 太郎 様\n\nお問い合わせありがとうございます。\n担当者よりご連絡いたします。\n"
-
-
-@pytest.fixture
-def smtp(app):
-    """A running SMTP server on a free loopback port, with the app pointed at it."""
-    server = SmtpServer()
-    server.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TIMEOUT=5)
-    yield server
-    server.stop()
 
 
 def queue(to="yamada@example.com", subject=SUBJECT, body=BODY, kind="inquiry_receipt", **extra):

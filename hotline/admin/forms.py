@@ -10,16 +10,10 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
-try:
-    from wtforms import SelectChoice
-except ImportError:  # WTForms < 3.3 takes plain (value, label) pairs
-    def SelectChoice(value, label):  # noqa: N802
-        """Fallback for older WTForms."""
-        return (value, label)
-
-from ..draft_files import MAX_TEXT, SHORT_LIMITS, clean_text, parse_count
+from ..draft_files import MAX_TEXT, SHORT_LIMITS, parse_count
+from ..form_filters import SelectChoice, block as _block, line as _line, too_long as _too_long
 from ..models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report
 
 NOT_MENTIONED = ""
@@ -36,21 +30,6 @@ TEXT_ITEMS = {
 }
 CERTAINTY_CHOICES = [SelectChoice(c.value, c.label) for c in (Certainty.PROVISIONAL, Certainty.CONFIRMED)]
 LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(s.value, s.label) for s in LeakStatus]
-
-
-def _line(value: str | None) -> str:
-    """One-line text: cleaned, newlines folded to spaces, trimmed."""
-    return clean_text(value).replace("\n", " ").replace("\t", " ").strip()
-
-
-def _block(value: str | None) -> str:
-    """Multi-line text: cleaned and trimmed."""
-    return clean_text(value).strip()
-
-
-def _too_long(limit: int) -> Length:
-    """Length validator with a Japanese message."""
-    return Length(max=limit, message=f"{limit:,}文字以内で入力してください。")
 
 
 def _check_url(_form, field) -> None:

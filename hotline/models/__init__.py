@@ -1,6 +1,7 @@
 """Database models, grouped by area."""
 
 from .faq import FaqEntry, FaqVote, SearchStat
+from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
     Certainty,
@@ -16,6 +17,12 @@ from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
     "AuditEvent",
+    "Channel",
+    "Inquiry",
+    "InquiryCategory",
+    "InquiryStatus",
+    "RateEvent",
+    "ReplyBy",
     "Certainty",
     "DataCategory",
     "FaqEntry",

@@ -1,0 +1,83 @@
+"""The public inquiry window: the form, the receipt page, the status lookup, the privacy notice.
+
+No login and no JavaScript needed. Responses hold personal data or CSRF tokens, so
+none of them may be cached.
+"""
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
+
+from .. import inquiries, inquiry_mail, throttle
+from ..auth import client_address
+from ..extensions import db
+from ..security import public
+from .inquiry_forms import InquiryForm, StatusForm
+
+bp = Blueprint("inquiry", __name__, url_prefix="/inquiry")
+RECEIPT_KEY = "inquiry_receipt"
+HOUR = 3600
+
+
+def _page(template: str, status: int = 200, **context):
+    """Render and forbid caching."""
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_many():
+    """The clear 429 page."""
+    abort(429)
+
+
+@bp.route("", methods=["GET", "POST"])
+@public
+def form():
+    """Show the form; on a valid post store the inquiry and its mail, then show the receipt."""
+    form = InquiryForm()
+    if form.is_submitted():
+        if not throttle.hit("inquiry", client_address(), current_app.config["INQUIRY_LIMIT_PER_HOUR"], HOUR):
+            _too_many()
+        if form.website.data:
+            abort(400)
+    if form.validate_on_submit():
+        inquiry = inquiries.receive(form.values())
+        inquiry_mail.queue_confirmation(inquiry)
+        if inquiry.urgent:
+            inquiry_mail.queue_oncall_alert(inquiry)
+        db.session.commit()
+        session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
+                                "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent}
+        return redirect(url_for("inquiry.thanks"), 303)
+    return _page("inquiry/form.html", form=form)
+
+
+@bp.route("/thanks")
+@public
+def thanks():
+    """The receipt number, once, right after sending."""
+    shown = session.pop(RECEIPT_KEY, None)
+    if not shown:
+        return redirect(url_for("inquiry.status"))
+    return _page("inquiry/thanks.html", shown=shown)
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@public
+def status():
+    """Receipt number plus email or phone → status and, once answered, the answer."""
+    form = StatusForm()
+    found, not_found = None, False
+    if form.is_submitted():
+        if not throttle.hit("status", client_address(), current_app.config["STATUS_LIMIT_PER_HOUR"], HOUR):
+            _too_many()
+    if form.validate_on_submit():
+        found = inquiries.lookup(form.receipt.data, form.contact.data)
+        not_found = found is None
+    return _page("inquiry/status.html", form=form, found=found, not_found=not_found)
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """What is kept, why, and for how long."""
+    return _page("inquiry/privacy.html")

@@ -1,0 +1,48 @@
+"""Rate limits shared by every worker process, counted in the database.
+
+Keys are hashed with the secret key, so the table never holds a raw address.
+"""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from .extensions import db
+from .models import RateEvent
+from .models._types import utcnow
+
+KEEP = timedelta(days=1)
+
+
+def hashed(raw: str) -> str:
+    """A keyed hash of an address or other identifier."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, raw.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:64]
+
+
+def count(bucket: str, raw_key: str, window_seconds: int) -> int:
+    """How many events this key had in the bucket within the window."""
+    since = utcnow() - timedelta(seconds=window_seconds)
+    return db.session.scalar(select(func.count(RateEvent.id)).where(
+        RateEvent.bucket == bucket, RateEvent.key == hashed(raw_key), RateEvent.created_at >= since)) or 0
+
+
+def hit(bucket: str, raw_key: str, limit: int, window_seconds: int) -> bool:
+    """Count one event and say whether it is within the limit.
+
+    The event is committed at once, so a flood is counted even when the request
+    that caused it fails later.
+    """
+    allowed = count(bucket, raw_key, window_seconds) < limit
+    db.session.add(RateEvent(bucket=bucket, key=hashed(raw_key)))
+    db.session.commit()
+    return allowed
+
+
+def purge_old() -> int:
+    """Delete events older than a day; returns how many."""
+    result = db.session.execute(delete(RateEvent).where(RateEvent.created_at < utcnow() - KEEP))
+    return result.rowcount or 0

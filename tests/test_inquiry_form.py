@@ -1,0 +1,180 @@
+"""The public inquiry window: the form, receipts, urgency, mail, status lookups, abuse."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from hotline import demo, inquiries, mail
+from hotline.extensions import db
+from hotline.models import Inquiry, InquiryCategory, OutboxMail, RateEvent
+
+from .pages import assert_valid_html, body
+
+GOOD = {"name": "山田 太郎", "email": "taro@example.jp", "phone": "", "reply_by": "email",
+        "category": "eligibility", "message": "自分の情報が漏れたか知りたいです。", "notice_number": "",
+        "consent": "y"}
+
+
+def send(client, **changes):
+    """Post the form with some fields changed."""
+    return client.post("/inquiry", data={**GOOD, **changes})
+
+
+def receipt_of(client) -> str:
+    """The receipt number on the thank-you page."""
+    html = body(client.get("/inquiry/thanks"))
+    return re.search(r'class="receipt-number">([^<]+)<', html).group(1)
+
+
+def count(model) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def test_form_page_is_valid_and_works_without_script(client):
+    response = client.get("/inquiry")
+    html = body(response)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert_valid_html(html)
+    assert 'name="website"' in html and "個人情報の取り扱い" in html
+    for value, label in [(c.value, c.form_label) for c in InquiryCategory]:
+        assert f'value="{value}"' in html and label in html
+
+
+def test_a_valid_inquiry_gets_a_receipt_and_a_confirmation_mail_in_the_same_transaction(client, app):
+    response = send(client)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/inquiry/thanks")
+    receipt = receipt_of(client)
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", receipt)
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiry.receipt == receipt and inquiry.consent_at is not None and not inquiry.urgent
+    row = db.session.scalar(select(OutboxMail))
+    assert row.to_addr == "taro@example.jp" and receipt in row.subject and receipt in row.body
+    assert "3営業日以内" in row.body
+    assert client.get("/inquiry/thanks").status_code == 302  # shown once
+
+
+def test_the_confirmation_mail_reaches_a_real_smtp_server(client, app, smtp):
+    send(client)
+    receipt = receipt_of(client)
+    result = mail.deliver_pending()
+    assert result.sent == 1 and smtp.wait_for(1)
+    message = smtp.received[0].message
+    assert receipt in str(message["Subject"]) and "taro@example.jp" in smtp.received[0].rcpt_tos
+
+
+def test_receipts_are_unique_and_random():
+    numbers = {inquiries.new_receipt() for _ in range(2000)}
+    assert len(numbers) == 2000
+    assert inquiries.normalize_receipt("ｋ７ｑｍ２ｘｐａ９ｈｄｔ") == "K7QM-2XPA-9HDT"
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"name": ""}, "name", "お名前を入力してください"),
+    ({"email": "", "phone": ""}, "email", "少なくとも一方"),
+    ({"email": "taro@", "reply_by": "email"}, "email", "メールアドレス"),
+    ({"email": "", "phone": "03-1234-5678", "reply_by": "email"}, "email", "メールでの回答を希望"),
+    ({"phone": "12ab", "reply_by": "none"}, "phone", "数字とハイフン"),
+    ({"phone": "123", "reply_by": "none"}, "phone", "桁数"),
+    ({"category": ""}, "category", "種類を選んでください"),
+    ({"category": "'; DROP TABLE inquiry;--"}, "category", "Not a valid choice"),
+    ({"message": ""}, "message", "内容を入力してください"),
+    ({"message": "あ" * 4001}, "message", "4,000文字以内"),
+    ({"notice_number": "<script>"}, "notice_number", "英数字とハイフン"),
+    ({"consent": ""}, "consent", "同意にチェック"),
+])
+def test_errors_are_shown_next_to_the_field_and_nothing_typed_is_lost(client, changes, field, message):
+    data = {**GOOD, "message": "入力した本文が消えないこと", "name": "佐藤 花子", **changes}
+    response = client.post("/inquiry", data=data)
+    html = body(response)
+    assert response.status_code == 200 and count(Inquiry) == 0
+    assert f'id="{field}-error"' in html or "field-error" in html
+    assert message in html or field == "category"
+    if "message" not in changes:
+        assert "入力した本文が消えないこと" in html
+    if "name" not in changes:
+        assert 'value="佐藤 花子"' in html
+    assert_valid_html(html)
+
+
+def test_hostile_text_is_stored_as_text_and_escaped(client, app):
+    payload = '<script>alert(1)</script>=HYPERLINK("x")\x00\x07\u202e'
+    send(client, name=payload[:60], message=payload)
+    inquiry = db.session.scalar(select(Inquiry))
+    assert "<script>" in inquiry.message and "\x00" not in inquiry.message and "\u202e" not in inquiry.message
+    assert "\x07" not in inquiry.message
+
+
+@pytest.mark.parametrize("category,message,urgent", [
+    ("card_fraud", "カードについて教えてください", True),
+    ("suspicious_contact", "電話がありました", True),
+    ("other", "身に覚えのない請求が来ています", True),
+    ("other", "ﾌｨｯｼﾝｸﾞメールが届きました", True),
+    ("eligibility", "対象か知りたいです", False),
+])
+def test_secondary_damage_is_urgent_and_alerts_on_call(client, app, category, message, urgent):
+    app.config["ONCALL_EMAIL"] = "oncall@example.jp"
+    send(client, category=category, message=message)
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiry.urgent is urgent and bool(inquiry.urgent_reason) is urgent
+    alerts = db.session.scalars(select(OutboxMail).filter_by(kind="oncall_alert")).all()
+    assert len(alerts) == (1 if urgent else 0)
+    if urgent:
+        assert alerts[0].to_addr == "oncall@example.jp"
+        assert "taro@example.jp" not in alerts[0].body and message not in alerts[0].body
+
+
+def test_honeypot_filled_stores_nothing(client):
+    response = send(client, website="http://spam.example")
+    assert response.status_code == 400 and count(Inquiry) == 0
+
+
+def test_a_flood_gets_a_clear_429(client, app):
+    app.config["INQUIRY_LIMIT_PER_HOUR"] = 3
+    codes = [send(client, message=f"質問{i}").status_code for i in range(5)]
+    assert codes[:3] == [303, 303, 303] and codes[3:] == [429, 429]
+    assert "アクセスが集中しています" in body(send(client))
+    assert count(Inquiry) == 3
+    keys = db.session.scalars(select(RateEvent.key)).all()
+    assert all("127.0.0.1" not in k for k in keys)
+
+
+def test_oversized_body_is_refused(client):
+    response = client.post("/inquiry", data={**GOOD, "message": "あ" * 600_000})
+    assert response.status_code == 413 and count(Inquiry) == 0
+
+
+def test_status_lookup_shows_the_answer_only_for_the_right_pair(client, app, staff):
+    send(client, phone="090-1234-5678")
+    receipt = receipt_of(client)
+    response = client.post("/inquiry/status", data={"receipt": receipt, "contact": "taro@example.jp"})
+    assert "受け付けました" in body(response) and response.headers["Cache-Control"] == "no-store"
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiries.claim(inquiry.id, staff["agent"])
+    db.session.commit()
+    inquiries.record_answer(inquiry, staff["agent"], inquiries.AnswerChoice("ご回答します。<b>太字</b>", "email"))
+    db.session.commit()
+    html = body(client.post("/inquiry/status", data={"receipt": receipt.lower().replace("-", ""),
+                                                    "contact": "０９０１２３４５６７８"}))
+    assert "回答しました" in html and "ご回答します。&lt;b&gt;太字&lt;/b&gt;" in html
+    wrong = [body(client.post("/inquiry/status", data=d)) for d in (
+        {"receipt": receipt, "contact": "other@example.jp"},
+        {"receipt": "2222-2222-2222", "contact": "taro@example.jp"},
+        {"receipt": receipt, "contact": "03-0000-0000"})]
+    assert all("一致するお問い合わせが見つかりませんでした" in w and "ご回答します" not in w for w in wrong)
+
+
+def test_status_lookups_are_rate_limited(client, app):
+    app.config["STATUS_LIMIT_PER_HOUR"] = 2
+    codes = [client.post("/inquiry/status", data={"receipt": "2222-2222-2222", "contact": "a@example.jp"}).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_inquiries_attach_to_the_active_incident(client, app):
+    demo.load_demo("development")
+    db.session.commit()
+    send(client)
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiry.incident is not None and inquiry.incident.slug == demo.DEMO_SLUG
