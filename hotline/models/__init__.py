@@ -1,5 +1,6 @@
 """Database models, grouped by area."""
 
+from .answers import AnswerTemplate, AnswerTemplateVersion, InquiryCategory, TemplateStatus
 from .faq import FaqEntry, FaqVote, SearchStat
 from .notices import (
     Certainty,
@@ -14,6 +15,10 @@ from .notices import (
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
+    "AnswerTemplate",
+    "AnswerTemplateVersion",
+    "InquiryCategory",
+    "TemplateStatus",
     "AuditEvent",
     "Certainty",
     "DataCategory",
