@@ -16,11 +16,13 @@ def init_app(app) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from .answers_cli import answers_cli
     from .faq_cli import faq_cli
     from .notices_cli import notices_cli
 
     app.cli.add_command(notices_cli)
     app.cli.add_command(faq_cli)
+    app.cli.add_command(answers_cli)
 
 
 @users_cli.command("create")
