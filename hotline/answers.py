@@ -31,6 +31,7 @@ class AnswerError(Exception):
     """A rule about templates was broken. `errors` maps form field names to messages."""
 
     def __init__(self, message: str, field: str | None = None, errors: dict[str, list[str]] | None = None):
+        """`field` names the form field the message belongs to, if any."""
         super().__init__(message)
         self.field = field
         self.errors = errors if errors is not None else ({field: [message]} if field else {})
@@ -125,6 +126,7 @@ def _validate(values: dict, template: AnswerTemplate | None) -> None:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
+        """Note one problem of one field."""
         errors.setdefault(field, []).append(message)
 
     for field, limit in LIMITS.items():

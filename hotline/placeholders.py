@@ -125,6 +125,7 @@ def _window(report: Report, incident: Incident) -> str:
 def _text(field: str, missing: str) -> Callable[[Report, Incident], str]:
     """A free-text report item, or a polite sentence when it is empty."""
     def render(report: Report, _incident: Incident) -> str:
+        """The item's text as stored."""
         return _paragraphs(getattr(report, field)) or missing
     return render
 
