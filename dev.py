@@ -69,6 +69,8 @@ def run(argv: list[str]) -> None:
     flask("demo", "load", env=env)
     flask("faq", "import", env=env)
     flask("faq", "reindex", env=env)
+    flask("answers", "import", "answers", env=env)
+    flask("answers", "reindex", env=env)
     bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")
     workers = env.get("HOTLINE_WORKERS", "3")
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))

@@ -16,6 +16,7 @@ def init_app(app) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from .answers_cli import answers_cli
     from .faq_cli import faq_cli
     from .mail_cli import mail_cli
     from .notices_cli import notices_cli
@@ -23,6 +24,7 @@ def init_app(app) -> None:
     app.cli.add_command(notices_cli)
     app.cli.add_command(faq_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(answers_cli)
 
 
 @users_cli.command("create")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from . import audit, phrasing
+from . import answers, audit, phrasing
 from .consistency import Finding, check_report, is_blocked
 from .extensions import db
 from .models import (
@@ -231,6 +231,7 @@ def approve_and_publish(report: Report, approver: User) -> Report:
     if report.is_final:
         report.incident.status = IncidentStatus.CLOSED
     audit.record("publish", "report", report.id)
+    answers.flag_after_publish(report)
     return report
 
 

@@ -45,6 +45,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     """Public pages, staff login and the admin console."""
+    from .admin.answer_views import bp as answers_admin_bp
     from .admin.faq_views import bp as faq_admin_bp
     from .admin.views import bp as admin_bp
     from .public.faq_views import bp as faq_bp
@@ -57,3 +58,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faq_admin_bp)
+    app.register_blueprint(answers_admin_bp)

@@ -1,5 +1,6 @@
 """Database models, grouped by area."""
 
+from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
 from .faq import FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
@@ -16,6 +17,9 @@ from .notices import (
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
+    "AnswerTemplate",
+    "AnswerTemplateVersion",
+    "TemplateStatus",
     "AuditEvent",
     "Channel",
     "Inquiry",

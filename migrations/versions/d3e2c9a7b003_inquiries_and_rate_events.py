@@ -1,7 +1,7 @@
 """inquiries and rate events
 
 Revision ID: d3e2c9a7b003
-Revises: b1c0a7e5f001
+Revises: c2d1b8f6a002
 Create Date: 2026-11-23 08:43:57.663497
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd3e2c9a7b003'
-down_revision = 'b1c0a7e5f001'
+down_revision = 'c2d1b8f6a002'
 branch_labels = None
 depends_on = None
 

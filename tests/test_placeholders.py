@@ -1,0 +1,127 @@
+"""Placeholders are filled with hotline.phrasing sentences, caveats included; bad braces are refused."""
+
+from datetime import date, datetime
+
+import pytest
+
+from hotline import placeholders
+from hotline.models import Incident, LeakStatus
+
+from .memory_reports import C, P, final_report, mem_report
+
+L = LeakStatus
+INCIDENT = Incident(slug="2026-test-shop", title="テスト商店への不正アクセス", contact_phone="0120-999-000",
+                    contact_hours="10:00〜17:00", contact_form_url="/inquiry")
+
+
+def fill(text: str, **fields) -> str:
+    """Render `text` against a provisional second report."""
+    report = mem_report(number=2, published_at=datetime(2026, 11, 12, 23, 30), **fields)
+    return placeholders.render(text, report, INCIDENT)
+
+
+def test_every_registered_placeholder_renders_something():
+    report = mem_report(number=1, published_at=datetime(2026, 11, 2, 1, 0))
+    for name in placeholders.REGISTRY:
+        assert placeholders.render(f"{{{name}}}", report, INCIDENT).strip(), name
+
+
+def test_incident_name_latest_report_and_url():
+    assert fill("{事案名}") == "テスト商店への不正アクセス"
+    assert fill("{最新の報}") == "第2報（2026年11月13日公表）"  # published 23:30 UTC is the 13th in Japan
+    assert fill("{お知らせURL}") == "/notices/2026-test-shop/"
+    first = mem_report(number=1, published_at=datetime(2026, 11, 2, 1, 0))
+    assert placeholders.render("{最新の報}", first, INCIDENT).startswith("第一報")
+    assert placeholders.render("{最新の報}", final_report(number=3), INCIDENT) == "最終報告"
+
+
+def test_provisional_count_keeps_at_least_and_possibly():
+    text = fill("件数：{件数}", count_min=12000, count_max=48000, count_certainty=P)
+    assert text.startswith("件数：現時点で少なくとも12,000件")
+    assert "最大で48,000件に及ぶ可能性" in text and "調査を継続" in text
+
+
+def test_confirmed_count_is_stated_plainly():
+    assert fill("{件数}", count_min=300, count_max=300, count_certainty=C) == "漏えいした件数は300件であることを確認しました。"
+
+
+def test_period_caveat_follows_certainty():
+    provisional = fill("{期間}", period_start=date(2026, 8, 1), period_end=date(2026, 10, 15))
+    assert "2026年8月1日から2026年10月15日まで" in provisional and "変わる可能性" in provisional
+    assert "変わる可能性" not in fill("{期間}", period_certainty=C)
+
+
+def test_leaked_items_keep_their_possibility_wording():
+    text = fill("{漏えい項目}", categories={"name": L.CONFIRMED, "card_number": L.POSSIBLE,
+                                          "security_code": L.INVESTIGATING, "password": L.NOT_LEAKED})
+    assert "現時点で判明している限りでは、氏名の漏えいを確認しています。" in text
+    assert "クレジットカード番号が漏えいした可能性も否定できません" in text
+    assert "セキュリティコードについては、漏えいの有無を調査中です。" in text
+    assert "パスワードについては、漏えいしていないことを確認しています。" in text
+    assert "調査中" in fill("{漏えい項目}", categories={})
+
+
+def test_provisional_cause_and_damage_carry_the_caveat():
+    text = fill("{原因}", cause="決済画面が改ざんされたものと見ています。", cause_certainty=P)
+    assert text.startswith("決済画面が改ざんされたものと見ています。") and "変わる可能性" in text
+    assert "変わる可能性" not in fill("{原因}", cause="改ざんによるものでした。", cause_certainty=C)
+    assert "現在調査中" in fill("{被害状況}", damage="", damage_certainty=P)
+    assert "変わる可能性" in fill("{被害状況}", damage="不正利用の連絡を受けています。", damage_certainty=P)
+
+
+def test_free_text_items_and_contact_window():
+    assert fill("{お客様へのお願い}", customer_actions="明細をご確認ください。") == "明細をご確認ください。"
+    assert fill("{今後の対応}", next_steps="") == "今後の対応は、決まり次第お知らせでご案内します。"
+    assert fill("{二次被害}", secondary_risks="フィッシングのおそれがあります。") == "フィッシングのおそれがあります。"
+    assert fill("{再発防止策}", prevention="改ざん検知を導入します。") == "改ざん検知を導入します。"
+    assert fill("{窓口電話}／{受付時間}") == "0120-111-222／9:00〜18:00"
+    window = fill("{お問い合わせ窓口}")
+    assert "電話 0120-111-222" in window and "受付時間 9:00〜18:00" in window and "/inquiry" in window
+
+
+def test_contact_falls_back_to_the_incident():
+    assert fill("{窓口電話}", contact_phone="") == "0120-999-000"
+
+
+def test_full_width_braces_and_spaces_inside_are_accepted():
+    assert fill("｛件数｝", count_min=300, count_max=300, count_certainty=C).endswith("確認しました。")
+    assert fill("{ 窓口電話 }") == "0120-111-222"
+    assert placeholders.check_text("お電話は｛窓口電話｝へ") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{人数}をお知らせします", ["1文字目", "{人数}", "使えない差し込み項目", "{件数}", "{お問い合わせ窓口}"]),
+    ("件数は{件数です", ["4文字目", "閉じられていません"]),
+    ("件数は件数}です", ["6文字目", "対応する"]),
+    ("{件数{期間}}", ["4文字目", "1文字目", "入れ子", "8文字目"]),
+    ("ここに{}を", ["4文字目", "空の"]),
+    ("ここに｛　｝を", ["4文字目", "空の"]),
+    ("｛窓口電話}と{受付時間｝", []),
+    ("件数は｛件数", ["4文字目", "閉じられていません"]),
+])
+def test_check_text_refuses_bad_braces_in_japanese(text, expected):
+    problems = placeholders.check_text(text)
+    if not expected:
+        assert problems == []
+        return
+    message = " ".join(problems)
+    for part in expected:
+        assert part in message, (part, message)
+
+
+def test_render_refuses_bad_text_and_missing_report():
+    with pytest.raises(placeholders.PlaceholderError, match="使えない差し込み項目"):
+        placeholders.render("{不明}", mem_report(number=1), INCIDENT)
+    with pytest.raises(placeholders.PlaceholderError, match="公開済みの報がない"):
+        placeholders.render("{件数}", None, INCIDENT)
+    assert placeholders.render("差し込みなし", None, INCIDENT) == "差し込みなし"
+
+
+def test_fields_used_and_changed_fields():
+    assert placeholders.fields_used("{件数}と{窓口電話}") == {"count_min", "count_max", "count_certainty", "contact_phone"}
+    assert placeholders.fields_used("{最新の報}{事案名}{不明}") == set()
+    old, new = mem_report(number=1), mem_report(number=2, count_min=150)
+    assert placeholders.changed_fields(old, new) == {"count_min"}
+    assert placeholders.describe_fields({"count_min", "count_max", "categories"}) == ["漏えい件数", "漏えいした情報の項目"]
+    assert "categories" in placeholders.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
+    assert placeholders.changed_fields(None, new) == set(placeholders.FIELD_LABELS)
