@@ -83,8 +83,10 @@ def role_required(role: Role):
 
 
 def safe_next(target: str | None) -> str:
-    """Return `target` only if it is a path on this site; otherwise the staff home."""
-    fallback = url_for("admin.dashboard")
+    """Return `target` only if it is a path on this site; otherwise the staff home
+    (the inquiry queue for agents, the announcements dashboard for supervisors)."""
+    manager = current_user.is_authenticated and current_user.has_role(Role.SUPERVISOR)
+    fallback = url_for("admin.dashboard") if manager else url_for("agent.queue")
     if not target or not target.startswith("/") or target.startswith("//"):
         return fallback
     if "\\" in target or any(ord(ch) < 32 for ch in target):

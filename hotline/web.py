@@ -46,6 +46,8 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     """Public pages, staff login and the admin console."""
     from .admin.answer_views import bp as answers_admin_bp
+    from .agent.supervisor_views import bp as supervisor_bp
+    from .agent.views import bp as agent_bp
     from .admin.faq_views import bp as faq_admin_bp
     from .admin.views import bp as admin_bp
     from .public.faq_views import bp as faq_bp
@@ -55,6 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(faq_bp)
     app.register_blueprint(inquiry_bp)
+    app.register_blueprint(agent_bp)
+    app.register_blueprint(supervisor_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faq_admin_bp)

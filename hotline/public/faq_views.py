@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from .. import faq, faq_search, notices
+from .. import faq, faq_search, inquiry_stats, notices
 from ..extensions import db
 from ..models import FaqEntry
 from ..security import public
@@ -43,7 +43,8 @@ def _contact() -> dict:
 @public
 def index():
     """Categories, most-asked first, each entry expandable."""
-    return render_template("faq/index.html", groups=faq.entries_by_category(), q="", **_contact())
+    return render_template("faq/index.html", groups=faq.entries_by_category(inquiry_stats.faq_usage()), q="",
+                           **_contact())
 
 
 @bp.route("/search")

@@ -1,0 +1,1 @@
+"""The call-center console: the shared queue, inquiries, answers, logged calls."""

@@ -1,0 +1,42 @@
+"""What console templates show: plain values built from inquiries."""
+
+from ..models import Inquiry, InquiryStatus, Role, User
+from ..report_view import jst
+from .. import inquiries
+
+TABS = (("new", "未対応"), ("mine", "自分の担当"), ("waiting", "保留中"), ("answered", "回答済み"), ("all", "すべて"))
+
+
+def queue_row(inquiry: Inquiry) -> dict:
+    """One queue line: no personal data (opening the inquiry is what gets recorded)."""
+    return {
+        "id": inquiry.id, "receipt": inquiry.receipt, "category": inquiry.category.label,
+        "channel": inquiry.channel.label, "status": inquiry.status.label, "status_key": inquiry.status.value,
+        "urgent": inquiry.urgent, "urgent_reason": inquiry.urgent_reason,
+        "age": inquiries.age_label(inquiry.created_at), "created": jst(inquiry.created_at),
+        "assignee": inquiry.assigned_to.display_name if inquiry.assigned_to else "",
+        "claimable": inquiry.status is InquiryStatus.NEW,
+    }
+
+
+def inquiry_view(inquiry: Inquiry, user: User) -> dict:
+    """Header facts and which buttons this user gets."""
+    mine = inquiry.assigned_to_id == user.id
+    handler = mine or user.has_role(Role.SUPERVISOR)
+    open_ = inquiry.status is not InquiryStatus.ANSWERED
+    return {
+        "created": jst(inquiry.created_at), "age": inquiries.age_label(inquiry.created_at),
+        "answered": jst(inquiry.answered_at), "claimed": jst(inquiry.claimed_at),
+        "assignee": inquiry.assigned_to.display_name if inquiry.assigned_to else "",
+        "answered_by": inquiry.answered_by.display_name if inquiry.answered_by else "",
+        "logged_by": inquiry.logged_by.display_name if inquiry.logged_by else "",
+        "can_claim": inquiry.status is InquiryStatus.NEW,
+        "can_answer": handler and open_ and inquiry.assigned_to_id is not None,
+        "can_release": handler and open_ and inquiry.assigned_to_id is not None,
+        "can_wait": handler and inquiry.status is InquiryStatus.ASSIGNED,
+        "can_resume": handler and inquiry.status is InquiryStatus.WAITING,
+        "taken_by_other": inquiry.assigned_to_id is not None and not mine and open_,
+        "message_lines": inquiry.message.split("\n"),
+        "answer_lines": inquiry.answer_text.split("\n") if inquiry.answer_text else [],
+        "note_lines": inquiry.staff_note.split("\n") if inquiry.staff_note else [],
+    }

@@ -1,0 +1,73 @@
+"""Forms of the agent console."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from .. import mail
+from ..form_filters import SelectChoice, block, line, nfkc_line, too_long
+from ..inquiries import normalize_phone
+from ..models import InquiryCategory, ReplyBy
+
+CATEGORY_CHOICES = [SelectChoice(c.value, c.label) for c in InquiryCategory]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes an inquiry (claim, release, resume); CSRF only."""
+
+
+class WaitForm(FlaskForm):
+    """Park an inquiry with a note for colleagues."""
+
+    note = StringField("保留の理由（社内メモ）", filters=[line], validators=[too_long(300)])
+
+
+class AnswerForm(FlaskForm):
+    """The answer text, where it came from, how it is sent, and an optional proposal."""
+
+    template_id = HiddenField()
+    text = TextAreaField("回答文", filters=[block],
+                         validators=[DataRequired("回答文を入力してください。"), too_long(8000)])
+    channel = RadioField("回答の方法", validators=[DataRequired("回答の方法を選んでください。")])
+    propose = BooleanField("該当するテンプレートがないため、新しい質問として責任者に提案する")
+    proposal_title = StringField("提案するテンプレートの題名", filters=[line], validators=[too_long(200)])
+    proposal_question = StringField("想定される質問（お客様の言い方で）", filters=[line], validators=[too_long(300)])
+
+    def validate_proposal_title(self, field) -> None:
+        if self.propose.data and not field.data:
+            raise ValidationError("提案する場合は題名を入力してください。")
+
+    def validate_template_id(self, field) -> None:
+        if field.data and not str(field.data).isdigit():
+            raise ValidationError("テンプレートの指定が正しくありません。")
+
+
+class CallForm(FlaskForm):
+    """A phone call logged as an inquiry."""
+
+    name = StringField("お名前", filters=[line], validators=[DataRequired("お名前を入力してください。"), too_long(100)])
+    phone = StringField("電話番号", filters=[nfkc_line], validators=[too_long(30)])
+    email = StringField("メールアドレス（伺った場合）", filters=[nfkc_line], validators=[too_long(254)])
+    category = SelectField("お問い合わせの種類", choices=CATEGORY_CHOICES,
+                           validators=[DataRequired("種類を選んでください。")])
+    message = TextAreaField("お問い合わせの内容（要約）", filters=[block],
+                            validators=[DataRequired("内容を入力してください。"), too_long(4000)])
+    reply_by = SelectField("回答の方法", choices=[SelectChoice(r.value, r.label) for r in ReplyBy],
+                           default=ReplyBy.PHONE.value)
+
+    def validate_phone(self, field) -> None:
+        if field.data and not 10 <= len(normalize_phone(field.data)) <= 15:
+            raise ValidationError("電話番号の桁数が正しくありません。")
+
+    def validate_email(self, field) -> None:
+        if field.data:
+            try:
+                field.data = mail.normalize_address(field.data)
+            except mail.MailError as error:
+                raise ValidationError(str(error)) from error
+
+    def values(self) -> dict:
+        """Model fields."""
+        return {"name": self.name.data, "phone": self.phone.data or "", "email": self.email.data or "",
+                "category": InquiryCategory(self.category.data), "message": self.message.data,
+                "reply_by": ReplyBy(self.reply_by.data)}

@@ -1,0 +1,76 @@
+"""Supervisor and admin views over the inquiry window: figures, CSV export, audit log."""
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import inquiry_export, inquiry_stats, mail
+from ..auth import role_required
+from ..extensions import db
+from ..models import AuditEvent, Role, User
+from ..report_view import jst
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+AUDIT_PAGE = 100
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page here needs a logged-in staff member; each view checks the role."""
+
+
+@bp.route("/")
+@role_required(Role.SUPERVISOR)
+def overview():
+    """Backlog, answers per day, template use, proposals, reviews, FAQ votes, the outbox."""
+    return render_template("agent/overview.html", backlog=inquiry_stats.backlog(),
+                           per_day=inquiry_stats.answered_per_day(), usage=inquiry_stats.template_usage(),
+                           queues=inquiry_stats.template_queues(), votes=inquiry_stats.faq_votes(),
+                           outbox=_outbox())
+
+
+def _outbox() -> dict:
+    """Mail counts by status and how long the oldest unsent message has waited."""
+    summary = mail.outbox_summary()
+    age = summary.oldest_pending_age
+    minutes = int(age.total_seconds() // 60) if age is not None else None
+    waited = "" if minutes is None or minutes < 10 else (f"{minutes}分" if minutes < 120 else f"{minutes // 60}時間")
+    return {"counts": [(status.label, n) for status, n in summary.counts.items()], "waited": waited}
+
+
+@bp.route("/inquiries.csv")
+@role_required(Role.SUPERVISOR)
+def export():
+    """All inquiries as CSV; recorded in the audit log."""
+    body = inquiry_export.export_csv(current_user._get_current_object())
+    db.session.commit()
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=inquiries.csv", "Cache-Control": "no-store"})
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """Who viewed or changed what, when; newest first, filterable."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    action = request.args.get("action", "")[:64]
+    target = request.args.get("target", "")[:32]
+    username = request.args.get("user", "")[:64]
+    before = request.args.get("before", "")
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if target:
+        query = query.where(AuditEvent.target_type == target)
+    if username:
+        user = db.session.scalar(select(User).filter_by(username=username))
+        query = query.where(AuditEvent.user_id == (user.id if user else -1))
+    if before:
+        if not before.isdigit():
+            abort(400)
+        query = query.where(AuditEvent.id < int(before))
+    events = db.session.scalars(query.limit(AUDIT_PAGE)).all()
+    rows = [{"id": e.id, "at": jst(e.created_at), "user": e.user.display_name if e.user else "（システム）",
+             "action": e.action, "target": f"{e.target_type} {e.target_id}", "detail": e.detail} for e in events]
+    return render_template("agent/audit.html", rows=rows, action=action, target=target, username=username,
+                           next_before=rows[-1]["id"] if len(rows) == AUDIT_PAGE else None)

@@ -1,0 +1,172 @@
+"""Agent console pages. Views validate, call one domain function, commit and redirect."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import answering, answers, inquiries, inquiry_mail
+from ..extensions import db
+from ..models import AnswerTemplate, Channel, InquiryCategory, InquiryStatus, TemplateStatus, User
+from . import display
+from .forms import ActionForm, AnswerForm, CallForm, WaitForm
+
+bp = Blueprint("agent", __name__, url_prefix="/agent")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every console page needs a logged-in staff member."""
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _arg(name: str, allowed) -> str:
+    """A filter value from the query string, or '' when it is not one we know."""
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+@bp.route("/")
+def queue():
+    """The shared queue: tabs, filters, urgent first, oldest first, with ages."""
+    view = _arg("view", inquiries.QUEUE_VIEWS) or "new"
+    category = _arg("category", {c.value for c in InquiryCategory})
+    channel = _arg("channel", {c.value for c in Channel})
+    rows = inquiries.queue(view, _me(), category, channel)
+    return render_template("agent/queue.html", rows=[display.queue_row(r) for r in rows], view=view,
+                           category=category, channel=channel, counts=inquiries.queue_counts(_me()),
+                           tabs=display.TABS, categories=list(InquiryCategory), channels=list(Channel),
+                           form=ActionForm())
+
+
+def _inquiry_or_404(inquiry_id: int):
+    """Load an inquiry and record the view of its personal data."""
+    inquiry = inquiries.open_for(inquiry_id, _me())
+    if inquiry is None:
+        abort(404)
+    return inquiry
+
+
+@bp.route("/inquiries/<int:inquiry_id>")
+def inquiry(inquiry_id: int):
+    """Message, contact details (audited), suggested templates, the answer form."""
+    item = _inquiry_or_404(inquiry_id)
+    db.session.commit()
+    form = AnswerForm()
+    return _inquiry_page(item, form)
+
+
+def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str = ""):
+    """Render the inquiry page with a template applied when one was picked."""
+    template = answering.template_for(request.args.get("template") or form.template_id.data)
+    fill_error = ""
+    if template is not None and not form.text.data:
+        form.text.data, fill_error = answering.suggested_text(template, item)
+        form.template_id.data = str(template.id)
+    form.channel.choices = inquiries.reply_options(item)
+    if not form.channel.data:
+        form.channel.data = form.channel.choices[0][0]
+    suggestions = answers.suggest(item.message, limit=3) if item.status is not InquiryStatus.ANSWERED else []
+    usable = db.session.scalars(select(AnswerTemplate).where(
+        AnswerTemplate.status.in_([TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW]))
+        .order_by(AnswerTemplate.category, AnswerTemplate.title)).all()
+    return render_template("agent/inquiry.html", item=item, view=display.inquiry_view(item, _me()), form=form,
+                           template=template, fill_error=fill_error, suggestions=suggestions,
+                           templates=usable, action_form=ActionForm(), wait_form=WaitForm(),
+                           answer_error=answer_error), status
+
+
+@bp.route("/inquiries/<int:inquiry_id>/claim", methods=["POST"])
+def claim(inquiry_id: int):
+    """Take an inquiry from the shared queue; only one agent can win."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    won = inquiries.claim(inquiry_id, _me())
+    db.session.commit()
+    if not won:
+        flash("この問い合わせは、他の担当者が先に対応を始めました。", "error")
+        return redirect(url_for("agent.queue"))
+    flash("担当になりました。", "success")
+    return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id))
+
+
+def _change(inquiry_id: int, action, message: str):
+    """Apply a state change from a button and go back to the inquiry."""
+    item = db.session.get(inquiries.Inquiry, inquiry_id)
+    if item is None:
+        abort(404)
+    try:
+        action(item)
+    except inquiries.InquiryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id))
+
+
+@bp.route("/inquiries/<int:inquiry_id>/release", methods=["POST"])
+def release(inquiry_id: int):
+    """Give an inquiry back to the shared queue."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _change(inquiry_id, lambda i: inquiries.release(i, _me()), "共有の受付一覧に戻しました。")
+
+
+@bp.route("/inquiries/<int:inquiry_id>/wait", methods=["POST"])
+def wait(inquiry_id: int):
+    """Park an inquiry while something is checked."""
+    form = WaitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _change(inquiry_id, lambda i: inquiries.set_waiting(i, _me(), form.note.data), "保留にしました。")
+
+
+@bp.route("/inquiries/<int:inquiry_id>/resume", methods=["POST"])
+def resume(inquiry_id: int):
+    """Take a parked inquiry up again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _change(inquiry_id, lambda i: inquiries.resume(i, _me()), "対応を再開しました。")
+
+
+@bp.route("/inquiries/<int:inquiry_id>/answer", methods=["POST"])
+def answer(inquiry_id: int):
+    """Record (and by email, send) the answer; optionally propose a new template."""
+    item = _inquiry_or_404(inquiry_id)
+    form = AnswerForm()
+    form.channel.choices = inquiries.reply_options(item)
+    if not form.validate_on_submit():
+        db.session.commit()
+        return _inquiry_page(item, form, 200)
+    template = answering.template_for(form.template_id.data)
+    try:
+        answering.answer(item, _me(), form.text.data, form.channel.data, template)
+        if form.propose.data and template is None:
+            answering.propose(item, _me(), form.proposal_title.data, form.proposal_question.data, form.text.data)
+    except (inquiries.InquiryError, answers.AnswerError) as error:
+        db.session.rollback()
+        item = _inquiry_or_404(inquiry_id)
+        db.session.commit()
+        return _inquiry_page(item, form, 200, answer_error=str(error))
+    db.session.commit()
+    flash("回答を記録しました。" + ("メールは送信待ちの一覧に入りました。" if form.channel.data == "email" else ""), "success")
+    return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id))
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+def log_call():
+    """Log a phone call as an inquiry assigned to me, then answer it on its page."""
+    form = CallForm()
+    if form.validate_on_submit():
+        item = inquiries.receive(form.values(), Channel.PHONE, logged_by=_me())
+        if item.urgent:
+            inquiry_mail.queue_oncall_alert(item)
+        db.session.commit()
+        flash(f"電話の記録を作成しました（受付番号 {item.receipt}）。", "success")
+        return redirect(url_for("agent.inquiry", inquiry_id=item.id))
+    return render_template("agent/call.html", form=form)
