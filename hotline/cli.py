@@ -18,6 +18,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo_cli)
     from .answers_cli import answers_cli
     from .faq_cli import faq_cli
+    from .inquiries_cli import inquiries_cli
     from .mail_cli import mail_cli
     from .notices_cli import notices_cli
 
@@ -25,6 +26,7 @@ def init_app(app) -> None:
     app.cli.add_command(faq_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(answers_cli)
+    app.cli.add_command(inquiries_cli)
 
 
 @users_cli.command("create")

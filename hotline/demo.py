@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from . import accounts, notices
+from . import accounts, inquiries, notices
 from .extensions import db
-from .models import Certainty, DataCategory, Incident, LeakStatus, Role, User
+from .models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
 
 DEMO_SLUG = "2026-midori-store"
 DEMO_PASSWORD = "demo-password-2026"
@@ -46,7 +46,25 @@ def load_demo(env: str, today: date | None = None) -> bool:
     )
     _publish(incident, users, FIRST_REPORT, FIRST_CATEGORIES, aware + timedelta(days=2))
     _publish(incident, users, SECOND_REPORT, SECOND_CATEGORIES, aware + timedelta(days=10))
+    _inquiries(users)
     return True
+
+
+DEMO_INQUIRIES = [
+    (dict(name="青木 さくら", email="sakura.aoki@example.jp", reply_by=ReplyBy.EMAIL,
+          category=InquiryCategory.ELIGIBILITY, message="2年前に一度だけミドリストアで買い物をしました。私の情報も漏れているのでしょうか。"), 30),
+    (dict(name="井上 健", email="", phone="090-0000-1111", reply_by=ReplyBy.PHONE,
+          category=InquiryCategory.OTHER, message="昨日、身に覚えのない請求がカード明細にありました。どうすればいいですか。"), 5),
+    (dict(name="上田 美咲", email="misaki.ueda@example.jp", reply_by=ReplyBy.EMAIL,
+          category=InquiryCategory.DELETION, message="退会して、登録している情報をすべて削除してほしいです。"), 120),
+]
+
+
+def _inquiries(users: dict) -> None:
+    """A few inquiries waiting in the queue, so the console is not empty on first run."""
+    for values, minutes_ago in DEMO_INQUIRIES:
+        item = inquiries.receive({"phone": "", "notice_number": "", **values})
+        item.created_at = item.created_at - timedelta(minutes=minutes_ago)
 
 
 def _user(username: str, display_name: str, role: Role) -> User:

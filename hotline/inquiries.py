@@ -10,13 +10,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 
 from . import audit, notices
 from .extensions import db
-from .models import Channel, Inquiry, InquiryCategory, InquiryStatus, ReplyBy, Role, User
+from .models import (
+    Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, ReplyBy, Role, User,
+)
 from .models._types import utcnow
 from .textnorm import normalize
+from .throttle import purge_old
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 RECEIPT_GROUPS = 3
@@ -104,6 +107,33 @@ def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None
     audit.record("create", "inquiry", inquiry.id, f"channel={channel.value} urgent={inquiry.urgent}",
                  user=logged_by)
     return inquiry
+
+
+def by_submission(token: str) -> Inquiry | None:
+    """The inquiry an earlier post of the same form created, if any (double submits)."""
+    if not token:
+        return None
+    return db.session.scalar(select(Inquiry).filter_by(submission_token=token[:64]))
+
+
+def purge_expired(days: int, now: datetime | None = None) -> dict[str, int]:
+    """Delete inquiries kept longer than promised, and the mail rows that carried them.
+
+    An inquiry expires `days` after it was answered, or after it arrived when it never
+    was. Audit rows stay (they hold no personal data). Returns counts for the log.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    expired = select(Inquiry.id).where(or_(Inquiry.answered_at < cutoff,
+                                           Inquiry.answered_at.is_(None) & (Inquiry.created_at < cutoff)))
+    ids = list(db.session.scalars(expired))
+    if ids:
+        db.session.execute(delete(Inquiry).where(Inquiry.id.in_(ids)))
+    mails = db.session.execute(delete(OutboxMail).where(
+        OutboxMail.kind.in_(["inquiry_receipt", "answer", "oncall_alert"]), OutboxMail.created_at < cutoff,
+        OutboxMail.status.in_([MailStatus.SENT, MailStatus.FAILED])))
+    counts = {"inquiries": len(ids), "mails": mails.rowcount or 0, "rate_events": purge_old()}
+    audit.record("purge", "inquiry", "*", " ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
 
 
 def claim(inquiry_id: int, agent: User) -> bool:

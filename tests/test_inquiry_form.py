@@ -178,3 +178,47 @@ def test_inquiries_attach_to_the_active_incident(client, app):
     send(client)
     inquiry = db.session.scalar(select(Inquiry))
     assert inquiry.incident is not None and inquiry.incident.slug == demo.DEMO_SLUG
+
+
+def test_a_double_submit_creates_one_inquiry(client):
+    html = body(client.get("/inquiry"))
+    token = re.search(r'name="token"[^>]*value="([^"]+)"', html).group(1)
+    first = send(client, token=token)
+    receipt = receipt_of(client)
+    second = send(client, token=token)
+    assert first.status_code == second.status_code == 303
+    assert count(Inquiry) == 1 and receipt_of(client) == receipt
+    assert db.session.scalar(select(func.count(OutboxMail.id))) == 1
+    send(client, token="x" * 20)
+    assert count(Inquiry) == 2
+
+
+def test_retention_purge_deletes_old_inquiries_and_their_mail(client, app, runner, staff):
+    from datetime import timedelta
+
+    from hotline.models import AuditEvent, MailStatus
+    from hotline.models._types import utcnow
+
+    send(client, message="古いお問い合わせ")
+    send(client, message="新しいお問い合わせ")
+    old, new = db.session.scalars(select(Inquiry).order_by(Inquiry.id)).all()
+    old.created_at = utcnow() - timedelta(days=400)
+    for row in db.session.scalars(select(OutboxMail)):
+        row.status = MailStatus.SENT
+        if old.receipt in row.subject:
+            row.created_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    result = runner.invoke(args=["inquiries", "purge", "--days", "365"])
+    assert result.exit_code == 0 and "問い合わせ1件" in result.output and "メール1件" in result.output
+    remaining = db.session.scalars(select(Inquiry.message)).all()
+    assert remaining == ["新しいお問い合わせ"]
+    assert db.session.scalar(select(func.count(OutboxMail.id))) == 1
+    assert db.session.scalar(select(func.count(AuditEvent.id)).filter_by(action="purge")) == 1
+    assert runner.invoke(args=["inquiries", "purge", "--days", "0"]).exit_code != 0
+
+
+def test_demo_has_inquiries_waiting_in_the_queue(app):
+    demo.load_demo("development")
+    db.session.commit()
+    rows = db.session.scalars(select(Inquiry)).all()
+    assert len(rows) == 3 and any(r.urgent for r in rows) and all(r.incident_id for r in rows)

@@ -4,7 +4,7 @@ next to each field; nothing typed is lost when a check fails."""
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from .. import mail
@@ -14,6 +14,7 @@ from ..models import InquiryCategory, ReplyBy
 
 MAX_MESSAGE = 4000
 NOTICE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class InquiryForm(FlaskForm):
@@ -34,6 +35,7 @@ class InquiryForm(FlaskForm):
     consent = BooleanField("個人情報の取り扱いに同意します",
                            validators=[DataRequired("個人情報の取り扱いをご確認のうえ、同意にチェックを入れてください。")])
     website = StringField("ウェブサイト（入力しないでください）")
+    token = HiddenField(filters=[lambda v: v if v and TOKEN.match(v) else ""])
 
     def validate_email(self, field) -> None:
         if field.data:

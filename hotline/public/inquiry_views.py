@@ -4,7 +4,10 @@ No login and no JavaScript needed. Responses hold personal data or CSRF tokens, 
 none of them may be cached.
 """
 
+import secrets
+
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
+from sqlalchemy.exc import IntegrityError
 
 from .. import inquiries, inquiry_mail, throttle
 from ..auth import client_address
@@ -39,16 +42,30 @@ def form():
             _too_many()
         if form.website.data:
             abort(400)
+    if not form.token.data:
+        form.token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        inquiry = inquiries.receive(form.values())
-        inquiry_mail.queue_confirmation(inquiry)
-        if inquiry.urgent:
-            inquiry_mail.queue_oncall_alert(inquiry)
-        db.session.commit()
+        inquiry = inquiries.by_submission(form.token.data) or _store(form)
         session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
                                 "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent}
         return redirect(url_for("inquiry.thanks"), 303)
     return _page("inquiry/form.html", form=form)
+
+
+def _store(form: InquiryForm):
+    """Save the inquiry with its mail; a simultaneous double submit finds the first one."""
+    try:
+        inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data})
+        inquiry_mail.queue_confirmation(inquiry)
+        if inquiry.urgent:
+            inquiry_mail.queue_oncall_alert(inquiry)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        inquiry = inquiries.by_submission(form.token.data)
+        if inquiry is None:
+            raise
+    return inquiry
 
 
 @bp.route("/thanks")

@@ -32,6 +32,7 @@ def upgrade():
     op.create_table('inquiry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt', sa.String(length=20), nullable=False),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.Column('channel', sa.Enum('web', 'phone', name='channel', native_enum=False, length=24), nullable=False),
     sa.Column('status', sa.Enum('new', 'assigned', 'waiting', 'answered', name='inquirystatus', native_enum=False, length=24), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
@@ -63,7 +64,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], name=op.f('fk_inquiry_incident_id_incident')),
     sa.ForeignKeyConstraint(['logged_by_id'], ['user.id'], name=op.f('fk_inquiry_logged_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inquiry')),
-    sa.UniqueConstraint('receipt', name=op.f('uq_inquiry_receipt'))
+    sa.UniqueConstraint('receipt', name=op.f('uq_inquiry_receipt')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_inquiry_submission_token'))
     )
     with op.batch_alter_table('inquiry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inquiry_assigned_to_id'), ['assigned_to_id'], unique=False)
