@@ -4,6 +4,8 @@ Brings together inquiries (the record), answers (the templates) and inquiry_mail
 message), so views stay thin and tests can call one function.
 """
 
+from flask import current_app
+
 from . import answers, inquiries, inquiry_mail
 from .extensions import db
 from .models import AnswerTemplate, Inquiry, User
@@ -20,7 +22,7 @@ def template_for(template_id) -> AnswerTemplate | None:
 def suggested_text(template: AnswerTemplate, inquiry: Inquiry) -> tuple[str, str]:
     """(filled answer, error message) for a template applied to this inquiry's incident."""
     try:
-        return answers.fill(template, inquiry.incident), ""
+        return answers.fill(template, inquiry.incident, current_app.config["PUBLIC_URL"]), ""
     except answers.AnswerError as error:
         return "", str(error)
 

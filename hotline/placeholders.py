@@ -7,6 +7,7 @@ hotline.phrasing, so a provisional fact keeps its caveat in every answer.
 Pure functions: no database, no Flask. Full-width braces ｛｝ count as braces.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -73,16 +74,14 @@ def _fact(text: str, certainty: Certainty, missing: str) -> str:
 
 
 def report_label(report: Report) -> str:
-    """第一報, 第N報 or 最終報告 for a published report."""
-    if report.is_final:
-        return "最終報告"
-    if report.number is None:
+    """第一報, 第二報 … or 最終報告 for a published report."""
+    if report.number is None and not report.is_final:
         return "最新の報"
-    return "第一報" if report.number == 1 else f"第{report.number}報"
+    return phrasing.report_name(report.number, report.is_final)
 
 
 def _latest(report: Report, _incident: Incident) -> str:
-    """'第2報（2026年11月13日公表）'."""
+    """'第二報（2026年11月13日公表）'."""
     if report.published_at is None:
         return report_label(report)
     day = (report.published_at + JST_OFFSET).date()
@@ -165,6 +164,7 @@ def _entries() -> list[Placeholder]:
 
 
 REGISTRY: dict[str, Placeholder] = {p.name: p for p in _entries()}
+LINK_PLACEHOLDERS = {"お問い合わせ窓口", "お知らせURL"}
 
 
 def valid_names() -> str:
@@ -214,8 +214,18 @@ def fields_used(text: str) -> set[str]:
     return {field for name in names_used(text) for field in REGISTRY[name].fields}
 
 
-def render(text: str, report: Report | None, incident: Incident) -> str:
-    """The text with every placeholder filled from `report`; PlaceholderError if it cannot be."""
+def _absolute(name: str, value: str, base_url: str) -> str:
+    """Site paths in link placeholders made absolute, for text that leaves the site (mail)."""
+    if not base_url or name not in LINK_PLACEHOLDERS:
+        return value
+    return re.sub(r"(^|\s)/(?!/)", lambda m: f"{m.group(1)}{base_url}/", value)
+
+
+def render(text: str, report: Report | None, incident: Incident, base_url: str = "") -> str:
+    """The text with every placeholder filled from `report`; PlaceholderError if it cannot be.
+
+    With `base_url`, links to pages of this site come out as absolute addresses.
+    """
     tokens, errors = _scan(text)
     if errors:
         raise PlaceholderError(" ".join(errors))
@@ -224,7 +234,7 @@ def render(text: str, report: Report | None, incident: Incident) -> str:
     out, position = [], 0
     for token in tokens:
         out.append(text[position:token.start])
-        out.append(REGISTRY[token.name].render(report, incident))
+        out.append(_absolute(token.name, REGISTRY[token.name].render(report, incident), base_url))
         position = token.end + 1
     out.append(text[position:])
     return "".join(out)

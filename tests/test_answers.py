@@ -124,7 +124,7 @@ def test_new_report_with_changed_count_flags_count_template_only(staff, incident
     publish(second, staff["sup1"], staff["sup2"])
     count, phone = fresh(count.id), fresh(phone.id)
     assert count.status is TemplateStatus.NEEDS_REVIEW and phone.status is TemplateStatus.APPROVED
-    assert "第2報" in count.review_reason and "漏えい件数" in count.review_reason
+    assert "第二報" in count.review_reason and "漏えい件数" in count.review_reason
     suggestions = answers.suggest("何件漏れたの")
     assert [s.template.id for s in suggestions][:1] == [count.id]
     assert "確認待ち" in suggestions[0].warning and "漏えい件数" in suggestions[0].warning

@@ -28,7 +28,7 @@ def test_every_registered_placeholder_renders_something():
 
 def test_incident_name_latest_report_and_url():
     assert fill("{事案名}") == "テスト商店への不正アクセス"
-    assert fill("{最新の報}") == "第2報（2026年11月13日公表）"  # published 23:30 UTC is the 13th in Japan
+    assert fill("{最新の報}") == "第二報（2026年11月13日公表）"  # published 23:30 UTC is the 13th in Japan
     assert fill("{お知らせURL}") == "/notices/2026-test-shop/"
     first = mem_report(number=1, published_at=datetime(2026, 11, 2, 1, 0))
     assert placeholders.render("{最新の報}", first, INCIDENT).startswith("第一報")
@@ -125,3 +125,13 @@ def test_fields_used_and_changed_fields():
     assert placeholders.describe_fields({"count_min", "count_max", "categories"}) == ["漏えい件数", "漏えいした情報の項目"]
     assert "categories" in placeholders.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
     assert placeholders.changed_fields(None, new) == set(placeholders.FIELD_LABELS)
+
+
+def test_links_become_absolute_only_when_a_base_url_is_given():
+    report, incident = mem_report(number=1, published_at=datetime(2026, 11, 2, 1, 0)), INCIDENT
+    text = "{お問い合わせ窓口} {お知らせURL}"
+    relative = placeholders.render(text, report, incident)
+    assert "フォーム /inquiry" in relative and f"/notices/{incident.slug}/" in relative
+    absolute = placeholders.render(text, report, incident, "https://example.jp")
+    assert "フォーム https://example.jp/inquiry" in absolute
+    assert f"https://example.jp/notices/{incident.slug}/" in absolute

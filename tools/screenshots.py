@@ -28,14 +28,18 @@ PUBLIC_PAGES = {
     "faq": "/faq/",
     "faq-search": "/faq/search?q=クレカ勝手に使われた",
     "faq-entry": "/faq/card-replace",
+    "inquiry": "/inquiry",
+    "inquiry-status": "/inquiry/status",
 }
-STAFF_PAGES = {"admin": "/admin/", "admin-faq": "/admin/faq/"}
+STAFF_PAGES = {"admin": "/admin/", "admin-faq": "/admin/faq/", "agent-queue": "/agent/",
+               "admin-answers": "/admin/answers/", "supervisor": "/supervisor/"}
 
 
 def start_demo(workdir: Path) -> LiveSite:
     """Migrate, load the demo and FAQ, and serve."""
     site = LiveSite(workdir, workdir / "hotline.sqlite3")
-    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
+    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex"),
+                    ("answers", "import", "answers"), ("answers", "reindex")):
         site.flask(*command)
     site.start()
     return site
@@ -57,9 +61,25 @@ def capture(site: LiveSite, out: Path) -> list[Path]:
             page.click("main button[type=submit]")
             for name, path in STAFF_PAGES.items():
                 written.append(_shot(page, site.url + path, out / f"{name}-{label}.png"))
+            written.append(_answer_page(page, site, out / f"agent-answer-{label}.png"))
             context.close()
         browser.close()
     return written
+
+
+def _answer_page(page, site: LiveSite, path: Path) -> Path:
+    """Claim the oldest waiting inquiry (or open the claimed one) and apply its first suggestion."""
+    page.goto(site.url + "/agent/")
+    if page.locator("table.queue button").count():
+        page.locator("table.queue button").first.click()
+    else:
+        page.goto(site.url + "/agent/?view=mine")
+        page.locator("table.queue a").first.click()
+    suggestion = page.locator("ol.suggested a")
+    if suggestion.count():
+        suggestion.first.click()
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def _shot(page, url: str, path: Path) -> Path:
