@@ -178,6 +178,7 @@ def test_inquiries_attach_to_the_active_incident(client, app):
     send(client)
     inquiry = db.session.scalar(select(Inquiry))
     assert inquiry.incident is not None and inquiry.incident.slug == demo.DEMO_SLUG
+    assert 'href="tel:0120000123"' in body(client.get("/inquiry"))
 
 
 def test_a_double_submit_creates_one_inquiry(client):

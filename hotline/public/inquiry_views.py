@@ -9,7 +9,7 @@ import secrets
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
 from sqlalchemy.exc import IntegrityError
 
-from .. import inquiries, inquiry_mail, throttle
+from .. import inquiries, inquiry_mail, notices, report_view, throttle
 from ..auth import client_address
 from ..extensions import db
 from ..security import public
@@ -21,7 +21,12 @@ HOUR = 3600
 
 
 def _page(template: str, status: int = 200, **context):
-    """Render and forbid caching."""
+    """Render with the contact window of the current incident, and forbid caching."""
+    incident = inquiries.current_incident()
+    report = notices.latest_published(incident) if incident else None
+    phone = report.contact_phone if report else ""
+    context.update(contact_phone=phone, contact_hours=report.contact_hours if report else "",
+                   contact_tel=report_view.tel_uri(phone))
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
