@@ -36,13 +36,14 @@ class LiveSite:
             "HOTLINE_SECRET_KEY": "live-test-secret",
         }
         self.process: subprocess.Popen | None = None
+        self.workers = 2
         self.log = instance / "server.log"
 
     def start(self) -> None:
         """Start gunicorn and wait until it answers."""
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

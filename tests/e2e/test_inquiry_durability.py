@@ -1,0 +1,158 @@
+"""Inquiries under load on the real server: concurrent writers on SQLite, and workers
+killed with SIGKILL while people submit. Every acknowledged inquiry exists exactly once."""
+
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.livesite import LiveSite
+
+FORM = {"name": "負荷 試験", "email": "load@example.jp", "phone": "", "reply_by": "email",
+        "category": "eligibility", "consent": "y"}
+
+
+@pytest.fixture
+def busy_site(tmp_path, sqlite_template):
+    """gunicorn with four workers and rate limits high enough for a load test."""
+    instance = tmp_path / "busy-instance"
+    instance.mkdir()
+    database = instance / "hotline.sqlite3"
+    shutil.copy(sqlite_template, database)
+    site = LiveSite(instance, database)
+    site.env["HOTLINE_INQUIRY_LIMIT_PER_HOUR"] = "10000"
+    site.workers = 4
+    site.start()
+    yield site
+    site.stop()
+
+
+class Visitor:
+    """One browser: its own cookies, opens the form, submits until it sees a receipt."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def open_form(self, attempts: int = 30) -> dict:
+        for _ in range(attempts):
+            try:
+                html = self.opener.open(self.url + "/inquiry", timeout=10).read().decode()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
+                  for name in ("csrf_token", "token")}
+        return fields
+
+    def submit(self, message: str, attempts: int = 30) -> tuple[str, int]:
+        """Post until the receipt page is shown (a retry reuses the form's token); returns (receipt, tries)."""
+        data = urllib.parse.urlencode({**FORM, **self.open_form(), "message": message}).encode()
+        for attempt in range(1, attempts + 1):
+            try:
+                html = self.opener.open(self.url + "/inquiry", data=data, timeout=10).read().decode()
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+                continue
+            found = re.search(r'class="receipt-number">([^<]+)<', html)
+            if found:
+                return found.group(1), attempt
+            time.sleep(0.2)
+        raise AssertionError(f"no receipt after {attempts} tries")
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn worker processes (children of the master)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(entry.name))
+    return pids
+
+
+def stored(site: LiveSite) -> list[tuple[str, str]]:
+    """(receipt, message) of every stored inquiry, read with the CLI-free sqlite3 module."""
+    import sqlite3
+
+    with sqlite3.connect(site.env["HOTLINE_DATABASE_URL"].removeprefix("sqlite:///")) as connection:
+        return connection.execute("SELECT receipt, message FROM inquiry").fetchall()
+
+
+def run_visitors(site: LiveSite, count: int, each: int = 1, during=None) -> tuple[dict[str, str], int]:
+    """`count` visitors submit `each` inquiries at once.
+
+    Returns (message → receipt shown, total posts including retries). `during(done)` runs
+    in the main thread while they submit; `done` is set when all have finished.
+    """
+    shown, errors, tries = {}, [], []
+    barrier = threading.Barrier(count)
+    done = threading.Event()
+
+    def visit(i):
+        try:
+            visitor = Visitor(site.url)
+            barrier.wait()
+            for n in range(each):
+                message = f"負荷試験の問い合わせ {i}-{n}"
+                receipt, attempts = visitor.submit(message)
+                shown[message] = receipt
+                tries.append(attempts)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=visit, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    watcher = threading.Thread(target=lambda: ([t.join(180) for t in threads], done.set()))
+    watcher.start()
+    if during:
+        during(done)
+    watcher.join()
+    assert not errors, errors[:3]
+    return shown, sum(tries)
+
+
+def test_fifty_people_submitting_at_once_all_get_a_receipt(busy_site):
+    shown, _ = run_visitors(busy_site, 50)
+    rows = stored(busy_site)
+    assert len(shown) == 50 and len(rows) == 50
+    assert {m: r for r, m in rows} == shown
+    assert "database is locked" not in busy_site.log.read_text()
+
+
+def test_killed_workers_lose_and_duplicate_nothing(busy_site):
+    master = busy_site.process.pid
+
+    kills = []
+
+    def kill_workers(done):
+        for _ in range(4):
+            if done.wait(0.8):
+                return
+            for pid in worker_pids(master):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    kills.append(pid)
+                except ProcessLookupError:
+                    pass
+
+    shown, posts = run_visitors(busy_site, 20, each=3, during=kill_workers)
+    rows = stored(busy_site)
+    assert len(kills) >= 4 and len(shown) == 60
+    assert len(rows) == 60 and len({r for r, _ in rows}) == 60
+    assert {m: r for r, m in rows} == shown
+    print(f"{len(kills)} workers killed, {posts} posts for 60 inquiries")
