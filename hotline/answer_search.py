@@ -48,11 +48,19 @@ def rebuild() -> int:
     return len(templates)
 
 
+WEAK_SHARE = 0.3
+
+
 def search_templates(text: str, limit: int = 3) -> list[TemplateHit]:
-    """Usable templates matching free text (an inquiry, a question), best first."""
+    """Usable templates matching free text (an inquiry, a question), best first.
+
+    Hits scoring under 30 % of the best one matched on a stray word and are left out,
+    so agents are not nudged towards an answer to another question.
+    """
     hits = search.search(index_dir(), text or "", limit=limit)
     if not hits:
         return []
+    hits = [h for h in hits if h.score >= hits[0].score * WEAK_SHARE]
     rows = db.session.scalars(select(AnswerTemplate).where(
         AnswerTemplate.key.in_([h.id for h in hits]), AnswerTemplate.status.in_(USABLE)))
     templates = {t.key: t for t in rows}

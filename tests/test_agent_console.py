@@ -276,3 +276,16 @@ def test_audit_log_is_for_admins_and_lists_views(client, login, staff, incident)
     html = body(client.get("/supervisor/audit?action=view"))
     assert "AGENT1" in html and f"inquiry {item.id}" in html
     assert client.get("/supervisor/audit?before=abc").status_code == 400
+
+
+def test_a_proposal_needs_a_title_and_a_question(client, login, staff, incident):
+    item = make_inquiry("ギフト券の期限は？", category=InquiryCategory.OTHER)
+    login("agent1")
+    client.post(f"/agent/inquiries/{item.id}/claim")
+    html = body(client.post(f"/agent/inquiries/{item.id}/answer", data={
+        "text": "延長いたします。", "channel": "email", "propose": "y", "proposal_title": "ギフト券"}))
+    assert "お客様が尋ねそうな質問を入力してください" in html and "延長いたします。" in html
+    assert fresh(item.id).status is InquiryStatus.ASSIGNED
+    assert db.session.scalar(select(func.count(AnswerTemplate.id))) == 0
+    page = body(client.get(f"/agent/inquiries/{item.id}?template="))
+    assert "テンプレートを使わずに書く" in page and "新しい質問の提案" in page

@@ -379,3 +379,8 @@ def test_first_faq_publish_builds_the_missing_faq_index(staff, incident):
     answers.publish_as_faq(template, staff["sup1"])
     db.session.commit()
     assert f"qa-{template.key}" in faq_search.search.document_ids(faq_search.index_dir())
+
+
+def test_suggestions_leave_out_stray_matches(demo_answers):
+    keys = [s.template.key for s in answers.suggest("補償", limit=3)]
+    assert keys == ["compensation"]

@@ -37,6 +37,10 @@ class AnswerForm(FlaskForm):
         if self.propose.data and not field.data:
             raise ValidationError("提案する場合は題名を入力してください。")
 
+    def validate_proposal_question(self, field) -> None:
+        if self.propose.data and not field.data:
+            raise ValidationError("提案する場合は、お客様が尋ねそうな質問を入力してください（FAQの質問になります）。")
+
     def validate_template_id(self, field) -> None:
         if field.data and not str(field.data).isdigit():
             raise ValidationError("テンプレートの指定が正しくありません。")
