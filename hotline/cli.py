@@ -4,9 +4,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import accounts, demo
+from . import accounts, demo, mfa
 from .extensions import db
-from .models import Role
+from .models import Role, User
 
 users_cli = AppGroup("users", help="スタッフアカウントの管理")
 demo_cli = AppGroup("demo", help="デモデータ")
@@ -45,18 +45,30 @@ def create_user(username: str, display_name: str, role: str, password: str) -> N
     click.echo(f"作成しました: {username} ({Role(role).label})")
 
 
+def _user_or_fail(username: str) -> User:
+    """The account, or a Japanese error that ends the command."""
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"ユーザーが見つかりません: {username}")
+    return user
+
+
 @users_cli.command("disable")
 @click.argument("username")
 def disable_user(username: str) -> None:
     """Disable an account and end its sessions."""
-    from .models import User
-
-    user = db.session.scalar(db.select(User).filter_by(username=username))
-    if user is None:
-        raise click.ClickException(f"ユーザーが見つかりません: {username}")
-    accounts.set_active(user, False)
+    accounts.set_active(_user_or_fail(username), False)
     db.session.commit()
     click.echo(f"無効にしました: {username}")
+
+
+@users_cli.command("reset-mfa")
+@click.argument("username")
+def reset_mfa(username: str) -> None:
+    """Remove an account's one-time password app (lost phone); ends its sessions."""
+    mfa.reset(_user_or_fail(username))
+    db.session.commit()
+    click.echo(f"二段階認証を解除しました: {username}（次回ログイン時に再設定できます）")
 
 
 @demo_cli.command("load")

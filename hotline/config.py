@@ -54,6 +54,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_NAME": "hotline_session",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("IDLE_MINUTES", "30"))),
         "STAFF_SESSION_MAX_HOURS": int(_env("SESSION_MAX_HOURS", "10")),
+        "REQUIRE_MFA": _flag("REQUIRE_MFA", env == "production"),
         "MAX_CONTENT_LENGTH": 512 * 1024,
         "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,

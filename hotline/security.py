@@ -4,7 +4,7 @@ from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
-PUBLIC_ENDPOINTS: set[str] = {"static", "auth.login", "auth.logout"}
+PUBLIC_ENDPOINTS: set[str] = {"static", "auth.login", "auth.login_code", "auth.logout"}
 
 CSP = "; ".join(
     [
