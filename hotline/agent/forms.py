@@ -4,9 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from .. import mail
-from ..form_filters import SelectChoice, block, line, nfkc_line, too_long
-from ..inquiries import normalize_phone
+from ..form_filters import SelectChoice, block, email_address, line, nfkc_line, phone_number, too_long
 from ..models import InquiryCategory, ReplyBy
 
 CATEGORY_CHOICES = [SelectChoice(c.value, c.label) for c in InquiryCategory]
@@ -50,8 +48,8 @@ class CallForm(FlaskForm):
     """A phone call logged as an inquiry."""
 
     name = StringField("お名前", filters=[line], validators=[DataRequired("お名前を入力してください。"), too_long(100)])
-    phone = StringField("電話番号", filters=[nfkc_line], validators=[too_long(30)])
-    email = StringField("メールアドレス（伺った場合）", filters=[nfkc_line], validators=[too_long(254)])
+    phone = StringField("電話番号", filters=[nfkc_line], validators=[too_long(30), phone_number])
+    email = StringField("メールアドレス（伺った場合）", filters=[nfkc_line], validators=[too_long(254), email_address])
     category = SelectField("お問い合わせの種類", choices=CATEGORY_CHOICES,
                            validators=[DataRequired("種類を選んでください。")])
     message = TextAreaField("お問い合わせの内容（要約）", filters=[block],
@@ -59,16 +57,7 @@ class CallForm(FlaskForm):
     reply_by = SelectField("回答の方法", choices=[SelectChoice(r.value, r.label) for r in ReplyBy],
                            default=ReplyBy.PHONE.value)
 
-    def validate_phone(self, field) -> None:
-        if field.data and not 10 <= len(normalize_phone(field.data)) <= 15:
-            raise ValidationError("電話番号の桁数が正しくありません。")
 
-    def validate_email(self, field) -> None:
-        if field.data:
-            try:
-                field.data = mail.normalize_address(field.data)
-            except mail.MailError as error:
-                raise ValidationError(str(error)) from error
 
     def values(self) -> dict:
         """Model fields."""

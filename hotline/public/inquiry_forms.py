@@ -7,9 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from .. import mail
-from ..form_filters import SelectChoice, block as _block, line as _line, nfkc_line as _nfkc, too_long as _too_long
-from ..inquiries import normalize_phone
+from ..form_filters import SelectChoice, email_address, phone_number
+from ..form_filters import block as _block, line as _line, nfkc_line as _nfkc, too_long as _too_long
 from ..models import InquiryCategory, ReplyBy
 
 MAX_MESSAGE = 4000
@@ -22,8 +21,8 @@ class InquiryForm(FlaskForm):
 
     name = StringField("お名前", filters=[_line],
                        validators=[DataRequired("お名前を入力してください。"), _too_long(100)])
-    email = StringField("メールアドレス", filters=[_nfkc], validators=[_too_long(254)])
-    phone = StringField("電話番号", filters=[_nfkc], validators=[_too_long(30)])
+    email = StringField("メールアドレス", filters=[_nfkc], validators=[_too_long(254), email_address])
+    phone = StringField("電話番号", filters=[_nfkc], validators=[_too_long(30), phone_number])
     reply_by = RadioField("回答の方法", choices=[SelectChoice(r.value, r.label) for r in ReplyBy], default=ReplyBy.EMAIL.value,
                           validators=[DataRequired("回答の方法を選んでください。")])
     category = SelectField("お問い合わせの種類", choices=[SelectChoice("", "選んでください")] + [SelectChoice(c.value, c.form_label) for c in InquiryCategory],
@@ -37,21 +36,7 @@ class InquiryForm(FlaskForm):
     website = StringField("ウェブサイト（入力しないでください）")
     token = HiddenField(filters=[lambda v: v if v and TOKEN.match(v) else ""])
 
-    def validate_email(self, field) -> None:
-        if field.data:
-            try:
-                field.data = mail.normalize_address(field.data)
-            except mail.MailError as error:
-                raise ValidationError(str(error)) from error
 
-    def validate_phone(self, field) -> None:
-        if not field.data:
-            return
-        if re.search(r"[^0-9+\-() ]", field.data):
-            raise ValidationError("電話番号は数字とハイフンで入力してください（例：03-1234-5678）。")
-        digits = normalize_phone(field.data)
-        if not 10 <= len(digits) <= 15:
-            raise ValidationError("電話番号の桁数が正しくありません。市外局番から入力してください。")
 
     def validate_notice_number(self, field) -> None:
         if field.data and not NOTICE_NUMBER.match(field.data):
