@@ -355,7 +355,26 @@ def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
         template.review_reason = reason
     template.status = TemplateStatus.NEEDS_REVIEW
     audit.record("flag", "answer_template", template.id, detail=reason[:200])
+    _refresh_faq_facts(template, report)
     return True
+
+
+def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> None:
+    """Keep the public FAQ entry made from a template on the facts of the newest report.
+
+    The approved wording stays; only the placeholders are filled again (with their
+    caveats), so the public page never shows superseded counts or categories while
+    the template waits for review.
+    """
+    entry = template.faq_entry
+    if entry is None:
+        return
+    try:
+        entry.answer = placeholders.render(template.body, report, report.incident)
+    except placeholders.PlaceholderError:
+        return
+    audit.record("refresh_faq", "answer_template", template.id, detail=f"faq:{entry.key}")
+    _schedule_faq_index(entry)
 
 
 def _review_reason(template: AnswerTemplate, report: Report, labels: list[str]) -> str:
@@ -363,7 +382,7 @@ def _review_reason(template: AnswerTemplate, report: Report, labels: list[str]) 
     text = (f"{placeholders.report_label(report)}の公表で、この回答が使う事実が変わりました："
             f"{'、'.join(labels)}。回答文が新しい内容に合っているか確認し、再承認してください。")
     if template.faq_entry_id:
-        text += "FAQにも掲載しているため、再承認後にFAQへの公開もやり直してください。"
+        text += "FAQに掲載している回答の事実は、新しい報の内容に自動で差し替えました。回答文全体も合っているか確認してください。"
     return text
 
 

@@ -384,3 +384,16 @@ def test_first_faq_publish_builds_the_missing_faq_index(staff, incident):
 def test_suggestions_leave_out_stray_matches(demo_answers):
     keys = [s.template.key for s in answers.suggest("補償", limit=3)]
     assert keys == ["compensation"]
+
+
+def test_faq_made_from_a_template_follows_the_new_report_facts(client, staff, incident):
+    template = approved(staff, incident=incident)
+    answers.publish_as_faq(template, staff["sup1"])
+    db.session.commit()
+    entry_key = template.faq_entry.key
+    assert "最大で500件" in text(client.get(f"/faq/{entry_key}"))
+    publish(make_draft(incident, staff["sup1"], count_min=320, count_max=900), staff["sup1"], staff["sup2"])
+    page = text(client.get(f"/faq/{entry_key}"))
+    assert "少なくとも320件" in page and "最大で900件" in page and "最大で500件" not in page
+    assert fresh(template.id).status is TemplateStatus.NEEDS_REVIEW
+    assert "自動で差し替えました" in fresh(template.id).review_reason
