@@ -79,14 +79,18 @@ class LiveSite:
                 self.process.kill()
 
 
+def site_on_copy(folder: Path, sqlite_template: Path) -> LiveSite:
+    """A site (not started yet) on a fresh copy of the migrated SQLite template."""
+    folder.mkdir()
+    database = folder / "hotline.sqlite3"
+    shutil.copy(sqlite_template, database)
+    return LiveSite(folder, database)
+
+
 @pytest.fixture
 def live_site(tmp_path, sqlite_template):
     """A migrated, empty site served by gunicorn."""
-    instance = tmp_path / "live-instance"
-    instance.mkdir()
-    database = instance / "hotline.sqlite3"
-    shutil.copy(sqlite_template, database)
-    site = LiveSite(instance, database)
+    site = site_on_copy(tmp_path / "live-instance", sqlite_template)
     site.start()
     yield site
     site.stop()

@@ -4,7 +4,6 @@ killed with SIGKILL while people submit. Every acknowledged inquiry exists exact
 import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import threading
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.livesite import LiveSite
+from tests.livesite import LiveSite, site_on_copy
 
 FORM = {"name": "負荷 試験", "email": "load@example.jp", "phone": "", "reply_by": "email",
         "category": "eligibility", "consent": "y"}
@@ -24,11 +23,7 @@ FORM = {"name": "負荷 試験", "email": "load@example.jp", "phone": "", "reply
 @pytest.fixture
 def busy_site(tmp_path, sqlite_template):
     """gunicorn with four workers and rate limits high enough for a load test."""
-    instance = tmp_path / "busy-instance"
-    instance.mkdir()
-    database = instance / "hotline.sqlite3"
-    shutil.copy(sqlite_template, database)
-    site = LiveSite(instance, database)
+    site = site_on_copy(tmp_path / "busy-instance", sqlite_template)
     site.env["HOTLINE_INQUIRY_LIMIT_PER_HOUR"] = "10000"
     site.workers = 4
     site.start()
