@@ -74,6 +74,7 @@ def run(argv: list[str]) -> None:
     bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")
     workers = env.get("HOTLINE_WORKERS", "3")
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     children = []
     try:
         children.append(spawn(VENV / "bin" / "flask", "--app", "wsgi", "mail", "worker", env=env))
