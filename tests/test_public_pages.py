@@ -163,3 +163,34 @@ def test_public_pages_seen_by_staff_are_private(client, demo_site, login, staff)
     login("sup1")
     response = client.get(f"/notices/{SLUG}/")
     assert "private" in response.headers["Cache-Control"] and "public" not in response.headers["Cache-Control"]
+
+
+def test_a_matching_revalidation_is_answered_without_rendering(client, demo_site, monkeypatch):
+    from hotline.public import views
+
+    first = client.get(f"/notices/{SLUG}/")
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered although the client was current")
+
+    monkeypatch.setattr(views, "render_template", no_rendering)
+    again = client.get(f"/notices/{SLUG}/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    assert "public" in again.headers["Cache-Control"]
+
+
+def test_changing_the_incident_or_a_template_changes_the_etag(client, app, demo_site, tmp_path):
+    from hotline.models import Incident
+    from hotline.public.caching import build_fingerprint
+
+    first = client.get(f"/notices/{SLUG}/").headers["ETag"]
+    incident = db.session.scalar(select(Incident).filter_by(slug=SLUG))
+    incident.title = incident.title + "（更新）"
+    db.session.commit()
+    assert client.get(f"/notices/{SLUG}/").headers["ETag"] != first
+    for folder in ("hotline", "templates", "static"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("a")
+    before = build_fingerprint(tmp_path)
+    (tmp_path / "templates" / "page.html").write_text("ab")
+    assert build_fingerprint(tmp_path) != before

@@ -11,7 +11,7 @@ from ..changes import changes_between
 from ..extensions import db
 from ..models import Incident, Report
 from ..security import public
-from .caching import cacheable, newest
+from .caching import cacheable, newest, not_modified, page_tag
 
 bp = Blueprint("public", __name__)
 FEED_SIZE = 50
@@ -31,9 +31,17 @@ def _last_change(incidents: list[Incident]):
                   *(i.updated_at for i in incidents))
 
 
-def _render(template: str, last_modified, **context):
+def _version(incidents: list[Incident]) -> tuple[str, object]:
+    """(ETag, Last-Modified) of a page showing these incidents and their published reports."""
+    parts = tuple((i.id, i.updated_at, tuple((r.id, r.published_at) for r in notices.published_reports(i)))
+                  for i in incidents)
+    return page_tag(parts), _last_change(incidents)
+
+
+def _render(template: str, version: tuple[str, object], **context):
     """Render a public page and make it cacheable."""
-    return cacheable(make_response(render_template(template, **context)), last_modified)
+    tag, last_modified = version
+    return cacheable(make_response(render_template(template, **context)), last_modified, tag)
 
 
 def report_context(incident: Incident, report: Report) -> dict:
@@ -68,12 +76,15 @@ def report_context(incident: Incident, report: Report) -> dict:
 def index():
     """Top page: a prominent banner for each active incident, linking its latest report."""
     incidents = notices.active_incidents()
+    version = _version(incidents)
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
     banners = [{"incident": i, "report": notices.latest_published(i)} for i in incidents]
     for banner in banners:
         banner["label"] = notices.report_label(banner["report"])
         banner["date"] = report_view.jst_date(banner["report"].published_at)
         banner["tel"] = report_view.tel_uri(banner["report"].contact_phone)
-    return _render("public/index.html", _last_change(incidents), banners=banners)
+    return _render("public/index.html", version, banners=banners)
 
 
 @bp.route("/notices/")
@@ -81,10 +92,13 @@ def index():
 def notices_list():
     """All incidents with published reports, newest first."""
     incidents = notices.public_incidents()
+    version = _version(incidents)
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
     rows = [{"incident": i, "aware_on": phrasing.format_date(i.aware_on),
              "reports": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at)}
                          for r in notices.published_reports(i)]} for i in incidents]
-    return _render("public/notices.html", _last_change(incidents), rows=rows)
+    return _render("public/notices.html", version, rows=rows)
 
 
 @bp.route("/notices/<slug>/")
@@ -92,9 +106,11 @@ def notices_list():
 def incident(slug: str):
     """The latest report in full, with the timeline of every report."""
     item = _incident_or_404(slug)
+    version = _version([item])
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
     report = notices.latest_published(item)
-    return _render("public/report.html", _last_change([item]), is_incident_page=True, q="",
-                   **report_context(item, report))
+    return _render("public/report.html", version, is_incident_page=True, q="", **report_context(item, report))
 
 
 @bp.route("/notices/<slug>/<int:number>")
@@ -105,8 +121,10 @@ def report(slug: str, number: int):
     found = next((r for r in notices.published_reports(item) if r.number == number), None)
     if found is None:
         abort(404)
-    return _render("public/report.html", _last_change([item]), is_incident_page=False, q="",
-                   **report_context(item, found))
+    version = _version([item])
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
+    return _render("public/report.html", version, is_incident_page=False, q="", **report_context(item, found))
 
 
 @bp.route("/notices/feed.atom")
@@ -114,14 +132,16 @@ def report(slug: str, number: int):
 def feed():
     """An Atom feed of published reports, newest first."""
     incidents = notices.public_incidents()
+    tag, updated = _version(incidents)
+    if (unchanged := not_modified(tag, updated)) is not None:
+        return unchanged
     entries = sorted(((i, r) for i in incidents for r in notices.published_reports(i)),
                      key=lambda pair: pair[1].published_at, reverse=True)[:FEED_SIZE]
     items = [{"incident": i, "report": r, "label": notices.report_label(r),
               "summary": _feed_summary(r)} for i, r in entries]
-    updated = _last_change(incidents)
     response = make_response(render_template("public/feed.xml", items=items, updated=updated))
     response.mimetype = "application/atom+xml"
-    return cacheable(response, updated)
+    return cacheable(response, updated, tag)
 
 
 def _feed_summary(report: Report) -> str:
