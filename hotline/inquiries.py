@@ -4,6 +4,7 @@ Plain functions over models. Every read of an inquiry's personal data by staff g
 through `open_for` so it is recorded in the audit log.
 """
 
+import hashlib
 import hmac
 import secrets
 import unicodedata
@@ -88,9 +89,20 @@ def current_incident():
     return incidents[0] if incidents else None
 
 
+def token_hash(token: str) -> str:
+    """What is stored of a status link token (the token itself is only sent to the customer)."""
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
 def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None = None) -> Inquiry:
-    """Store a new inquiry (not committed) with its receipt number and urgency."""
+    """Store a new inquiry (not committed) with its receipt number and urgency.
+
+    `inquiry.status_token` (not stored; only its hash is) is the 128-bit secret of the
+    customer's status link, for the confirmation mail and the receipt page.
+    """
     inquiry = Inquiry(receipt=new_receipt(), channel=channel, **values)
+    inquiry.status_token = secrets.token_urlsafe(16)
+    inquiry.status_token_hash = token_hash(inquiry.status_token)
     inquiry.urgent_reason = urgency(inquiry.category, inquiry.message)
     inquiry.urgent = bool(inquiry.urgent_reason)
     incident = current_incident()
@@ -225,6 +237,19 @@ def lookup(receipt: str, contact: str) -> Inquiry | None:
     Wrong receipt and wrong contact look the same to the caller.
     """
     inquiry = db.session.scalar(select(Inquiry).filter_by(receipt=normalize_receipt(receipt)))
+    return _second_factor(inquiry, contact)
+
+
+def lookup_by_token(token: str, contact: str) -> Inquiry | None:
+    """The inquiry of a status link (128-bit token) whose email or phone matches, else None."""
+    if not token or len(token) > 64:
+        return None
+    inquiry = db.session.scalar(select(Inquiry).filter_by(status_token_hash=token_hash(token)))
+    return _second_factor(inquiry, contact)
+
+
+def _second_factor(inquiry: Inquiry | None, contact: str) -> Inquiry | None:
+    """`inquiry` when `contact` is the email or phone given with it."""
     given = unicodedata.normalize("NFKC", contact or "").strip()
     if inquiry is None:
         hmac.compare_digest("x", "y")

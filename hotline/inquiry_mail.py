@@ -17,6 +17,13 @@ def _signature() -> str:
     return SIGNATURE.format(company=cfg["COMPANY_NAME"], site=cfg["SITE_NAME"], url=cfg["PUBLIC_URL"] + "/")
 
 
+def status_link(inquiry: Inquiry) -> str:
+    """The customer's own status page: the link with its token when it is at hand."""
+    base = current_app.config["PUBLIC_URL"] + "/inquiry/status"
+    token = getattr(inquiry, "status_token", "")
+    return f"{base}/{token}" if token else base
+
+
 def _greeting(inquiry: Inquiry) -> str:
     return f"{inquiry.name} 様\n\n" if inquiry.name else "お問い合わせいただいたお客様\n\n"
 
@@ -32,8 +39,8 @@ def queue_confirmation(inquiry: Inquiry) -> None:
         f"受付番号：{inquiry.receipt}\n"
         f"お問い合わせの種類：{inquiry.category.form_label}\n\n"
         f"担当者が内容を確認し、{cfg['INQUIRY_RESPONSE_DAYS']}営業日以内を目安にご連絡いたします。"
-        "回答の状況は、受付番号とご登録のメールアドレスで次のページから確認できます。\n"
-        f"{cfg['PUBLIC_URL']}/inquiry/status\n\n"
+        "回答の状況は、次のページでご登録のメールアドレスを入力すると確認できます。\n"
+        f"{status_link(inquiry)}\n\n"
         "当社からメールや電話で、カード番号・セキュリティコード・パスワードをお尋ねすることはありません。"
         "そのような連絡があった場合は応じずに、当窓口へお知らせください。"
         f"{_signature()}"

@@ -70,7 +70,7 @@ def _add_headers(response):
     """Headers for all pages; staff pages are never stored by caches."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers["X-Frame-Options"] = "DENY"
     if not is_public_endpoint(request.endpoint):
         response.headers["Cache-Control"] = "no-store"

@@ -223,3 +223,25 @@ def test_demo_has_inquiries_waiting_in_the_queue(app):
     db.session.commit()
     rows = db.session.scalars(select(Inquiry)).all()
     assert len(rows) == 3 and any(r.urgent for r in rows) and all(r.incident_id for r in rows)
+
+
+def test_the_status_link_carries_a_128_bit_token_and_still_asks_for_the_contact(client, app):
+    send(client)
+    thanks = body(client.get("/inquiry/thanks"))
+    token = re.search(r'href="/inquiry/status/([A-Za-z0-9_-]+)"', thanks).group(1)
+    assert len(token) >= 22  # 16 random bytes, base64url
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiry.status_token_hash == inquiries.token_hash(token) and token not in inquiry.status_token_hash
+    mail_row = db.session.scalar(select(OutboxMail))
+    assert f"http://127.0.0.1:8000/inquiry/status/{token}" in mail_row.body
+    path = f"/inquiry/status/{token}"
+    page = client.get(path)
+    html = body(page)
+    assert "name=\"receipt\"" not in html, html
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    ok = body(client.post(path, data={"contact": "taro@example.jp"}))
+    assert "受け付けました" in ok and inquiry.receipt in ok
+    wrong = [body(client.post(p, data={"contact": c})) for p, c in (
+        (path, "other@example.jp"), ("/inquiry/status/" + "A" * 22, "taro@example.jp"),
+        ("/inquiry/status/" + "x" * 300, "taro@example.jp"))]
+    assert all("一致するお問い合わせが見つかりませんでした" in w and inquiry.receipt not in w for w in wrong)

@@ -105,6 +105,7 @@ class Inquiry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt: Mapped[str] = mapped_column(String(20), unique=True)
     submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.WEB)
     status: Mapped[InquiryStatus] = mapped_column(enum_column(InquiryStatus), default=InquiryStatus.NEW)
     urgent: Mapped[bool] = mapped_column(default=False)

@@ -72,3 +72,10 @@ class StatusForm(FlaskForm):
                           validators=[DataRequired("受付番号を入力してください。"), _too_long(40)])
     contact = StringField("お問い合わせの際に入力したメールアドレスまたは電話番号", filters=[_nfkc],
                           validators=[DataRequired("メールアドレスまたは電話番号を入力してください。"), _too_long(254)])
+
+
+class ContactForm(FlaskForm):
+    """The email or phone given with the inquiry, for a status link."""
+
+    contact = StringField("お問い合わせの際に入力したメールアドレスまたは電話番号", filters=[_nfkc],
+                          validators=[DataRequired("メールアドレスまたは電話番号を入力してください。"), _too_long(254)])

@@ -13,7 +13,7 @@ from .. import inquiries, inquiry_mail, notices, report_view, throttle
 from ..auth import client_address
 from ..extensions import db
 from ..security import public
-from .inquiry_forms import InquiryForm, StatusForm
+from .inquiry_forms import ContactForm, InquiryForm, StatusForm
 
 bp = Blueprint("inquiry", __name__, url_prefix="/inquiry")
 RECEIPT_KEY = "inquiry_receipt"
@@ -51,8 +51,10 @@ def form():
         form.token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         inquiry = inquiries.by_submission(form.token.data) or _store(form)
+        token = getattr(inquiry, "status_token", "")
         session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
-                                "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent}
+                                "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent,
+                                "status_url": url_for("inquiry.status_link", token=token) if token else ""}
         return redirect(url_for("inquiry.thanks"), 303)
     return _page("inquiry/form.html", form=form)
 
@@ -96,6 +98,23 @@ def status():
         found = inquiries.lookup(form.receipt.data, form.contact.data)
         not_found = found is None
     return _page("inquiry/status.html", form=form, found=found, not_found=not_found)
+
+
+@bp.route("/status/<token>", methods=["GET", "POST"])
+@public
+def status_link(token: str):
+    """The customer's own status link (128-bit token) plus their email or phone."""
+    form = ContactForm()
+    found, not_found = None, False
+    if form.is_submitted():
+        if not throttle.hit("status", client_address(), current_app.config["STATUS_LIMIT_PER_HOUR"], HOUR):
+            _too_many()
+    if form.validate_on_submit():
+        found = inquiries.lookup_by_token(token, form.contact.data)
+        not_found = found is None
+    response = _page("inquiry/status.html", form=form, found=found, not_found=not_found, by_link=True)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/privacy")
