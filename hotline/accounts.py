@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .models import LoginAttempt, Role, User
+from .throttle import hashed
 from .models._types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
@@ -56,14 +57,14 @@ def is_throttled(username: str, address: str, limit: int, window_minutes: int) -
     """True when recent failures for this username or this address reach the limit."""
     since = utcnow() - timedelta(minutes=window_minutes)
     recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
-    by_name = db.session.scalar(recent.where(LoginAttempt.username == username[:64]))
-    by_address = db.session.scalar(recent.where(LoginAttempt.address == address[:64]))
+    by_name = db.session.scalar(recent.where(LoginAttempt.username == hashed(username)))
+    by_address = db.session.scalar(recent.where(LoginAttempt.address == hashed(address)))
     return by_name >= limit or by_address >= limit * 4
 
 
 def record_failure(username: str, address: str) -> None:
-    """Remember one failed login."""
-    db.session.add(LoginAttempt(username=username[:64], address=address[:64]))
+    """Remember one failed login, as keyed hashes (a password typed as a name stays unreadable)."""
+    db.session.add(LoginAttempt(username=hashed(username), address=hashed(address)))
 
 
 def end_all_sessions(user: User) -> None:

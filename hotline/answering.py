@@ -13,7 +13,7 @@ from .models import AnswerTemplate, Inquiry, User
 
 def template_for(template_id) -> AnswerTemplate | None:
     """A usable template by id, or None."""
-    if not template_id:
+    if not template_id or not str(template_id).isdigit() or len(str(template_id)) > 18:
         return None
     template = db.session.get(AnswerTemplate, int(template_id))
     return template if template is not None and template.status.usable else None

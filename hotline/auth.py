@@ -1,5 +1,6 @@
 """Staff login, logout, session lifetime and role guards."""
 
+import ipaddress
 from datetime import datetime, timezone
 from functools import wraps
 from urllib.parse import urlsplit
@@ -108,8 +109,20 @@ def safe_next(target: str | None) -> str:
 
 
 def client_address() -> str:
-    """The caller's address (ProxyFix rewrites it when behind a trusted proxy)."""
-    return request.remote_addr or "unknown"
+    """The caller's address for rate limits (ProxyFix rewrites it behind a trusted proxy).
+
+    An IPv6 host usually controls a whole /64, so IPv6 callers are counted by that prefix.
+    """
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -200,8 +213,12 @@ def mfa_setup():
     form = CodeForm()
     if form.validate_on_submit():
         if mfa.enable(user, secret, form.code.data):
-            session.pop(SETUP_KEY, None)
+            accounts.end_all_sessions(user)  # other browsers logged in with the password alone
             db.session.commit()
+            started = session.get("login_at")
+            session.clear()
+            login_user(user)
+            session["login_at"] = started or datetime.now(timezone.utc).timestamp()
             flash("二段階認証を有効にしました。次回から、ログインの際に確認コードを入力してください。", "success")
             return redirect(safe_next(None))
         form.code.errors = list(form.code.errors) + ["確認コードが正しくありません。アプリの時刻設定と、表示中のコードをご確認ください。"]

@@ -47,6 +47,8 @@ def from_environment(instance_path: str) -> dict:
     return {
         "HOTLINE_ENV": env,
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        # Errors must never carry inquirers' data into logs: SQL parameters are hidden.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "SECRET_KEY": load_secret_key(instance_path),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", env == "production"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -77,6 +79,8 @@ def inquiry_settings() -> dict:
         "INQUIRY_RETENTION_DAYS": int(_env("INQUIRY_RETENTION_DAYS", "365")),
         "INQUIRY_LIMIT_PER_HOUR": int(_env("INQUIRY_LIMIT_PER_HOUR", "5")),
         "STATUS_LIMIT_PER_HOUR": int(_env("STATUS_LIMIT_PER_HOUR", "20")),
+        "VOTES_PER_HOUR": int(_env("VOTES_PER_HOUR", "30")),
+        "SEARCH_STATS_PER_HOUR": int(_env("SEARCH_STATS_PER_HOUR", "120")),
         "INQUIRY_MAX_MESSAGE": 4000,
     }
 

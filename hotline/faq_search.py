@@ -1,6 +1,7 @@
 """FAQ search for the app: the database is the truth, the index under instance/ follows it."""
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -39,6 +40,17 @@ def query_problem(query: str) -> str | None:
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
         return "記号だけでは検索できません。言葉で入力してください。"
     return None
+
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_SEPARATORS = re.compile(r"[\s\-‐－ー()（）]")
+
+
+def worth_counting(query: str) -> bool:
+    """False for queries that look like they hold personal data (an email address, or
+    seven or more digits in a row such as a phone or card number): those are never stored."""
+    text = unicodedata.normalize("NFKC", query or "")
+    return not _EMAIL.search(text) and not re.search(r"\d{7,}", _SEPARATORS.sub("", text))
 
 
 def query_key(query: str) -> str:

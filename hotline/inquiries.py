@@ -16,7 +16,7 @@ from sqlalchemy import case, delete, func, or_, select, update
 from . import audit, notices
 from .extensions import db
 from .models import (
-    Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, ReplyBy, Role, User,
+    Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, ReplyBy, Role, SearchStat, User,
 )
 from .models._types import utcnow
 from .textnorm import normalize
@@ -143,7 +143,9 @@ def purge_expired(days: int, now: datetime | None = None) -> dict[str, int]:
     mails = db.session.execute(delete(OutboxMail).where(
         OutboxMail.kind.in_(["inquiry_receipt", "answer", "oncall_alert"]), OutboxMail.created_at < cutoff,
         OutboxMail.status.in_([MailStatus.SENT, MailStatus.FAILED])))
-    counts = {"inquiries": len(ids), "mails": mails.rowcount or 0, "rate_events": purge_old()}
+    stats = db.session.execute(delete(SearchStat).where(SearchStat.last_seen < cutoff))
+    counts = {"inquiries": len(ids), "mails": mails.rowcount or 0, "rate_events": purge_old(),
+              "search_stats": stats.rowcount or 0}
     audit.record("purge", "inquiry", "*", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 

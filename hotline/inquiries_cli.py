@@ -20,4 +20,4 @@ def purge_command(days: int | None) -> None:
     counts = inquiries.purge_expired(days)
     db.session.commit()
     click.echo(f"削除しました：問い合わせ{counts['inquiries']}件、メール{counts['mails']}件、"
-               f"アクセス記録{counts['rate_events']}件（保管日数 {days}日）")
+               f"アクセス記録{counts['rate_events']}件、検索の記録{counts['search_stats']}件（保管日数 {days}日）")

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from .extensions import db
-from .models import RateEvent
+from .models import LoginAttempt, RateEvent
 from .models._types import utcnow
 
 KEEP = timedelta(days=1)
@@ -43,6 +43,8 @@ def hit(bucket: str, raw_key: str, limit: int, window_seconds: int) -> bool:
 
 
 def purge_old() -> int:
-    """Delete events older than a day; returns how many."""
-    result = db.session.execute(delete(RateEvent).where(RateEvent.created_at < utcnow() - KEEP))
-    return result.rowcount or 0
+    """Delete rate events and failed-login records older than a day; returns how many."""
+    cutoff = utcnow() - KEEP
+    events = db.session.execute(delete(RateEvent).where(RateEvent.created_at < cutoff)).rowcount or 0
+    logins = db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)).rowcount or 0
+    return events + logins

@@ -3,12 +3,13 @@
 import hashlib
 import secrets
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from .. import faq, faq_search, inquiry_stats, notices
+from .. import faq, faq_search, inquiry_stats, notices, throttle
+from ..auth import client_address
 from ..extensions import db
 from ..models import FaqEntry
 from ..security import public
@@ -16,6 +17,7 @@ from ..security import public
 bp = Blueprint("faq", __name__, url_prefix="/faq")
 VOTER_COOKIE = "faq_voter"
 SUGGEST_LIMIT = 5
+HOUR = 3600
 
 
 class VoteForm(FlaskForm):
@@ -39,6 +41,12 @@ def _contact() -> dict:
     return {"report": report, "incident": incidents[0] if incidents else None}
 
 
+def _may_count(query: str) -> bool:
+    """Count a query in the statistics unless it looks personal or this address floods them."""
+    return faq_search.worth_counting(query) and throttle.hit(
+        "search_stat", client_address(), current_app.config["SEARCH_STATS_PER_HOUR"], HOUR)
+
+
 @bp.route("/")
 @public
 def index():
@@ -54,7 +62,7 @@ def search():
     q = request.args.get("q", "")
     problem = faq_search.query_problem(q)
     hits = [] if problem else faq_search.search_faq(q.strip())
-    if not problem:
+    if not problem and _may_count(q):
         faq.record_search(faq_search.query_key(q), len(hits))
         db.session.commit()
     return render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
@@ -67,7 +75,7 @@ def entry(key: str):
     """One entry with related entries, a vote form and a link to ask us."""
     item = _entry_or_404(key)
     came_from = request.args.get("q", "")
-    if came_from and not faq_search.query_problem(came_from):
+    if came_from and not faq_search.query_problem(came_from) and _may_count(came_from):
         faq.record_open(faq_search.query_key(came_from))
         db.session.commit()
     related = [h.entry for h in faq_search.search_faq(item.question, limit=6) if h.entry.id != item.id][:4]
@@ -83,6 +91,8 @@ def vote(key: str):
     form = VoteForm()
     if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
         abort(400)
+    if not throttle.hit("vote", client_address(), current_app.config["VOTES_PER_HOUR"], HOUR):
+        abort(429)
     token = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(24)
     voter = hashlib.sha256(token.encode()).hexdigest()
     counted = faq.record_vote(item, voter, form.helpful.data == "yes")
