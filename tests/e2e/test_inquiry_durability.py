@@ -151,3 +151,19 @@ def test_killed_workers_lose_and_duplicate_nothing(busy_site):
     assert len(rows) == 60 and len({r for r, _ in rows}) == 60
     assert {m: r for r, m in rows} == shown
     print(f"{len(kills)} workers killed, {posts} posts for 60 inquiries")
+
+
+def test_a_graceful_reload_under_load_interrupts_nobody(busy_site):
+    master = busy_site.process.pid
+
+    def reload_workers(done):
+        for _ in range(3):
+            if done.wait(0.5):
+                return
+            os.kill(master, signal.SIGHUP)
+
+    shown, posts = run_visitors(busy_site, 20, each=3, during=reload_workers)
+    rows = stored(busy_site)
+    assert len(shown) == 60 and len(rows) == 60
+    assert posts == 60  # every post was answered the first time: in-flight requests finished
+    assert busy_site.log.read_text().count("Handling signal: hup") >= 1
