@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout: templates, static files, migrations and the demo content live here."""
 ENV_PREFIX = "HOTLINE_"
 
 

@@ -5,11 +5,15 @@ Loaded only by the run command for trying the site out; refused in a production 
 
 from datetime import date, datetime, time, timedelta
 
+import click
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import accounts, inquiries, notices
+from . import inquiries, notices
 from .extensions import db
 from .models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
+from .staff import accounts
 
 DEMO_SLUG = "2026-midori-store"
 DEMO_PASSWORD = "demo-password-2026"
@@ -21,6 +25,8 @@ DEMO_USERS = [
 ]
 C, P = Certainty.CONFIRMED, Certainty.PROVISIONAL
 L = LeakStatus
+
+demo_cli = AppGroup("demo", help="デモデータ")
 
 
 class DemoRefused(RuntimeError):
@@ -129,3 +135,14 @@ SECOND_CATEGORIES = {
     "phone": (L.CONFIRMED, ""), "card_holder": (L.CONFIRMED, ""),
     "card_number": (L.CONFIRMED, ""), "card_expiry": (L.CONFIRMED, ""), "security_code": (L.POSSIBLE, ""),
 }
+
+
+@demo_cli.command("load")
+def load_command() -> None:
+    """Load the demo incident and demo staff accounts (never in production)."""
+    try:
+        created = load_demo(current_app.config["HOTLINE_ENV"])
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo("デモデータを読み込みました。" if created else "デモデータは読み込み済みです。")

@@ -1,10 +1,17 @@
-"""Flask extension objects, created unbound and attached in the factory."""
+"""Flask extension objects, created unbound and attached in the factory, and the SQLite settings.
 
+SQLite, for a site that several worker processes write to at once: WAL lets readers
+run beside a writer; a busy timeout makes writers wait instead of failing; write
+requests take the write lock when their transaction starts (BEGIN IMMEDIATE), so two
+requests never deadlock upgrading read locks.
+"""
+
+from flask import Flask, has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -14,6 +21,7 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class Base(DeclarativeBase):
@@ -26,3 +34,30 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def tune_sqlite(app: Flask) -> None:
+    """Install the connection hooks when the database is SQLite."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def _on_connect(dbapi_connection, _record) -> None:
+    """Per-connection pragmas; transactions are started by _on_begin."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _on_begin(connection) -> None:
+    """Start each transaction, taking the write lock up front when it will write."""
+    immediate = not has_request_context() or request.method not in READ_METHODS
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

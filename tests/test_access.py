@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from hotline.security import is_public_endpoint
+from hotline.web.security import is_public_endpoint
 
 SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x/y", "default": "x"}
 

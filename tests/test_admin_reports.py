@@ -2,9 +2,8 @@
 
 from sqlalchemy import select
 
-from hotline import notices
 from hotline.extensions import db
-from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportState
+from hotline.models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -48,7 +47,7 @@ def test_new_report_button_creates_a_draft_and_opens_its_edit_page(client, login
 
 
 def test_new_report_for_closed_incident_is_refused_with_message(client, login, staff):
-    incident = make_incident(status=notices.IncidentStatus.CLOSED)
+    incident = make_incident(status=IncidentStatus.CLOSED)
     db.session.commit()
     login("sup1")
     response = follow(client, client.post(f"/admin/incidents/{incident.id}/reports/new"))

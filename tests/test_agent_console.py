@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from hotline import answers, inquiries, mail
 from hotline.extensions import db
 from hotline.models import (
-    AnswerTemplate, AuditEvent, Channel, Inquiry, InquiryCategory, InquiryStatus, OutboxMail, ReplyBy,
-    TemplateStatus,
+    AnswerTemplate, AuditEvent, Channel, Inquiry, InquiryCategory, InquiryStatus, OutboxMail,
+    ReplyBy, TemplateStatus,
 )
 from hotline.models._types import utcnow
 

@@ -6,8 +6,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from hotline import PROJECT_ROOT, answer_search, answers, demo, faq_search
+from hotline import answers, demo
+from hotline.answers import search as answer_search
+from hotline.config import PROJECT_ROOT
 from hotline.extensions import db
+from hotline.faq import search as faq_search
 from hotline.models import (
     AnswerTemplate, AnswerTemplateVersion, AuditEvent, FaqEntry, InquiryCategory, TemplateStatus,
 )

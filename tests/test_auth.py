@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from hotline import accounts
 from hotline.extensions import db
 from hotline.models import AuditEvent, LoginAttempt
+from hotline.staff import accounts
 
 from .factories import PASSWORD
 

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from hotline.changes import changes_between, count_summary, period_summary
 from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportCategory
+from hotline.notices.changes import changes_between, count_summary, period_summary
 
 
 def report(**fields) -> Report:

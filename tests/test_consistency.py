@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from hotline.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
 from hotline.models import LeakStatus
+from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
 
 from .memory_reports import C, P, final_report, mem_report
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline import notices
-from hotline.consistency import is_blocked
-from hotline.draft_files import DraftFileError, check_spec, load_draft, parse_draft
 from hotline.extensions import db
 from hotline.models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report, ReportState
+from hotline.notices.consistency import is_blocked
+from hotline.notices.draft_files import DraftFileError, check_spec, load_draft, parse_draft
 
 from .factories import make_draft, make_incident, publish
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from hotline import faq_search
 from hotline.extensions import db
+from hotline.faq import search as faq_search
 from hotline.models import AuditEvent, FaqEntry
 
 NEW_ENTRY = {

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline import PROJECT_ROOT, faq, search
+from hotline import faq, search
+from hotline.config import PROJECT_ROOT
 
 EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
 MIN_TOP3_HITS = 79

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from hotline import faq, markdown
+from hotline import faq
 from hotline.extensions import db
+from hotline.faq import markdown
 from hotline.models import FaqEntry
 
 GOOD = """+++
@@ -67,7 +68,7 @@ def test_duplicate_ids_in_a_folder_are_refused(tmp_path):
 
 
 def test_shipped_faq_folder_parses():
-    from hotline import PROJECT_ROOT
+    from hotline.config import PROJECT_ROOT
 
     specs = faq.read_faq_dir(PROJECT_ROOT / "faq")
     assert len(specs) >= 30

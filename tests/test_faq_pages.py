@@ -3,8 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from hotline import PROJECT_ROOT, faq, faq_search
+from hotline import faq
+from hotline.config import PROJECT_ROOT
 from hotline.extensions import db
+from hotline.faq import search as faq_search
 from hotline.models import FaqEntry, FaqVote, SearchStat
 
 from .pages import assert_valid_html, body

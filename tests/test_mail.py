@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 
 from hotline import audit, mail
 from hotline.extensions import db
-from hotline.mail_cli import run_worker
+from hotline.mail import sender
+from hotline.mail.cli import run_worker
 from hotline.models import AuditEvent, MailStatus, OutboxMail
 from hotline.models._types import utcnow
-
 
 ROOT = Path(__file__).resolve().parent.parent
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -342,7 +342,7 @@ def test_worker_loop_survives_an_error_and_keeps_delivering(app, smtp, monkeypat
             stop.set()
         return result
 
-    monkeypatch.setattr(mail, "deliver_pending", flaky)
+    monkeypatch.setattr(sender, "deliver_pending", flaky)
     # Alembic's logging setup in the migration fixtures disables loggers created before it.
     monkeypatch.setattr(logging.getLogger("hotline.mail.worker"), "disabled", False)
     run_worker(stop, poll_seconds=0.01)

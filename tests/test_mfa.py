@@ -6,9 +6,9 @@ import time
 import pyotp
 from sqlalchemy import func, select
 
-from hotline import mfa
 from hotline.extensions import db
 from hotline.models import AuditEvent, User
+from hotline.staff import mfa
 
 from .factories import PASSWORD
 from .pages import assert_valid_html, body

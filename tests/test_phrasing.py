@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from hotline import phrasing
 from hotline.models import LeakStatus
+from hotline.notices import phrasing
 
 from .memory_reports import C, P, final_report, mem_report
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from hotline import placeholders
+from hotline.answers import placeholders
 from hotline.models import Incident, LeakStatus
 
 from .memory_reports import C, P, final_report, mem_report

@@ -7,9 +7,10 @@ import logging
 import pyotp
 from sqlalchemy import func, select
 
-from hotline import faq, inquiries, mfa
+from hotline import faq, inquiries
 from hotline.extensions import db
-from hotline.models import FaqEntry, Inquiry, LoginAttempt, SearchStat
+from hotline.inquiries import intake
+from hotline.models import FaqEntry, Inquiry, InquiryCategory, LoginAttempt, ReplyBy, SearchStat
 
 from .factories import PASSWORD
 from .pages import body
@@ -17,7 +18,7 @@ from .test_inquiry_form import GOOD, send
 
 
 def test_a_database_error_logs_no_personal_data(client, app, monkeypatch):
-    monkeypatch.setattr(inquiries, "new_receipt", lambda: "2222-3333-4444")
+    monkeypatch.setattr(intake, "new_receipt", lambda: "2222-3333-4444")
     assert send(client).status_code == 303
     records = []
     handler = logging.Handler()
@@ -90,7 +91,7 @@ def test_turning_on_the_second_factor_ends_other_sessions(app, staff):
 
 def test_odd_parameters_get_clear_answers(client, login, staff):
     item = inquiries.receive({**{k: v for k, v in GOOD.items() if k in ("name", "email", "phone", "message")},
-                              "category": inquiries.InquiryCategory.OTHER, "reply_by": inquiries.ReplyBy.EMAIL,
+                              "category": InquiryCategory.OTHER, "reply_by": ReplyBy.EMAIL,
                               "notice_number": ""})
     db.session.commit()
     login("admin1")
@@ -114,7 +115,7 @@ def test_state_changing_posts_need_the_csrf_token(app, staff):
     assert anonymous.post("/inquiry", data=GOOD).status_code == 400
     assert anonymous.post("/inquiry/status", data={"receipt": "2222-2222-2222", "contact": "a@example.jp"}).status_code == 400
     item = inquiries.receive({"name": "山田", "email": "a@example.jp", "phone": "", "message": "質問",
-                              "category": inquiries.InquiryCategory.OTHER, "reply_by": inquiries.ReplyBy.EMAIL,
+                              "category": InquiryCategory.OTHER, "reply_by": ReplyBy.EMAIL,
                               "notice_number": ""})
     db.session.commit()
     agent = app.test_client()

@@ -1,4 +1,4 @@
-"""Tests for hotline/search.py and hotline/textnorm.py (FAQ full-text search)."""
+"""Tests for hotline.search (FAQ full-text search: normalization, tokens, index, query)."""
 import multiprocessing
 import os
 import re
@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from hotline import search, textnorm  # noqa: E402
+from hotline import search  # noqa: E402
+from hotline.search import index as search_index  # noqa: E402
+from hotline.search import textnorm, tokens
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -50,10 +52,26 @@ def ix(tmp_path):
     return path
 
 
-def test_import_ok_without_flask():
-    """The module stands alone: no Flask or database import."""
-    src = (ROOT / "hotline" / "search.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("module", ["index", "query", "textnorm", "tokens"])
+def test_import_ok_without_flask(module):
+    """Index, query and text modules stand alone: no Flask or database import
+    (only hotline.search.sync knows about database commits)."""
+    src = (ROOT / "hotline" / "search" / f"{module}.py").read_text(encoding="utf-8")
     assert "flask" not in src.lower() and "sqlalchemy" not in src.lower()
+
+
+# An index written before the search code became a package: its schema pickles the
+# tokenizer as hotline.search.JaTokenizer (protocol 2, as Whoosh writes it).
+OLD_TOKENIZER_PICKLE = (b"\x80\x02chotline.search\nJaTokenizer\nq\x00)\x81q\x01}q\x02X\x04\x00\x00\x00kindq\x03"
+                        b"X\x06\x00\x00\x00bigramq\x04sb.")
+
+
+def test_indexes_written_earlier_still_open_and_new_ones_keep_the_name():
+    import pickle
+
+    old = pickle.loads(OLD_TOKENIZER_PICKLE)
+    assert old == search_index.JaTokenizer("bigram") and old.kind == "bigram"
+    assert b"chotline.search\nJaTokenizer\n" in pickle.dumps(search_index.JaTokenizer("sudachi"), protocol=2)
 
 
 # ---------------------------------------------------------------- normalization
@@ -121,7 +139,7 @@ def test_shipped_variant_file_is_clean():
 def test_tokens_map_to_original_text():
     text = "ｸﾚｶの番号がもれた？"
     for kind in ("bigram", "sudachi"):
-        toks = textnorm.tokens(text, kind)
+        toks = tokens.tokens(text, kind)
         assert toks
         for _, start, end in toks:
             assert 0 <= start < end <= len(text)
@@ -257,11 +275,11 @@ def _slow_rebuild(path, ready):
 
 def _hold_writer(path, ready):
     """Worker: write uncommitted documents and stall while holding the lock."""
-    writer = search._writer(path)
+    writer = search_index._writer(path)
     for i in range(200):
-        writer.add_document(**search._fields({"id": f"ghost-{i}", "question": "幽霊の質問",
+        writer.add_document(**search_index._fields({"id": f"ghost-{i}", "question": "幽霊の質問",
                                               "answer": "未確定" * 50},
-                                             search._kinds(writer.schema)))
+                                             search_index.schema_kinds(writer.schema)))
     ready.set()
     time.sleep(60)
 

@@ -1,7 +1,7 @@
 """The app starts on each backend and serves its top page."""
 
-from hotline.models import User
 from hotline.extensions import db
+from hotline.models import User
 
 
 def test_top_page_renders_in_japanese(client):

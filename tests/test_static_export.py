@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from hotline import demo
 from hotline.extensions import db
-from hotline.static_export import export_site
+from hotline.notices.static_export import export_site
 
 from .factories import make_draft, make_incident, publish
 from .pages import assert_valid_html

@@ -1,11 +1,11 @@
-"""Forms for answer templates. Shape checks only; the rules live in hotline/answers.py."""
+"""Forms for answer templates. Shape checks only; the rules live in hotline/answers."""
 
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from .. import placeholders
-from ..draft_files import clean_text
+from ..answers import placeholders
+from ..cleaning import clean_text
 from ..extensions import db
 from ..models import AnswerTemplate, Incident, InquiryCategory
 from .forms import SelectChoice, StaffForm

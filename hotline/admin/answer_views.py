@@ -5,10 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .. import answers, placeholders
-from ..auth import role_required
+from .. import answers
+from ..answers import placeholders
 from ..extensions import db
 from ..models import AnswerTemplate, InquiryCategory, Role, TemplateStatus, User
+from ..web.auth import role_required
 from .answer_forms import AnswerTemplateForm, form_data
 from .display import jst
 from .forms import ActionForm

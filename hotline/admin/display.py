@@ -4,11 +4,12 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from .. import notices, phrasing, report_view
-from ..consistency import BLOCKING, CORRECTED, WARNING, Finding
+from .. import notices
 from ..extensions import db
 from ..models import AuditEvent, Incident, IncidentStatus, Report, ReportState, Role, User
-from ..report_view import JST, Section, jst, paragraphs
+from ..notices import phrasing, report_view
+from ..notices.consistency import BLOCKING, CORRECTED, WARNING, Finding
+from ..notices.report_view import JST, Section, jst, paragraphs
 
 FINDING_GROUPS = (
     (BLOCKING, "公開できない問題", "blocking"),

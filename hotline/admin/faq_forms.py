@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
-from ..draft_files import clean_text
+from ..cleaning import clean_text
 
 
 def _lines(text: str | None) -> str:

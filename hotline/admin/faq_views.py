@@ -3,10 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
-from .. import faq, faq_search
-from ..auth import role_required
+from .. import faq
 from ..extensions import db
+from ..faq import search as faq_search
 from ..models import FaqEntry, Role
+from ..web.auth import role_required
 from .faq_forms import FaqEntryForm
 
 bp = Blueprint("faq_admin", __name__, url_prefix="/admin/faq")

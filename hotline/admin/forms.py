@@ -1,7 +1,7 @@
 """Admin forms: incidents, report drafts and the buttons that change a report's state.
 
 Validators check shape only (types, lengths, formats); the rules about reports live in
-hotline/notices.py and hotline/consistency.py.
+hotline/notices (workflow.py and consistency.py).
 """
 
 import re
@@ -12,9 +12,12 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
-from ..draft_files import MAX_TEXT, SHORT_LIMITS, parse_count
-from ..form_filters import SelectChoice, block as _block, line as _line, too_long as _too_long
 from ..models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report
+from ..notices.draft_files import MAX_TEXT, SHORT_LIMITS, parse_count
+from ..web.form_filters import SelectChoice
+from ..web.form_filters import block as _block
+from ..web.form_filters import line as _line
+from ..web.form_filters import too_long as _too_long
 
 NOT_MENTIONED = ""
 TEXT_ITEMS = {

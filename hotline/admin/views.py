@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import notices
-from ..auth import role_required
 from ..extensions import db
 from ..models import Incident, Report, ReportState, Role, User
+from ..web.auth import role_required
 from . import display
 from .forms import (
     ActionForm, IncidentForm, ReportForm, ReturnForm, category_rows, incident_fields,

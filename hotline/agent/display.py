@@ -1,8 +1,8 @@
 """What console templates show: plain values built from inquiries."""
 
-from ..models import Inquiry, InquiryStatus, Role, User
-from ..report_view import jst
 from .. import inquiries
+from ..models import Inquiry, InquiryStatus, Role, User
+from ..notices.report_view import jst
 
 TABS = (("new", "未対応"), ("mine", "自分の担当"), ("waiting", "保留中"), ("answered", "回答済み"), ("all", "すべて"))
 

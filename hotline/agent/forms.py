@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..form_filters import SelectChoice, block, email_address, line, nfkc_line, phone_number, too_long
 from ..models import InquiryCategory, ReplyBy
+from ..web.form_filters import SelectChoice, block, email_address, line, nfkc_line, phone_number, too_long
 
 CATEGORY_CHOICES = [SelectChoice(c.value, c.label) for c in InquiryCategory]
 

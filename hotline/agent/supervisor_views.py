@@ -4,11 +4,13 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import inquiry_export, inquiry_stats, mail
-from ..auth import role_required
+from .. import mail
 from ..extensions import db
+from ..inquiries import export as inquiry_export
+from ..inquiries import stats as inquiry_stats
 from ..models import AuditEvent, Role, User
-from ..report_view import jst
+from ..notices.report_view import jst
+from ..web.auth import role_required
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 AUDIT_PAGE = 100

@@ -4,9 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import answering, answers, inquiries, inquiry_mail
+from .. import answers, inquiries
 from ..extensions import db
-from ..models import AnswerTemplate, Channel, InquiryCategory, InquiryStatus, TemplateStatus, User
+from ..inquiries import answering
+from ..inquiries import mail_texts as inquiry_mail
+from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
 from .forms import ActionForm, AnswerForm, CallForm, WaitForm
 
@@ -95,7 +97,7 @@ def claim(inquiry_id: int):
 
 def _change(inquiry_id: int, action, message: str):
     """Apply a state change from a button and go back to the inquiry."""
-    item = db.session.get(inquiries.Inquiry, inquiry_id)
+    item = db.session.get(Inquiry, inquiry_id)
     if item is None:
         abort(404)
     try:

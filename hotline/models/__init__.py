@@ -5,13 +5,7 @@ from .faq import FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
-    Certainty,
-    DataCategory,
-    Incident,
-    IncidentStatus,
-    LeakStatus,
-    Report,
-    ReportCategory,
+    Certainty, DataCategory, Incident, IncidentStatus, LeakStatus, Report, ReportCategory,
     ReportState,
 )
 from .users import AuditEvent, LoginAttempt, Role, User

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Response, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 
-from .. import PROJECT_ROOT
+from ..config import PROJECT_ROOT
 
 FINGERPRINTED = ("hotline", "templates", "static")
 

@@ -8,11 +8,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from .. import faq, faq_search, inquiry_stats, notices, throttle
-from ..auth import client_address
+from .. import faq, notices, throttle
 from ..extensions import db
+from ..faq import search as faq_search
+from ..inquiries import stats as inquiry_stats
 from ..models import FaqEntry
-from ..security import public
+from ..web.auth import client_address
+from ..web.security import public
 
 bp = Blueprint("faq", __name__, url_prefix="/faq")
 VOTER_COOKIE = "faq_voter"

@@ -7,9 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..form_filters import SelectChoice, email_address, phone_number
-from ..form_filters import block as _block, line as _line, nfkc_line as _nfkc, too_long as _too_long
 from ..models import InquiryCategory, ReplyBy
+from ..web.form_filters import SelectChoice, email_address, phone_number
+from ..web.form_filters import block as _block
+from ..web.form_filters import line as _line
+from ..web.form_filters import nfkc_line as _nfkc
+from ..web.form_filters import too_long as _too_long
 
 MAX_MESSAGE = 4000
 NOTICE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")

@@ -9,10 +9,12 @@ import secrets
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
 from sqlalchemy.exc import IntegrityError
 
-from .. import inquiries, inquiry_mail, notices, report_view, throttle
-from ..auth import client_address
+from .. import inquiries, notices, throttle
 from ..extensions import db
-from ..security import public
+from ..inquiries import mail_texts as inquiry_mail
+from ..notices import report_view
+from ..web.auth import client_address
+from ..web.security import public
 from .inquiry_forms import ContactForm, InquiryForm, StatusForm
 
 bp = Blueprint("inquiry", __name__, url_prefix="/inquiry")

@@ -6,11 +6,12 @@ No login, no JavaScript; every page sends validators so it can be cached.
 from flask import Blueprint, abort, make_response, render_template
 from sqlalchemy import select
 
-from .. import notices, phrasing, report_view
-from ..changes import changes_between
+from .. import notices
 from ..extensions import db
 from ..models import Incident, Report
-from ..security import public
+from ..notices import phrasing, report_view
+from ..notices.changes import changes_between
+from ..web.security import public
 from .caching import cacheable, newest, not_modified, page_tag
 
 bp = Blueprint("public", __name__)

@@ -28,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from hotline import search, textnorm  # noqa: E402
+from hotline import search  # noqa: E402
+from hotline.search import query as search_query  # noqa: E402
+from hotline.search import textnorm, tokens
 
 DEV = ROOT.parent / "shared" / "eval" / "search-dev"
 CORPUS_SIZE = 1000
@@ -160,15 +162,15 @@ def measure_whoosh(tmp, analyzer, dev_docs, corpus, queries):
     small, big = os.path.join(tmp, f"dev-{analyzer}"), os.path.join(tmp, f"big-{analyzer}")
     search.rebuild_index(small, dev_docs, analyzer=analyzer)
     search.search(small, "ウォームアップ")  # loads Sudachi: not part of the build time
-    textnorm._cached_tokens.cache_clear()  # no help from the dev build's tokens
+    tokens._cached_tokens.cache_clear()  # no help from the dev build's tokens
     start = time.perf_counter()
     search.rebuild_index(big, corpus, analyzer=analyzer)
     build = time.perf_counter() - start
-    cache_size, search.RESULT_CACHE_SIZE = search.RESULT_CACHE_SIZE, 0
+    cache_size, search_query.RESULT_CACHE_SIZE = search_query.RESULT_CACHE_SIZE, 0
     try:
         p50, p99 = latency(whoosh_runner(big), queries)
     finally:
-        search.RESULT_CACHE_SIZE = cache_size
+        search_query.RESULT_CACHE_SIZE = cache_size
     cached = latency(whoosh_runner(big), queries)[0]
     return {"build": build, "p50": p50, "p99": p99, "cached": cached,
             "dev": quality(whoosh_runner(small), queries),

@@ -1,0 +1,53 @@
+"""Publishing an approved template as a public FAQ entry, facts filled in."""
+
+import os
+
+from .. import audit, faq, search
+from ..extensions import db
+from ..faq import search as faq_search
+from ..models import AnswerTemplate, FaqEntry, Role, TemplateStatus, User
+from ..search.sync import after_commit
+from . import placeholders
+from .filling import answer_context, fill
+from .templates import FAQ_KEY_PREFIX, LIMITS, AnswerError, require_role
+
+
+def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
+    """Create or update the template's FAQ entry with the facts filled in; the FAQ search follows."""
+    require_role(supervisor, Role.SUPERVISOR, "FAQとしての公開には責任者以上の権限が必要です。")
+    if template.status is not TemplateStatus.APPROVED:
+        raise AnswerError("承認済みのテンプレートだけをFAQとして公開できます。"
+                          + ("先に内容を確認し、再承認してください。" if template.status is TemplateStatus.NEEDS_REVIEW else ""))
+    report, incident = answer_context(template)
+    if report is None and placeholders.names_used(template.body):
+        raise AnswerError("公開済みの報がないため、差し込み項目（{件数}など）を埋められません。"
+                          "報を公開してから、もう一度FAQとして公開してください。")
+    answer = fill(template)
+    questions = template.question_list or [template.title]
+    entry = template.faq_entry
+    values = dict(
+        key=entry.key if entry else (FAQ_KEY_PREFIX + template.key)[:LIMITS["key"]],
+        category=template.category.label, question=questions[0][:300],
+        alternatives="\n".join(q for q in questions[1:] + [template.title] if q != questions[0]),
+        keywords=template.keywords, answer=answer, incident_id=incident.id if incident else None,
+        published=True,
+    )
+    try:
+        entry = faq.save_entry(entry, values, source="template")
+    except faq.FaqFileError as error:
+        raise AnswerError(f"FAQ「{values['key']}」として公開できません：{error}") from error
+    template.faq_entry = entry
+    db.session.flush()
+    audit.record("publish_faq", "answer_template", template.id, detail=f"faq:{entry.key} v{template.version}",
+                 user=supervisor)
+    schedule_faq_index(entry)
+    return entry
+
+
+def schedule_faq_index(entry: FaqEntry) -> None:
+    """Update the public FAQ search after the commit, as the FAQ admin pages do."""
+    directory = faq_search.index_dir()
+    if not os.path.exists(directory):
+        faq_search.rebuild()
+    doc = faq.search_document(entry)
+    after_commit(lambda: search.upsert_document(directory, doc))

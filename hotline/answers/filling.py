@@ -1,0 +1,74 @@
+"""Filling a template with the facts of the latest published report, and suggesting templates."""
+
+from dataclasses import dataclass
+
+from .. import notices
+from ..models import AnswerTemplate, Incident, Report, TemplateStatus
+from . import placeholders
+from . import search as answer_search
+from .templates import AnswerError
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A template proposed for a question; `warning` is set while it waits for review."""
+
+    template: AnswerTemplate
+    title_html: str
+    snippet_html: str
+    warning: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A template body filled from a report, or the reason it cannot be."""
+
+    text: str | None
+    error: str | None
+    source: str
+
+
+def answer_context(template: AnswerTemplate, incident: Incident | None = None) -> tuple[Report | None, Incident | None]:
+    """(latest published report, incident) whose facts fill the template's placeholders."""
+    incident = incident or template.incident
+    if incident is None:
+        candidates = notices.active_incidents() or notices.public_incidents()
+        incident = candidates[0] if candidates else None
+    return (notices.latest_published(incident) if incident else None), incident
+
+
+def fill(template: AnswerTemplate, incident: Incident | None = None, base_url: str = "") -> str:
+    """The template's answer with its placeholders filled; AnswerError when it cannot be.
+
+    `base_url` makes links to this site absolute (for answers sent by mail).
+    """
+    report, incident = answer_context(template, incident)
+    if incident is None and placeholders.names_used(template.body):
+        raise AnswerError("事案が登録されていないため、差し込み項目を埋められません。")
+    try:
+        return placeholders.render(template.body, report, incident, base_url)
+    except placeholders.PlaceholderError as error:
+        raise AnswerError(str(error), "body") from error
+
+
+def preview(template: AnswerTemplate) -> Preview:
+    """What an agent's answer would say now, for supervisor pages."""
+    report, incident = answer_context(template)
+    source = f"{placeholders.report_label(report)}の内容で表示しています。" if report else ""
+    try:
+        return Preview(fill(template), None, source)
+    except AnswerError as error:
+        return Preview(None, str(error), source)
+
+
+def suggest(text: str, limit: int = 3) -> list[Suggestion]:
+    """Approved and needs-review templates for a question, best first; the latter with a warning."""
+    out = []
+    for hit in answer_search.search_templates(text, limit=limit):
+        template = hit.template
+        warning = ""
+        if template.status is TemplateStatus.NEEDS_REVIEW:
+            warning = ("事実が変わったため責任者の確認待ちです。使う前に、差し込まれる内容と回答文が合っているか"
+                       f"ご確認ください。（{template.review_reason}）")
+        out.append(Suggestion(template, hit.title_html, hit.snippet_html, warning))
+    return out

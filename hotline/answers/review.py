@@ -1,0 +1,89 @@
+"""Templates flagged for review when a newly published report changes the facts they use.
+
+`subscribe` connects `flag_after_publish` to hotline.notices.report_published; the
+application factory calls it, so every path that publishes a report flags templates.
+"""
+
+from sqlalchemy import or_, select
+
+from .. import audit, notices
+from ..extensions import db
+from ..models import AnswerTemplate, Report, TemplateStatus
+from . import placeholders
+from . import search as answer_search
+from .faq_publish import schedule_faq_index
+
+
+def subscribe() -> None:
+    """Flag templates whenever a report is published (connecting twice is harmless)."""
+    notices.report_published.connect(_on_report_published)
+
+
+def _on_report_published(report: Report) -> None:
+    """Receiver of hotline.notices.report_published."""
+    flag_after_publish(report)
+
+
+def flag_changed(previous_report: Report | None, new_report: Report) -> list[AnswerTemplate]:
+    """Mark shared templates whose placeholders draw on facts the new report changed.
+
+    Never flushes: the publishing code may still adjust the report before its own flush.
+    """
+    with db.session.no_autoflush:
+        changed = placeholders.changed_fields(previous_report, new_report)
+        if not changed:
+            return []
+        rows = db.session.scalars(select(AnswerTemplate).where(
+            AnswerTemplate.status.in_(answer_search.USABLE),
+            or_(AnswerTemplate.incident_id.is_(None), AnswerTemplate.incident_id == new_report.incident_id),
+        ).order_by(AnswerTemplate.id)).all()
+        return [t for t in rows if _flag(t, new_report, placeholders.fields_used(t.body) & changed)]
+
+
+def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
+    """Mark one template for review because `fields` changed; False when none of them did."""
+    if not fields:
+        return False
+    reason = _review_reason(template, report, placeholders.describe_fields(fields))
+    if template.status is TemplateStatus.NEEDS_REVIEW and template.review_reason:
+        if reason not in template.review_reason:
+            template.review_reason += "\n" + reason
+    else:
+        template.review_reason = reason
+    template.status = TemplateStatus.NEEDS_REVIEW
+    audit.record("flag", "answer_template", template.id, detail=reason[:200])
+    _refresh_faq_facts(template, report)
+    return True
+
+
+def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> None:
+    """Keep the public FAQ entry made from a template on the facts of the newest report.
+
+    The approved wording stays; only the placeholders are filled again (with their
+    caveats), so the public page never shows superseded counts or categories while
+    the template waits for review.
+    """
+    entry = template.faq_entry
+    if entry is None:
+        return
+    try:
+        entry.answer = placeholders.render(template.body, report, report.incident)
+    except placeholders.PlaceholderError:
+        return
+    audit.record("refresh_faq", "answer_template", template.id, detail=f"faq:{entry.key}")
+    schedule_faq_index(entry)
+
+
+def _review_reason(template: AnswerTemplate, report: Report, labels: list[str]) -> str:
+    """Japanese reason: which report changed what, and what to do."""
+    text = (f"{placeholders.report_label(report)}の公表で、この回答が使う事実が変わりました："
+            f"{'、'.join(labels)}。回答文が新しい内容に合っているか確認し、再承認してください。")
+    if template.faq_entry_id:
+        text += "FAQに掲載している回答の事実は、新しい報の内容に自動で差し替えました。回答文全体も合っているか確認してください。"
+    return text
+
+
+def flag_after_publish(report: Report) -> list[AnswerTemplate]:
+    """Hook for notices.approve_and_publish: compare with the report published before it."""
+    earlier = notices.earlier_published(report)
+    return flag_changed(earlier[-1] if earlier else None, report)

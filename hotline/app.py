@@ -1,0 +1,77 @@
+"""The application factory: configuration, extensions, blueprints, hooks and commands.
+
+The only module that knows every package: the web packages (public, agent, admin, web)
+and the command groups of the domain packages are attached here.
+"""
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import answers, demo, extensions
+from . import config as config_module
+from .admin.answer_views import bp as answers_admin_bp
+from .admin.faq_views import bp as faq_admin_bp
+from .admin.views import bp as admin_bp
+from .agent.supervisor_views import bp as supervisor_bp
+from .agent.views import bp as agent_bp
+from .answers.cli import answers_cli
+from .config import PROJECT_ROOT
+from .extensions import csrf, db, migrate
+from .faq.cli import faq_cli
+from .faq.markdown import render as render_markdown
+from .inquiries.cli import inquiries_cli
+from .mail.cli import mail_cli
+from .notices.cli import notices_cli
+from .public import caching
+from .public.faq_views import bp as faq_bp
+from .public.inquiry_views import bp as inquiry_bp
+from .public.views import bp as public_bp
+from .staff.cli import users_cli
+from .web import auth, errors, security
+from .web.login_views import bp as login_bp
+
+BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
+              faq_admin_bp, answers_admin_bp)
+COMMAND_GROUPS = (users_cli, demo.demo_cli, notices_cli, faq_cli, mail_cli, answers_cli, inquiries_cli)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """A configured application; `config` overrides what the environment says."""
+    app = Flask(
+        "hotline",
+        instance_path=os.environ.get("HOTLINE_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    if config and config.get("INSTANCE_PATH"):
+        app.instance_path = config["INSTANCE_PATH"]
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    init_app(app)
+    return app
+
+
+def init_app(app: Flask) -> None:
+    """Attach everything the application needs."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    caching.init_app(app)
+    errors.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for group in COMMAND_GROUPS:
+        app.cli.add_command(group)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    extensions.tune_sqlite(app)
+    answers.subscribe()
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -1,0 +1,11 @@
+"""The FAQ (よくあるご質問): entries, votes, search statistics, and their public search.
+
+`entries` holds the entries and their Markdown files (`faq/*.md`), `markdown` renders
+answers to sanitized HTML, `search` is the FAQ's index, `cli` is `flask faq …`.
+"""
+
+from .entries import (  # noqa: F401
+    FRONT_MATTER, MAX_ANSWER, MAX_QUESTION, FaqFileError, FaqSpec, clean_line, entries_by_category,
+    import_specs, parse_faq_file, published_entries, read_faq_dir, record_open, record_search,
+    record_vote, save_entry, search_document, unanswered_queries,
+)

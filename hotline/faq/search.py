@@ -1,0 +1,89 @@
+"""FAQ search for the app: the database is the truth, the index under instance/ follows it."""
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import search
+from ..extensions import db
+from ..models import FaqEntry
+from .entries import published_entries, search_document
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class FaqHit:
+    """A published entry found by a search, with highlighted HTML from the search module."""
+
+    entry: FaqEntry
+    question_html: str
+    snippet_html: str
+
+
+def index_dir() -> str:
+    """Where this app's index lives (configurable; defaults to instance/search-index)."""
+    return current_app.config.get("SEARCH_INDEX_DIR") or os.path.join(current_app.instance_path, "search-index")
+
+
+def query_problem(query: str) -> str | None:
+    """A Japanese message when a query cannot be searched, else None."""
+    text = (query or "").strip()
+    if not text:
+        return "検索したい言葉を入力してください。"
+    if len(text) > MAX_QUERY_LENGTH:
+        return f"検索する言葉は{MAX_QUERY_LENGTH}文字以内で入力してください。"
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        return "記号だけでは検索できません。言葉で入力してください。"
+    return None
+
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_SEPARATORS = re.compile(r"[\s\-‐－ー()（）]")
+
+
+def worth_counting(query: str) -> bool:
+    """False for queries that look like they hold personal data (an email address, or
+    seven or more digits in a row such as a phone or card number): those are never stored."""
+    text = unicodedata.normalize("NFKC", query or "")
+    return not _EMAIL.search(text) and not re.search(r"\d{7,}", _SEPARATORS.sub("", text))
+
+
+def query_key(query: str) -> str:
+    """The normalized query used for statistics."""
+    return " ".join(search.normalize(query).split())[:MAX_QUERY_LENGTH]
+
+
+def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
+    """Published entries matching a plain-text query, best first."""
+    hits = search.search(index_dir(), query, limit=limit)
+    if not hits:
+        return []
+    keys = [hit.id for hit in hits]
+    entries = {e.key: e for e in db.session.scalars(
+        select(FaqEntry).where(FaqEntry.key.in_(keys), FaqEntry.published.is_(True)))}
+    return [FaqHit(entries[h.id], h.question_html, h.snippet_html) for h in hits if h.id in entries]
+
+
+def rebuild() -> int:
+    """Rebuild the whole index from the database; returns the number of entries."""
+    entries = published_entries()
+    search.rebuild_index(index_dir(), [search_document(e) for e in entries])
+    return len(entries)
+
+
+def sync(entries: list[FaqEntry]) -> None:
+    """Bring the index in line with changed entries (call after the database commit)."""
+    directory = index_dir()
+    if not os.path.exists(directory):
+        rebuild()
+        return
+    for entry in entries:
+        if entry.published:
+            search.upsert_document(directory, search_document(entry))
+        else:
+            search.remove_document(directory, entry.key)

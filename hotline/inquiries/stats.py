@@ -1,0 +1,85 @@
+"""Figures for supervisors: backlog, answers per day, template use, votes. No personal data."""
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta, timezone
+
+from sqlalchemy import Integer, cast, func, select
+
+from ..extensions import db
+from ..models import AnswerTemplate, FaqEntry, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus
+from ..models._types import utcnow
+from ..notices.report_view import JST
+
+AGE_BUCKETS = ((1, "1時間未満"), (24, "1〜24時間"), (72, "1〜3日"), (None, "3日以上"))
+OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.WAITING)
+
+
+def _bucket(hours: float) -> str:
+    for limit, label in AGE_BUCKETS:
+        if limit is None or hours < limit:
+            return label
+    return AGE_BUCKETS[-1][1]
+
+
+def backlog() -> dict:
+    """Open inquiries by category and age bucket, with totals and the urgent count."""
+    now = utcnow()
+    table: dict[InquiryCategory, Counter] = defaultdict(Counter)
+    urgent = 0
+    rows = db.session.execute(select(Inquiry.category, Inquiry.created_at, Inquiry.urgent)
+                              .where(Inquiry.status.in_(OPEN))).all()
+    for category, created_at, is_urgent in rows:
+        table[category][_bucket((now - created_at).total_seconds() / 3600)] += 1
+        urgent += bool(is_urgent)
+    labels = [label for _, label in AGE_BUCKETS]
+    lines = [{"category": c.label, "cells": [table[c][label] for label in labels], "total": sum(table[c].values())}
+             for c in InquiryCategory if table[c]]
+    return {"labels": labels, "lines": lines, "total": len(rows), "urgent": urgent}
+
+
+def answered_per_day(days: int = 14, today: date | None = None) -> list[dict]:
+    """How many inquiries were answered on each of the last `days` days (Japan time)."""
+    today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
+    since = utcnow() - timedelta(days=days + 1)
+    counts: Counter = Counter()
+    for (answered_at,) in db.session.execute(select(Inquiry.answered_at).where(Inquiry.answered_at >= since)):
+        counts[answered_at.replace(tzinfo=timezone.utc).astimezone(JST).date()] += 1
+    out = []
+    for offset in range(days - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        out.append({"day": f"{day.month}/{day.day}", "count": counts[day]})
+    return out
+
+
+def template_usage() -> list[dict]:
+    """Templates by the number of inquiries answered with them, with how many were edited."""
+    rows = db.session.execute(
+        select(Inquiry.template_id, func.count(Inquiry.id), func.sum(cast(Inquiry.template_edited, Integer)))
+        .where(Inquiry.template_id.is_not(None)).group_by(Inquiry.template_id)).all()
+    titles = {t.id: t for t in db.session.scalars(select(AnswerTemplate))}
+    out = [{"title": titles[tid].title if tid in titles else f"#{tid}", "id": tid, "count": n, "edited": int(e or 0),
+            "status": titles[tid].status.label if tid in titles else ""} for tid, n, e in rows]
+    return sorted(out, key=lambda r: -r["count"])
+
+
+def faq_usage() -> dict[int, int]:
+    """FAQ entry id → inquiries answered with the template published as that entry."""
+    rows = db.session.execute(
+        select(AnswerTemplate.faq_entry_id, func.count(Inquiry.id))
+        .join(Inquiry, Inquiry.template_id == AnswerTemplate.id)
+        .where(AnswerTemplate.faq_entry_id.is_not(None)).group_by(AnswerTemplate.faq_entry_id)).all()
+    return {entry_id: n for entry_id, n in rows}
+
+
+def template_queues() -> dict:
+    """Proposals waiting and templates needing review."""
+    def of(status):
+        return db.session.scalars(select(AnswerTemplate).where(AnswerTemplate.status == status)
+                                  .order_by(AnswerTemplate.updated_at)).all()
+    return {"proposals": of(TemplateStatus.PROPOSAL), "review": of(TemplateStatus.NEEDS_REVIEW)}
+
+
+def faq_votes(limit: int = 10) -> list[FaqEntry]:
+    """FAQ entries with the most 'not helpful' votes first."""
+    return db.session.scalars(select(FaqEntry).where(FaqEntry.helpful_yes + FaqEntry.helpful_no > 0)
+                              .order_by(FaqEntry.helpful_no.desc(), FaqEntry.helpful_yes).limit(limit)).all()

@@ -1,0 +1,91 @@
+"""`flask mail …`: deliver the outbox once, show its state, or run the sender process."""
+
+import logging
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import MailStatus
+from . import sender
+
+log = logging.getLogger("hotline.mail.worker")
+
+mail_cli = AppGroup("mail", help="メールの送信（送信待ちキュー）")
+
+
+def _describe(result: sender.DeliveryResult) -> str:
+    """One Japanese line with the counts of a delivery round."""
+    return f"送信 {result.sent} 件、再送待ち {result.retrying} 件、送信失敗 {result.failed} 件"
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=50, show_default=True, help="1回に送る最大件数")
+def send_once(limit: int) -> None:
+    """Deliver the messages that are due, once, and print the counts."""
+    result = sender.deliver_pending(limit)
+    click.echo(_describe(result))
+
+
+@mail_cli.command("status")
+def status() -> None:
+    """Print how many messages are in each state and the oldest waiting one's age."""
+    summary = sender.outbox_summary()
+    click.echo("、".join(f"{s.label} {summary.counts[s]} 件" for s in MailStatus))
+    if summary.oldest_pending_age is not None:
+        click.echo(f"最も古い未送信: {int(summary.oldest_pending_age.total_seconds())} 秒前")
+
+
+def run_worker(stop: threading.Event, poll_seconds: float, limit: int = 50) -> None:
+    """Deliver due mail until `stop` is set, waiting `poll_seconds` when idle.
+
+    A failing database or SMTP server is logged (error class only: no addresses or
+    text) and the loop goes on; mail waits in the outbox meanwhile.
+    """
+    while not stop.is_set():
+        busy = False
+        try:
+            result = sender.deliver_pending(limit, should_stop=stop.is_set)
+            if result.attempted:
+                log.info("mail round: %s sent, %s to retry, %s failed", result.sent, result.retrying, result.failed)
+            busy = result.attempted >= limit
+        except Exception as error:  # keep the sender alive through any outage
+            log.error("mail round failed: %s", type(error).__name__)
+        finally:
+            _reset_session()
+        if not busy:
+            stop.wait(poll_seconds)
+
+
+def _reset_session() -> None:
+    """Drop the session and its connection so the next round starts clean."""
+    try:
+        db.session.remove()
+    except Exception as error:  # the database may be gone; the next round reconnects
+        log.error("closing the session failed: %s", type(error).__name__)
+
+
+@mail_cli.command("worker")
+@click.option("--limit", default=50, show_default=True, help="1回に送る最大件数")
+def worker(limit: int) -> None:
+    """Keep delivering mail every MAIL_POLL_SECONDS until SIGTERM or SIGINT."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum, _frame) -> None:
+        log.info("mail worker stopping (signal %s)", signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    poll_seconds = current_app.config["MAIL_POLL_SECONDS"]
+    log.info("mail worker started; polling every %s s", poll_seconds)
+    try:
+        run_worker(stop, poll_seconds, limit)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("mail worker stopped")

@@ -1,0 +1,45 @@
+"""Published reports do not change: the ORM refuses any flush that would alter one.
+
+Installed when hotline.notices is imported; nothing needs to call it.
+"""
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from ..models import Report, ReportCategory, ReportState
+from .workflow import FROZEN_MESSAGE, ReportFrozen
+
+
+def _was_published(obj) -> bool:
+    """True if the report (as loaded from the database) was already published."""
+    history = inspect(obj).attrs.state.history
+    before = history.deleted or history.unchanged
+    return bool(before) and before[0] is ReportState.PUBLISHED
+
+
+@event.listens_for(Session, "before_flush")
+def _freeze_published(session, _context, _instances) -> None:
+    """Last line of defence: no flush may change or delete a published report."""
+    for obj in list(session.dirty) + list(session.deleted):
+        report = _owning_report(session, obj)
+        if report is None or inspect(report).pending:
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        if _was_published(report):
+            raise ReportFrozen(FROZEN_MESSAGE)
+    for obj in session.new:
+        if isinstance(obj, ReportCategory) and obj.report is not None and not inspect(obj.report).pending:
+            if _was_published(obj.report):
+                raise ReportFrozen(FROZEN_MESSAGE)
+
+
+def _owning_report(session, obj) -> Report | None:
+    """The report an object belongs to (itself, or the report of a category row)."""
+    if isinstance(obj, Report):
+        return obj
+    if isinstance(obj, ReportCategory):
+        if obj.report is not None:
+            return obj.report
+        return session.get(Report, obj.report_id) if obj.report_id else None
+    return None

@@ -1,0 +1,121 @@
+"""Japanese sentences for report facts, with the caveats their certainty demands.
+
+Templates never decide how sure a fact sounds: they show what these functions return,
+so a provisional fact can only ever be published with its caveat.
+"""
+
+from datetime import date
+
+from ..models import Certainty, DataCategory, LeakStatus, Report
+
+STILL_INVESTIGATING = "調査を継続しており、新たな事実が判明しましたら速やかにお知らせいたします。"
+PROVISIONAL_NOTE = "これは現時点での調査結果であり、今後の調査により変わる可能性があります。"
+
+
+def format_count(n: int | None) -> str:
+    """1234567 → '1,234,567'."""
+    return "—" if n is None else f"{n:,}"
+
+
+def format_date(d: date | None) -> str:
+    """2026-08-01 → '2026年8月1日'."""
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
+def join_ja(words: list[str]) -> str:
+    """['A','B','C'] → 'A、BおよびC'."""
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return "、".join(words[:-1]) + "および" + words[-1]
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji_number(n: int) -> str:
+    """1 → '一', 12 → '十二', 20 → '二十', 105 → '百五' (up to 999)."""
+    if not 0 < n < 1000:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += ("" if hundreds == 1 else _DIGITS[hundreds]) + "百"
+    if tens:
+        out += ("" if tens == 1 else _DIGITS[tens]) + "十"
+    if ones:
+        out += _DIGITS[ones]
+    return out
+
+
+def report_name(number: int, is_final: bool = False) -> str:
+    """'第一報', '第二報' …, or '最終報告' for the final report."""
+    return "最終報告" if is_final else f"第{kanji_number(number)}報"
+
+
+def label_of(category: DataCategory) -> str:
+    """Japanese name of a data category."""
+    return category.label
+
+
+def count_sentence(report: Report) -> str:
+    """The record count, with 'at least N, possibly up to M' when not confirmed."""
+    lo, hi = report.count_min, report.count_max
+    if report.count_certainty is Certainty.CONFIRMED and lo is not None:
+        return f"漏えいした件数は{format_count(lo)}件であることを確認しました。"
+    if lo is None and hi is None:
+        return f"漏えいした件数は現在調査中です。{STILL_INVESTIGATING}"
+    if lo is None:
+        return f"漏えいした件数は現在調査中ですが、最大で{format_count(hi)}件に及ぶ可能性があります。{STILL_INVESTIGATING}"
+    if hi is None:
+        return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認していますが、"
+                f"件数はさらに増える可能性があります。{STILL_INVESTIGATING}")
+    if hi == lo:
+        return f"現時点で{format_count(lo)}件の漏えいを確認していますが、件数は確定していません。{STILL_INVESTIGATING}"
+    return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認していますが、"
+            f"最大で{format_count(hi)}件に及ぶ可能性があります。{STILL_INVESTIGATING}")
+
+
+def period_sentence(report: Report) -> str:
+    """The leak period, hedged when not confirmed."""
+    start, end = format_date(report.period_start), format_date(report.period_end)
+    if not start and not end:
+        return f"漏えいした期間は現在調査中です。{STILL_INVESTIGATING}"
+    span = f"{start}から{end}まで" if start and end else (f"{start}以降" if start else f"{end}まで")
+    if report.period_certainty is Certainty.CONFIRMED:
+        return f"漏えいした期間は{span}であることを確認しました。"
+    return f"現時点の調査では、漏えいした期間は{span}と見ていますが、この期間は変わる可能性があります。{STILL_INVESTIGATING}"
+
+
+def category_sentences(report: Report) -> list[str]:
+    """Leaked data categories grouped by status, each group with its own wording."""
+    groups: dict[LeakStatus, list[str]] = {status: [] for status in LeakStatus}
+    for row in sorted(report.categories, key=lambda r: r.category.order):
+        groups[row.status].append(row.category.label)
+    settled = not any(groups[s] for s in (LeakStatus.POSSIBLE, LeakStatus.INVESTIGATING))
+    sentences = []
+    if groups[LeakStatus.CONFIRMED]:
+        lead = "調査の結果、" if settled else "現時点で判明している限りでは、"
+        sentences.append(f"{lead}{join_ja(groups[LeakStatus.CONFIRMED])}の漏えいを確認しています。")
+    if groups[LeakStatus.POSSIBLE]:
+        sentences.append(f"また、現時点では確認されておりませんが、{join_ja(groups[LeakStatus.POSSIBLE])}"
+                         f"が漏えいした可能性も否定できません。{STILL_INVESTIGATING}")
+    if groups[LeakStatus.INVESTIGATING]:
+        sentences.append(f"{join_ja(groups[LeakStatus.INVESTIGATING])}については、漏えいの有無を調査中です。")
+    if groups[LeakStatus.NOT_LEAKED]:
+        sentences.append(f"{join_ja(groups[LeakStatus.NOT_LEAKED])}については、漏えいしていないことを確認しています。")
+    return sentences
+
+
+def fact_caveat(certainty: Certainty) -> str:
+    """The sentence appended to a free-text fact that is not yet confirmed."""
+    return PROVISIONAL_NOTE + STILL_INVESTIGATING if certainty is Certainty.PROVISIONAL else ""
+
+
+def has_provisional_facts(report: Report) -> bool:
+    """True when any fact in the report is still under investigation."""
+    certainties = (report.count_certainty, report.period_certainty, report.cause_certainty, report.damage_certainty)
+    return any(c is Certainty.PROVISIONAL for c in certainties) or any(
+        not row.status.is_firm for row in report.categories
+    )

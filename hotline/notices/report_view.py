@@ -1,0 +1,96 @@
+"""How a report reads: its twelve items as sections of finished sentences.
+
+Used by the admin preview and by the public pages, so staff preview exactly what
+readers will see. Every uncertain fact is worded by hotline.phrasing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..models import Certainty, Report
+from . import phrasing
+
+JST = timezone(timedelta(hours=9))
+
+
+@dataclass
+class Section:
+    """One numbered item of the notice as readers will see it."""
+
+    title: str
+    paragraphs: list[str]
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    key: str = ""
+
+
+def jst(moment: datetime | None) -> str:
+    """A stored UTC time as '2026年11月3日 15:00'."""
+    if moment is None:
+        return ""
+    local = moment.replace(tzinfo=timezone.utc).astimezone(JST)
+    return f"{phrasing.format_date(local.date())} {local:%H:%M}"
+
+
+def jst_date(moment: datetime | None) -> str:
+    """A stored UTC time as the Japanese date it was in Japan."""
+    if moment is None:
+        return ""
+    return phrasing.format_date(moment.replace(tzinfo=timezone.utc).astimezone(JST).date())
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at line breaks, dropping blank ones."""
+    return [p.strip() for p in (text or "").split("\n") if p.strip()]
+
+
+def _fact(text: str, certainty: Certainty) -> list[str]:
+    """A free-text fact followed by its caveat while provisional."""
+    if not text.strip():
+        return ["現在調査中です。" + phrasing.STILL_INVESTIGATING] if certainty is Certainty.PROVISIONAL else []
+    caveat = phrasing.fact_caveat(certainty)
+    return paragraphs(text) + ([caveat] if caveat else [])
+
+
+def contact_lines(report: Report) -> list[str]:
+    """The contact window as plain lines."""
+    lines = []
+    if report.contact_phone:
+        lines.append(f"電話：{report.contact_phone}")
+    if report.contact_hours:
+        lines.append(f"受付時間：{report.contact_hours}")
+    if report.contact_form_url:
+        lines.append(f"お問い合わせフォーム：{report.contact_form_url}")
+    return lines
+
+
+def tel_uri(phone: str) -> str:
+    """'0120-000-123' → 'tel:0120000123' (digits and a leading + only)."""
+    digits = "".join(ch for ch in phone if ch.isdigit() and ch.isascii())
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
+
+
+def category_rows(report: Report) -> list[tuple[str, str, str, str]]:
+    """(category, status, note, status key) for the table of leaked data, in display order."""
+    return [(row.category.label, row.status.label, row.note, row.status.value)
+            for row in sorted(report.categories, key=lambda row: row.category.order)]
+
+
+def report_sections(report: Report) -> list[Section]:
+    """The twelve items in order, worded with the caveats their certainty needs."""
+    r = report
+    return [
+        Section("1. 事故発生の状況", paragraphs(r.situation), key="situation"),
+        Section("2. お詫び", paragraphs(r.apology), key="apology"),
+        Section("3. 発生と発覚の経緯", paragraphs(r.background), key="background"),
+        Section("4. 漏えいした期間", [phrasing.period_sentence(r)], key="period"),
+        Section("5. 漏えいした情報の内容・件数", phrasing.category_sentences(r) + [phrasing.count_sentence(r)],
+                category_rows(r), key="leaked"),
+        Section("6. 現在発生している被害の状況", _fact(r.damage, r.damage_certainty), key="damage"),
+        Section("7. 漏えいの原因", _fact(r.cause, r.cause_certainty), key="cause"),
+        Section("8. 事実調査の方法と講じた処置", paragraphs(r.investigation), key="investigation"),
+        Section("9. 予想される二次被害と防止措置", paragraphs(r.secondary_risks), key="secondary_risks"),
+        Section("お客様へのお願い", paragraphs(r.customer_actions), key="customer_actions"),
+        Section("10. 今後の対応", paragraphs(r.next_steps), key="next_steps"),
+        Section("11. 再発防止策", paragraphs(r.prevention), key="prevention"),
+        Section("12. お問い合わせ窓口", contact_lines(r), key="contact"),
+    ]

@@ -1,0 +1,278 @@
+"""Incidents and reports: drafting, review, publication. Plain functions over models."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from blinker import Namespace
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import Certainty, Incident, IncidentStatus, Report, ReportCategory, ReportState, Role, User
+from ..models._types import utcnow
+from . import phrasing
+from .consistency import Finding, check_report, is_blocked
+
+TEXT_FIELDS = (
+    "situation", "apology", "background", "damage", "cause", "investigation",
+    "secondary_risks", "customer_actions", "next_steps", "prevention", "correction",
+    "contact_phone", "contact_hours", "contact_form_url",
+)
+FACT_FIELDS = (
+    "period_start", "period_end", "period_certainty", "count_min", "count_max",
+    "count_certainty", "damage_certainty", "cause_certainty", "is_final",
+)
+CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("correction", "is_final"))
+
+
+FROZEN_MESSAGE = "公開済みの報は変更できません。訂正は次の報で行ってください。"
+
+report_published = Namespace().signal("report-published")
+"""Sent with the report inside the publishing transaction, right after it became public.
+
+Receivers (hotline.answers flags the templates whose facts changed) run in the same
+transaction, so a failure rolls the publication back with them.
+"""
+
+
+class NoticeError(Exception):
+    """A rule about reports was broken; the message is Japanese and shown to staff."""
+
+
+class ReportFrozen(NoticeError):
+    """A published report was about to change."""
+
+
+class PublishBlocked(NoticeError):
+    """The consistency check found blocking problems."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("整合性チェックで公開できない問題が見つかりました。")
+        self.findings = findings
+
+
+def published_reports(incident: Incident) -> list[Report]:
+    """Published reports of an incident, oldest first."""
+    return sorted((r for r in incident.reports if r.is_published), key=lambda r: r.number)
+
+
+def latest_published(incident: Incident) -> Report | None:
+    """The newest published report, or None."""
+    reports = published_reports(incident)
+    return reports[-1] if reports else None
+
+
+def prospective_number(report: Report) -> int:
+    """The number a report has, or would get if it were published now."""
+    if report.number is not None:
+        return report.number
+    return len(published_reports(report.incident)) + 1
+
+
+def report_label(report: Report) -> str:
+    """第N報 or 最終報告, as readers see it."""
+    return phrasing.report_name(prospective_number(report), report.is_final)
+
+
+def earlier_published(report: Report) -> list[Report]:
+    """Published reports that came before this one."""
+    return [r for r in published_reports(report.incident) if r.id != report.id and
+            (report.number is None or r.number < report.number)]
+
+
+def active_incidents() -> list[Incident]:
+    """Incidents still being handled that have at least one published report."""
+    rows = db.session.scalars(
+        select(Incident).where(Incident.status == IncidentStatus.ACTIVE).order_by(Incident.aware_on.desc())
+    )
+    return [i for i in rows if latest_published(i) is not None]
+
+
+def public_incidents() -> list[Incident]:
+    """Every incident with a published report, newest first."""
+    rows = db.session.scalars(select(Incident).order_by(Incident.aware_on.desc()))
+    return [i for i in rows if latest_published(i) is not None]
+
+
+def create_incident(**fields) -> Incident:
+    """Create an incident (slug, title, aware_on, contact window …)."""
+    slug = fields.get("slug", "")
+    if db.session.scalar(select(Incident).filter_by(slug=slug)):
+        raise NoticeError("そのスラッグは既に使われています。")
+    incident = Incident(**fields)
+    db.session.add(incident)
+    db.session.flush()
+    audit.record("create", "incident", incident.id)
+    return incident
+
+
+def start_draft(incident: Incident, author: User) -> Report:
+    """A new draft, prefilled from the latest published report or the incident."""
+    _require(author, Role.SUPERVISOR, "報の作成には責任者以上の権限が必要です。")
+    if incident.status is IncidentStatus.CLOSED:
+        raise NoticeError("収束した事案には新しい報を作成できません。")
+    report = Report(author=author, state=ReportState.DRAFT)
+    with db.session.no_autoflush:
+        prefill(report, incident)
+    db.session.add(report)
+    db.session.flush()
+    audit.record("create", "report", report.id)
+    return report
+
+
+def unsaved_draft(incident: Incident) -> Report:
+    """A draft built like start_draft, kept out of the session (for checking files)."""
+    report = Report(is_final=False, state=ReportState.DRAFT, period_start=None, period_end=None,
+                    count_min=None, count_max=None, **{name: "" for name in TEXT_FIELDS},
+                    **{f"{name}_certainty": Certainty.PROVISIONAL for name in ("period", "count", "cause", "damage")})
+    with db.session.no_autoflush:
+        prefill(report, incident, attach=False)
+    return report
+
+
+def prefill(report: Report, incident: Incident, attach: bool = True) -> None:
+    """Copy what the latest published report said, or the incident's contact window."""
+    previous = latest_published(incident)
+    if attach:
+        report.incident = incident
+    if previous is None:
+        report.contact_phone = incident.contact_phone
+        report.contact_hours = incident.contact_hours
+        report.contact_form_url = incident.contact_form_url
+        return
+    for name in CARRIED_OVER:
+        setattr(report, name, getattr(previous, name))
+    report.categories = [
+        ReportCategory(category=c.category, status=c.status, note=c.note) for c in previous.categories
+    ]
+
+
+def update_incident(incident: Incident, **fields) -> Incident:
+    """Change an incident; the slug stays unique and is fixed once a report is public."""
+    slug = fields.get("slug", incident.slug)
+    if slug != incident.slug:
+        if published_reports(incident):
+            raise NoticeError("公開済みの報がある事案のスラッグは変更できません（公開URLが変わるため）。")
+        if db.session.scalar(select(Incident).filter_by(slug=slug)):
+            raise NoticeError("そのスラッグは既に使われています。")
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    audit.record("update", "incident", incident.id)
+    return incident
+
+
+def update_draft(report: Report, fields: dict, categories: dict | None = None) -> Report:
+    """Change a draft's fields and, if given, its data categories {category: (status, note)}."""
+    ensure_editable(report)
+    for name, value in fields.items():
+        if name not in TEXT_FIELDS + FACT_FIELDS:
+            raise NoticeError(f"不明な項目です: {name}")
+        setattr(report, name, value)
+    if categories is not None:
+        _replace_categories(report, categories)
+    if report.state is ReportState.AWAITING_APPROVAL:
+        report.state = ReportState.DRAFT
+        report.submitted_at = None
+    audit.record("update", "report", report.id)
+    return report
+
+
+def _replace_categories(report: Report, categories: dict) -> None:
+    """Update rows in place (a delete and insert of one category would clash on flush)."""
+    existing = {row.category: row for row in report.categories}
+    for category, row in existing.items():
+        if category not in categories:
+            report.categories.remove(row)
+    for category, (status, note) in sorted(categories.items(), key=lambda kv: kv[0].order):
+        row = existing.get(category)
+        if row is None:
+            report.categories.append(ReportCategory(category=category, status=status, note=note or ""))
+        else:
+            row.status, row.note = status, note or ""
+
+
+def findings_for(report: Report) -> list[Finding]:
+    """Run the consistency check against every earlier published report."""
+    return check_report(report, earlier_published(report))
+
+
+def submit_for_approval(report: Report, user: User) -> list[Finding]:
+    """Send a draft to a second person; refused while blocking findings remain."""
+    _require(user, Role.SUPERVISOR, "承認依頼には責任者以上の権限が必要です。")
+    if report.state is not ReportState.DRAFT:
+        raise NoticeError("下書きの報だけを承認依頼できます。")
+    findings = findings_for(report)
+    if is_blocked(findings):
+        raise PublishBlocked(findings)
+    report.state = ReportState.AWAITING_APPROVAL
+    report.submitted_at = utcnow()
+    audit.record("submit", "report", report.id)
+    return findings
+
+
+def return_to_draft(report: Report, user: User, reason: str = "") -> None:
+    """An approver sends a report back to its author."""
+    _require(user, Role.SUPERVISOR, "差し戻しには責任者以上の権限が必要です。")
+    if report.state is not ReportState.AWAITING_APPROVAL:
+        raise NoticeError("承認待ちの報だけを差し戻せます。")
+    report.state = ReportState.DRAFT
+    report.submitted_at = None
+    audit.record("return", "report", report.id, detail=reason[:200])
+
+
+def approve_and_publish(report: Report, approver: User) -> Report:
+    """Second person approves: the report gets its number and becomes public and frozen."""
+    _require(approver, Role.SUPERVISOR, "承認には責任者以上の権限が必要です。")
+    if report.state is not ReportState.AWAITING_APPROVAL:
+        raise NoticeError("承認待ちの報だけを承認できます。")
+    if report.author_id == approver.id:
+        raise NoticeError("作成者本人は自分の報を承認できません。別の責任者に承認を依頼してください。")
+    findings = findings_for(report)
+    if is_blocked(findings):
+        raise PublishBlocked(findings)
+    report.number = len(published_reports(report.incident)) + 1
+    report.approver = approver
+    report.published_at = utcnow()
+    report.state = ReportState.PUBLISHED
+    if report.is_final:
+        report.incident.status = IncidentStatus.CLOSED
+    audit.record("publish", "report", report.id)
+    report_published.send(report)
+    return report
+
+
+def delete_draft(report: Report, user: User) -> None:
+    """Discard an unpublished report."""
+    _require(user, Role.SUPERVISOR, "削除には責任者以上の権限が必要です。")
+    ensure_editable(report)
+    audit.record("delete", "report", report.id)
+    db.session.delete(report)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date by which the regulator (個人情報保護委員会) expects a report."""
+
+    label: str
+    due: date
+
+
+def regulator_deadlines(incident: Incident) -> list[Deadline]:
+    """速報 (about 3–5 days) and 確報 (30 days; 60 for malicious cases) after awareness."""
+    final_days = 60 if incident.malicious else 30
+    return [
+        Deadline("速報（目安：発覚から3〜5日以内）", incident.aware_on + timedelta(days=5)),
+        Deadline(f"確報（発覚から{final_days}日以内）", incident.aware_on + timedelta(days=final_days)),
+    ]
+
+
+def _require(user: User, role: Role, message: str) -> None:
+    """Refuse users below `role`."""
+    if user is None or not user.has_role(role):
+        raise NoticeError(message)
+
+
+def ensure_editable(report: Report) -> None:
+    """Refuse changes to published reports."""
+    if report.is_published:
+        raise ReportFrozen(FROZEN_MESSAGE)

@@ -1,0 +1,194 @@
+"""Searching an index: query terms, scoring, a per-thread searcher and result cache, highlights.
+
+Freshness across processes: each process caches one searcher per index (per
+thread) and, on EVERY ``search`` call, checks the symlink target and the latest
+index generation on disk (one readlink + one listdir) before searching. So a
+search sees every commit that finished before the call began: the staleness
+bound is zero, not an interval.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from whoosh import index
+from whoosh.query import Or, Term
+
+from . import tokens
+from .index import KIND_WEIGHT, PARTS, live_version, schema_kinds
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 64
+MAX_BIGRAM_DF = 0.2  # query bigrams in more than this share of answers are ignored
+SNIPPET_CHARS = 120
+RESULT_CACHE_SIZE = 256  # per thread; emptied whenever the index changes
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result; the *_html fields are escaped, matches wrapped in <mark>."""
+
+    id: str
+    score: float
+    question_html: str
+    snippet_html: str
+
+
+_readers = threading.local()
+
+
+def _searcher(index_dir: str):
+    """This thread's (searcher, result cache) on the live index, renewed if it changed."""
+    index_dir = os.path.abspath(index_dir)
+    if getattr(_readers, "pid", None) != os.getpid():
+        _readers.pid, _readers.cache = os.getpid(), {}
+    real = live_version(index_dir)
+    cached = _readers.cache.get(index_dir)
+    if cached and cached[0] == real and cached[1].up_to_date():
+        return cached[1], cached[2]
+    # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 a reader opened with
+    # reuse= keeps the old segments too, so replaced documents come back.
+    if cached:
+        _readers.cache.pop(index_dir)[1].close()
+    if real is None:
+        return None, None
+    searcher = index.open_dir(real).searcher()
+    _readers.cache[index_dir] = (real, searcher, OrderedDict())
+    return searcher, _readers.cache[index_dir][2]
+
+
+def _drop_searcher(index_dir: str) -> None:
+    """Forget this thread's cached searcher (after an error)."""
+    cached = getattr(_readers, "cache", {}).pop(os.path.abspath(index_dir), None)
+    if cached:
+        try:
+            cached[1].close()
+        except Exception:  # noqa: BLE001 - already broken
+            pass
+
+
+def _query_terms(query: str, kinds) -> dict[str, list[str]]:
+    """Analyzed query terms per tokenizer kind (deduplicated, capped)."""
+    text = (query or "")[:MAX_QUERY_CHARS]
+    return {kind: list(dict.fromkeys(t for t, _, _ in tokens.tokens(text, kind)))
+            [:MAX_QUERY_TERMS] for kind in kinds}
+
+
+def _prune(searcher, terms: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Drop bigrams found in most answers (です, ます...): slow to score, no signal."""
+    total = max(searcher.doc_count(), 1)
+    kept = {kind: [t for t in words if kind != "bigram" or
+                   searcher.doc_frequency(f"answer_{kind}", t) / total <= MAX_BIGRAM_DF]
+            for kind, words in terms.items()}
+    return kept if any(kept.values()) else terms
+
+
+def _build_query(terms: dict[str, list[str]]):
+    """OR of boosted Terms over every text field; None if there is nothing to find."""
+    subs = [Term(f"{part}_{kind}", term, boost=boost * KIND_WEIGHT[kind])
+            for kind, words in terms.items() for part, boost in PARTS.items()
+            for term in words]
+    return Or(subs) if subs else None
+
+
+def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
+    """Search the FAQ with a plain-text query; never raises on odd input."""
+    if not isinstance(query, str) or not query.strip() or limit < 1:
+        return []
+    for attempt in range(2):
+        try:
+            searcher, results = _searcher(index_dir)
+            if searcher is None:
+                return []
+            key = (query[:MAX_QUERY_CHARS], limit)
+            hits = results.get(key)
+            if hits is None:
+                hits = results[key] = _run(searcher, query, limit)
+                while len(results) > RESULT_CACHE_SIZE:
+                    results.popitem(last=False)
+            else:
+                results.move_to_end(key)
+            return list(hits)
+        except (OSError, index.IndexError, EOFError, ValueError):
+            _drop_searcher(index_dir)
+            if attempt:
+                log.exception("FAQ search failed for index %s", index_dir)
+    return []
+
+
+def _run(searcher, query: str, limit: int) -> tuple[Hit, ...]:
+    """Analyze, prune, search and highlight."""
+    terms = _query_terms(query, schema_kinds(searcher.schema))
+    q = _build_query(_prune(searcher, terms))
+    if q is None:
+        return ()
+    return tuple(_hit(r, terms) for r in searcher.search(q, limit=limit))
+
+
+# ---------------------------------------------------------------- highlighting
+
+
+def _spans(text: str, terms: dict[str, list[str]]) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of text whose tokens are query terms."""
+    spans = []
+    for kind, words in terms.items():
+        wanted = set(words)
+        for term, start, end in tokens.tokens(text, kind):
+            # Bigrams made only of hiragana (です, ます...) match everywhere: skip.
+            if term in wanted and not (kind == "bigram" and _all_hiragana(text[start:end])):
+                spans.append((start, end))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _all_hiragana(s: str) -> bool:
+    """True if every character is hiragana."""
+    return all("ぁ" <= c <= "ゖ" for c in s)
+
+
+def _mark(text: str, spans, start: int = 0, end: int | None = None) -> str:
+    """Escape text[start:end], wrapping spans in <mark>."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def _snippet(text: str, spans) -> str:
+    """An escaped window of the answer around its densest cluster of matches."""
+    if len(text) <= SNIPPET_CHARS:
+        return _mark(text, spans)
+    best, start = -1, 0
+    for s, _ in spans:
+        count = sum(1 for s2, _ in spans if s - 20 <= s2 < s - 20 + SNIPPET_CHARS)
+        if count > best:
+            best, start = count, max(0, s - 20)
+    start = min(start, len(text) - SNIPPET_CHARS)
+    end = start + SNIPPET_CHARS
+    return ("…" if start else "") + _mark(text, spans, start, end) + \
+        ("…" if end < len(text) else "")
+
+
+def _hit(result, terms) -> Hit:
+    """Turn a Whoosh result into a Hit with highlighted, escaped HTML."""
+    question, answer = result.get("question", ""), result.get("answer", "")
+    return Hit(id=result["id"], score=float(result.score),
+               question_html=_mark(question, _spans(question, terms)),
+               snippet_html=_snippet(answer, _spans(answer, terms)))

@@ -1,0 +1,79 @@
+"""Staff accounts: creation, password checks, login throttling. No Flask views here."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import LoginAttempt, Role, User
+from ..models._types import utcnow
+from ..throttle import hashed
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+# Checked when a username is unknown, so both paths cost the same time.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is Japanese and shown to users."""
+
+
+def create_user(username: str, display_name: str, password: str, role: Role) -> User:
+    """Create a staff account with a hashed password."""
+    username = username.strip()
+    if not username or len(username) > 64 or not username.isascii() or not username.isprintable():
+        raise AccountError("ユーザー名は64文字以内の半角英数字で指定してください。")
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            f"パスワードは{MIN_PASSWORD_LENGTH}文字以上{MAX_PASSWORD_LENGTH}文字以内にしてください。"
+        )
+    if db.session.scalar(select(User).filter_by(username=username)):
+        raise AccountError("そのユーザー名は既に使われています。")
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=generate_password_hash(password),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user whose password matches, or None."""
+    user = db.session.scalar(select(User).filter_by(username=username.strip()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def is_throttled(username: str, address: str, limit: int, window_minutes: int) -> bool:
+    """True when recent failures for this username or this address reach the limit."""
+    since = utcnow() - timedelta(minutes=window_minutes)
+    recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
+    by_name = db.session.scalar(recent.where(LoginAttempt.username == hashed(username)))
+    by_address = db.session.scalar(recent.where(LoginAttempt.address == hashed(address)))
+    return by_name >= limit or by_address >= limit * 4
+
+
+def record_failure(username: str, address: str) -> None:
+    """Remember one failed login, as keyed hashes (a password typed as a name stays unreadable)."""
+    db.session.add(LoginAttempt(username=hashed(username), address=hashed(address)))
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of this user (logout everywhere, disabling)."""
+    user.session_version += 1
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    user.active = active
+    if not active:
+        end_all_sessions(user)

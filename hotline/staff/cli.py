@@ -1,0 +1,52 @@
+"""`flask users …`: staff accounts from the command line."""
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import Role, User
+from . import accounts, mfa
+
+users_cli = AppGroup("users", help="スタッフアカウントの管理")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="表示名")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.AGENT.value)
+@click.password_option(help="パスワード（12文字以上）")
+def create_user(username: str, display_name: str, role: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        accounts.create_user(username, display_name, password, Role(role))
+    except accounts.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"作成しました: {username} ({Role(role).label})")
+
+
+def _user_or_fail(username: str) -> User:
+    """The account, or a Japanese error that ends the command."""
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"ユーザーが見つかりません: {username}")
+    return user
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def disable_user(username: str) -> None:
+    """Disable an account and end its sessions."""
+    accounts.set_active(_user_or_fail(username), False)
+    db.session.commit()
+    click.echo(f"無効にしました: {username}")
+
+
+@users_cli.command("reset-mfa")
+@click.argument("username")
+def reset_mfa(username: str) -> None:
+    """Remove an account's one-time password app (lost phone); ends its sessions."""
+    mfa.reset(_user_or_fail(username))
+    db.session.commit()
+    click.echo(f"二段階認証を解除しました: {username}（次回ログイン時に再設定できます）")
