@@ -79,10 +79,7 @@ def run(argv: list[str]) -> None:
     try:
         children.append(spawn(VENV / "bin" / "flask", "--app", "wsgi", "mail", "worker", env=env))
         print(f"hotline: serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
-        server = spawn(
-            VENV / "bin" / "gunicorn", "--chdir", ROOT, "--workers", workers, "--bind", bind,
-            "--graceful-timeout", "20", "--preload", *argv, "wsgi:app", env=env,
-        )
+        server = spawn(*gunicorn_command(bind, workers, instance_path(env), argv), env=env)
         children.append(server)
         code = server.wait()
     except KeyboardInterrupt:
@@ -93,6 +90,24 @@ def run(argv: list[str]) -> None:
         for child in reversed(children):
             stop(child)
     sys.exit(128 - code if code < 0 else code)
+
+
+def instance_path(env: dict) -> Path:
+    """The instance folder the app will use (as hotline.app decides it)."""
+    return Path(env.get("HOTLINE_INSTANCE_PATH") or ROOT / "instance")
+
+
+def gunicorn_command(bind: str, workers: str, instance: Path, argv: list[str]) -> list:
+    """gunicorn for the demo, with its control socket in the instance folder.
+
+    gunicorn 27 otherwise puts one at ~/.gunicorn/gunicorn.ctl, shared by every server
+    of the user: one server stopping removes the socket of another.
+    """
+    return [
+        VENV / "bin" / "gunicorn", "--chdir", ROOT, "--workers", workers, "--bind", bind,
+        "--graceful-timeout", "20", "--preload", "--control-socket", instance / "gunicorn.ctl",
+        *argv, "wsgi:app",
+    ]
 
 
 def spawn(*cmd, env: dict) -> subprocess.Popen:

@@ -43,7 +43,8 @@ class LiveSite:
         """Start gunicorn and wait until it answers."""
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+             "--no-control-socket", "wsgi:app"],  # gunicorn 27's default socket is shared per user
             cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
