@@ -85,9 +85,10 @@ def _publish(incident, users, fields, categories, on: date) -> None:
     period = {"period_start": incident.aware_on - timedelta(days=fields.pop("start_days_before")),
               "period_end": incident.aware_on}
     notices.update_draft(report, {**fields, **period},
-                         {DataCategory(k): (status, note) for k, (status, note) in categories.items()})
+                         {DataCategory(k): (status, note) for k, (status, note) in categories.items()},
+                         editor=users["sato"])
     notices.submit_for_approval(report, users["sato"])
-    notices.approve_and_publish(report, users["suzuki"])
+    notices.approve_and_publish(report, users["suzuki"], notices.content_hash(report))
     report.published_at = datetime.combine(on, time(6, 0))
     db.session.flush()
 

@@ -52,7 +52,7 @@ def make_draft(incident, author, categories: dict | None = None, **fields):
     )
     values.update(fields)
     cats = {DataCategory.NAME: (LeakStatus.CONFIRMED, "")} if categories is None else categories
-    notices.update_draft(report, values, cats)
+    notices.update_draft(report, values, cats, editor=author)
     db.session.flush()
     return report
 
@@ -60,6 +60,6 @@ def make_draft(incident, author, categories: dict | None = None, **fields):
 def publish(report, author, approver):
     """Submit and approve a draft."""
     notices.submit_for_approval(report, author)
-    notices.approve_and_publish(report, approver)
+    notices.approve_and_publish(report, approver, notices.content_hash(report))
     db.session.commit()
     return report

@@ -121,15 +121,22 @@ def test_post_with_csrf_token_from_the_page_is_accepted(app, client, login, repo
     login("sup2")
     app.config["WTF_CSRF_ENABLED"] = True
     page = client.get(f"/admin/reports/{reports['awaiting']}").get_data(as_text=True)
-    response = client.post(f"/admin/reports/{reports['awaiting']}/approve", data={"csrf_token": csrf_token_from(page)})
+    response = client.post(f"/admin/reports/{reports['awaiting']}/approve",
+                           data={"csrf_token": csrf_token_from(page), "version": version_from(page)})
     assert response.status_code == 302
     db.session.rollback()
     assert db.session.get(Report, reports["awaiting"]).state is ReportState.PUBLISHED
 
 
+def version_from(html: str) -> str:
+    """The version of the report the approve button is for."""
+    return re.search(r'name="version" value="([0-9a-f]{64})"', html).group(1)
+
+
 def test_changes_are_recorded_in_the_audit_trail(client, login, reports):
     login("sup2")
-    client.post(f"/admin/reports/{reports['awaiting']}/approve")
+    page = client.get(f"/admin/reports/{reports['awaiting']}").get_data(as_text=True)
+    client.post(f"/admin/reports/{reports['awaiting']}/approve", data={"version": version_from(page)})
     db.session.rollback()
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.target_type == "report", AuditEvent.target_id == str(reports["awaiting"]))).all()

@@ -1,5 +1,7 @@
 """Admin report pages: drafting, review by a second person, publication, immutability."""
 
+import re
+
 from sqlalchemy import select
 
 from hotline.extensions import db
@@ -131,8 +133,11 @@ def test_second_supervisor_approves_and_publishes(app, client, login, staff):
     other = app.test_client()
     other.post("/login", data={"username": "sup2", "password": "correct horse battery staple"})
     assert "あなたの承認待ち" in text(other.get("/admin/"))
-    assert "承認して公開する" in text(other.get(f"/admin/reports/{report_id}"))
-    response = follow(other, other.post(f"/admin/reports/{report_id}/approve"))
+    page = other.get(f"/admin/reports/{report_id}")
+    assert "承認して公開する" in text(page)
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', page.get_data(as_text=True)).group(1)
+    assert other.post(f"/admin/reports/{report_id}/approve").status_code == 409  # no version seen: refused
+    response = follow(other, other.post(f"/admin/reports/{report_id}/approve", data={"version": version}))
     assert "承認し、公開しました" in text(response)
     stored = fresh(report_id)
     assert stored.state is ReportState.PUBLISHED and stored.number == 1 and stored.approver_id == staff["sup2"].id

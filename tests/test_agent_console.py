@@ -239,7 +239,8 @@ def test_a_new_question_becomes_a_proposal_then_faq_found_by_search(client, logi
 
 
 def test_templates_needing_review_are_suggested_with_a_warning(client, login, staff, template, incident):
-    publish(make_draft(incident, staff["sup1"], count_min=300, count_max=900), staff["sup1"], staff["sup2"])
+    publish(make_draft(incident, staff["sup1"], count_min=300, count_max=900,
+                       correction="件数の上限を500件から900件に訂正いたします。"), staff["sup1"], staff["sup2"])
     assert db.session.get(AnswerTemplate, template.id).status is TemplateStatus.NEEDS_REVIEW
     item = make_inquiry("漏れた件数は何件ですか")
     login("agent1")

@@ -395,7 +395,9 @@ def test_faq_made_from_a_template_follows_the_new_report_facts(client, staff, in
     db.session.commit()
     entry_key = template.faq_entry.key
     assert "最大で500件" in text(client.get(f"/faq/{entry_key}"))
-    publish(make_draft(incident, staff["sup1"], count_min=320, count_max=900), staff["sup1"], staff["sup2"])
+    publish(make_draft(incident, staff["sup1"], count_min=320, count_max=900,
+                       correction="調査の結果、対象となる件数の上限を500件から900件に訂正いたします。"),
+            staff["sup1"], staff["sup2"])
     page = text(client.get(f"/faq/{entry_key}"))
     assert "少なくとも320件" in page and "最大で900件" in page and "最大で500件" not in page
     assert fresh(template.id).status is TemplateStatus.NEEDS_REVIEW

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from hotline.models import LeakStatus
 from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
 
@@ -158,10 +160,50 @@ def test_unknown_maximum_is_a_warning():
     assert not is_blocked(findings)
 
 
-def test_dropped_category_is_a_warning():
-    first = mem_report(number=1, categories={"name": L.CONFIRMED, "email": L.POSSIBLE})
-    findings = check_report(mem_report(categories={"name": L.CONFIRMED}), [first])
-    assert "category_dropped" in codes(findings, WARNING)
+def test_leaving_out_a_published_category_does_not_retract_it():
+    first = mem_report(number=1, categories={"name": L.CONFIRMED, "email": L.NOT_LEAKED})
+    second = mem_report(number=2, categories={"name": L.CONFIRMED, "email": L.NOT_LEAKED, "phone": L.POSSIBLE})
+    findings = check_report(mem_report(categories={"name": L.CONFIRMED}), [first, second])
+    dropped = [f for f in findings if f.code == "category_dropped"]
+    assert [f.severity for f in dropped] == [BLOCKING, BLOCKING]
+    assert "メールアドレス" in dropped[0].message and "漏えいしていないことを確認" in dropped[0].message
+    assert "電話番号" in dropped[1].message and "第二報" in dropped[1].message
+    corrected = check_report(mem_report(categories={"name": L.CONFIRMED}, correction="項目を訂正いたします。"), [first])
+    assert "category_dropped" in codes(corrected, CORRECTED)
+
+
+@pytest.mark.parametrize("new_max, words", [(900, "最大900件"), (None, "上限なし")])
+def test_a_wider_upper_bound_needs_a_correction(new_max, words):
+    first = mem_report(number=1, count_min=100, count_max=500)
+    findings = check_report(mem_report(count_min=100, count_max=new_max), [first])
+    assert "max_exceeds_published_max" in codes(findings, BLOCKING)
+    assert words in next(f.message for f in findings if f.code == "max_exceeds_published_max")
+    narrower = check_report(mem_report(count_min=200, count_max=400), [first])
+    assert "max_exceeds_published_max" not in codes(narrower)
+    corrected = check_report(mem_report(count_min=100, count_max=new_max, correction="件数を訂正いたします。"), [first])
+    assert "max_exceeds_published_max" in codes(corrected, CORRECTED)
+
+
+@pytest.mark.parametrize("text", [
+    "原因が判明しました。", "原因が判明いたしました。", "侵入経路を特定いたしました。",
+    "原因は第三者による不正アクセスです。", "決済画面が改ざんされていたことが分かりました。",
+    "不正アクセスと断定いたしました。", "原因は、第三者による不正アクセスであることが判明いたしました。",
+])
+def test_provisional_cause_worded_as_settled_is_blocked(text):
+    findings = check_report(mem_report(cause=text, cause_certainty=P), [])
+    assert "provisional_reads_confirmed" in codes(findings, BLOCKING)
+    assert text.rstrip("。")[:20] in next(f.message for f in findings if f.code == "provisional_reads_confirmed")
+    assert "provisional_reads_confirmed" not in codes(check_report(mem_report(cause=text, cause_certainty=C), []))
+
+
+@pytest.mark.parametrize("text", [
+    "詳細が判明し次第お知らせいたします。", "原因は特定できておりません。", "原因は現在調査中です。",
+    "第三者による不正アクセスと推定しております。", "不正アクセスの可能性がございます。",
+    "原因の特定には至っておりません。", "原因が判明しましたら、あらためてお知らせいたします。",
+    "決済画面の改ざんを確認いたしました。侵入経路は調査中です。",
+])
+def test_hedged_or_denied_wording_passes(text):
+    assert "provisional_reads_confirmed" not in codes(check_report(mem_report(cause=text, cause_certainty=P), []))
 
 
 def test_a_published_correction_becomes_the_new_baseline():

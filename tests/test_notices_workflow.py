@@ -23,7 +23,7 @@ def test_author_cannot_approve_own_draft(staff):
     notices.submit_for_approval(report, staff["sup1"])
     db.session.commit()
     with pytest.raises(notices.NoticeError, match="作成者本人"):
-        notices.approve_and_publish(report, staff["sup1"])
+        notices.approve_and_publish(report, staff["sup1"], notices.content_hash(report))
     db.session.rollback()
     assert db.session.get(Report, report.id).state is ReportState.AWAITING_APPROVAL
 
@@ -35,7 +35,7 @@ def test_agent_cannot_draft_or_approve(staff):
     report = make_draft(incident, staff["sup1"])
     notices.submit_for_approval(report, staff["sup1"])
     with pytest.raises(notices.NoticeError):
-        notices.approve_and_publish(report, staff["agent"])
+        notices.approve_and_publish(report, staff["agent"], notices.content_hash(report))
 
 
 def test_approval_rechecks_consistency(staff):
@@ -46,8 +46,63 @@ def test_approval_rechecks_consistency(staff):
     notices.submit_for_approval(draft, staff["sup1"])
     draft.count_min = draft.count_max = 400  # slipped in after submission, bypassing update_draft
     with pytest.raises(notices.PublishBlocked) as caught:
-        notices.approve_and_publish(draft, staff["sup2"])
+        notices.approve_and_publish(draft, staff["sup2"], notices.content_hash(draft))
     assert any(f.code == "confirmed_figure_changed" for f in caught.value.findings)
+
+
+def test_nobody_who_edited_a_version_may_approve_it(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.update_draft(report, {"contact_phone": "0120-999-999"}, editor=staff["sup2"])
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    with pytest.raises(notices.NoticeError, match="編集した方は承認できません"):
+        notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    assert report.state is ReportState.AWAITING_APPROVAL
+    assert notices.editors_of(report) == {staff["sup1"].id, staff["sup2"].id}
+    notices.approve_and_publish(report, staff["admin"], notices.content_hash(report))
+    db.session.commit()
+    assert report.state is ReportState.PUBLISHED and report.approver_id == staff["admin"].id
+
+
+def test_approval_is_of_the_version_the_approver_saw(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    seen = notices.content_hash(report)
+    notices.update_draft(report, {"contact_phone": "0120-000-001"}, editor=staff["sup1"])
+    assert report.state is ReportState.DRAFT and report.submitted_at is None  # the edit sent it back
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    with pytest.raises(notices.NoticeError, match="内容が変わりました"):
+        notices.approve_and_publish(report, staff["sup2"], seen)
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    assert report.state is ReportState.AWAITING_APPROVAL
+    notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))
+    db.session.commit()
+    event = db.session.scalars(select(AuditEvent).filter_by(action="publish", target_id=str(report.id))).one()
+    assert event.user_id == staff["sup2"].id and event.detail == f"version={notices.content_hash(report)[:16]}"
+
+
+def test_the_fingerprint_covers_every_fact_and_category(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    before = notices.content_hash(report)
+    for field, value in [("count_max", 501), ("count_certainty", Certainty.CONFIRMED), ("situation", "別の文"),
+                         ("is_final", True), ("contact_phone", "03-0000-0000")]:
+        old = getattr(report, field)
+        setattr(report, field, value)
+        assert notices.content_hash(report) != before, field
+        setattr(report, field, old)
+    assert notices.content_hash(report) == before
+    report.categories[0].note = "メモ"
+    assert notices.content_hash(report) != before
+
+
+def test_editing_needs_a_supervisor(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    with pytest.raises(notices.NoticeError):
+        notices.update_draft(report, {"situation": "書き換え"}, editor=staff["agent"])
 
 
 def test_submit_refused_while_blocking_findings(staff):
@@ -70,7 +125,7 @@ def test_second_draft_starts_from_latest_published_report(staff):
 def test_published_report_cannot_be_changed_by_any_path(staff):
     report = publish(make_draft(make_incident(), staff["sup1"]), staff["sup1"], staff["sup2"])
     with pytest.raises(notices.ReportFrozen):
-        notices.update_draft(report, {"situation": "書き換え"})
+        notices.update_draft(report, {"situation": "書き換え"}, editor=staff["sup2"])
     db.session.rollback()
     report = db.session.get(Report, report.id)
     report.situation = "直接の書き換え"
@@ -97,7 +152,8 @@ def test_final_report_closes_the_incident(staff):
                        count_certainty=Certainty.CONFIRMED, period_certainty=Certainty.CONFIRMED,
                        cause="改ざん", cause_certainty=Certainty.CONFIRMED,
                        damage="なし", damage_certainty=Certainty.CONFIRMED, prevention="監視を強化")
-    notices.update_draft(final, {"period_start": incident.aware_on, "period_end": incident.aware_on})
+    notices.update_draft(final, {"period_start": incident.aware_on, "period_end": incident.aware_on},
+                         editor=staff["sup1"])
     publish(final, staff["sup1"], staff["sup2"])
     assert incident.status is IncidentStatus.CLOSED
     assert notices.report_label(final) == "最終報告"

@@ -82,8 +82,10 @@ def report_flags(report: Report, user: User) -> dict:
     flags = {
         "can_edit": manager and open_,
         "can_submit": manager and report.state is ReportState.DRAFT,
-        "can_approve": manager and awaiting and report.author_id != user.id,
+        "can_approve": manager and awaiting and user.id not in notices.editors_of(report),
         "own_awaiting": manager and awaiting and report.author_id == user.id,
+        "edited_awaiting": manager and awaiting and report.author_id != user.id
+        and user.id in notices.editors_of(report),
         "can_return": manager and awaiting,
         "can_delete": manager and open_,
     }

@@ -1,7 +1,7 @@
 """Back-office pages: one guard for the whole blueprint; views validate, call one domain
 function, commit and redirect."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -123,6 +123,7 @@ def _report_page(report: Report, error: str | None = None, status: int = 200, re
         flags=display.report_flags(report, _me()),
         returned=display.last_return_reason(report),
         action_form=ActionForm(),
+        version=notices.content_hash(report),
         return_form=return_form or ReturnForm(formdata=None),
         error=error,
     ), status
@@ -139,7 +140,7 @@ def report_edit(report_id: int):
     if form.validate_on_submit():
         fields, categories = report_changes(form)
         try:
-            notices.update_draft(report, fields, categories)
+            notices.update_draft(report, fields, categories, editor=_me())
             db.session.commit()
         except notices.NoticeError as error:
             db.session.rollback()
@@ -166,7 +167,8 @@ def report_submit(report_id: int):
 @role_required(Role.SUPERVISOR)
 def report_approve(report_id: int):
     """Approve and publish (only someone other than the author)."""
-    return _transition(report_id, lambda r: notices.approve_and_publish(r, _me()), "承認し、公開しました。")
+    seen = request.form.get("version", "")[:64]
+    return _transition(report_id, lambda r: notices.approve_and_publish(r, _me(), seen), "承認し、公開しました。")
 
 
 @bp.route("/reports/<int:report_id>/return", methods=["POST"])

@@ -6,7 +6,7 @@ from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEve
 from .mail import MailStatus, OutboxMail
 from .notices import (
     Certainty, DataCategory, Incident, IncidentStatus, LeakStatus, Report, ReportCategory,
-    ReportState,
+    ReportEdit, ReportState,
 )
 from .users import AuditEvent, LoginAttempt, Role, User
 
@@ -34,6 +34,7 @@ __all__ = [
     "OutboxMail",
     "Report",
     "ReportCategory",
+    "ReportEdit",
     "ReportState",
     "Role",
     "User",

@@ -197,6 +197,9 @@ class Report(db.Model):
     categories: Mapped[list["ReportCategory"]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
+    edits: Mapped[list["ReportEdit"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportEdit.id"
+    )
 
     @property
     def is_published(self) -> bool:
@@ -223,3 +226,16 @@ class ReportCategory(db.Model):
     note: Mapped[str] = mapped_column(String(300), default="")
 
     report: Mapped[Report] = relationship(back_populates="categories")
+
+
+class ReportEdit(db.Model):
+    """One save of a draft by one person: whoever wrote any version may not approve it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="edits")
+    user = relationship("User")

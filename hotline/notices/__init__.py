@@ -5,17 +5,22 @@ is in `workflow`; `consistency` holds the rules that block a report, `phrasing` 
 every uncertain fact with its caveat, `report_view` lays a report out for readers and
 for the approver's preview, `changes` says what moved since the previous report,
 `draft_files` reads prepared drafts, `static_export` writes the public pages as files,
-`freeze` keeps published reports unchanged, `cli` is `flask notices …`.
+`freeze` keeps published reports unchanged (the database refuses it too: see the
+migration a6b5fcad0006), `versions` fingerprints a report and knows who wrote it,
+`regulator` holds the regulator's deadlines, `cli` is `flask notices …`.
 
 The names below are the package's operations, so callers write `notices.approve_and_publish`.
 """
 
 from . import freeze  # noqa: F401  (installs the guard on published reports)
+from .regulator import Deadline, regulator_deadlines  # noqa: F401
+from .versions import (  # noqa: F401
+    TEXT_FIELDS, FACT_FIELDS, CARRIED_OVER, content_hash, editors_of, record_edit,
+)
 from .workflow import (  # noqa: F401
-    CARRIED_OVER, FACT_FIELDS, FROZEN_MESSAGE, TEXT_FIELDS, Deadline, NoticeError, PublishBlocked,
-    ReportFrozen, active_incidents, approve_and_publish, create_incident, delete_draft,
-    earlier_published, ensure_editable, findings_for, latest_published, prefill,
-    prospective_number, public_incidents, published_reports, regulator_deadlines, report_label,
-    report_published, return_to_draft, start_draft, submit_for_approval, unsaved_draft,
-    update_draft, update_incident,
+    FROZEN_MESSAGE, report_published, NoticeError, ReportFrozen, PublishBlocked, published_reports,
+    latest_published, prospective_number, report_label, earlier_published, active_incidents,
+    public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_incident,
+    update_draft, findings_for, submit_for_approval, return_to_draft, approve_and_publish,
+    delete_draft, ensure_editable,
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..models import Certainty, LeakStatus, Report
 from .phrasing import format_count, join_ja, label_of, report_name
+from .wording import assertive_sentences
 
 BLOCKING, WARNING, CORRECTED = "blocking", "warning", "corrected"
 ITEM_LABELS = {
@@ -22,7 +23,6 @@ ITEM_LABELS = {
     "next_steps": "今後の対応",
     "prevention": "再発防止策",
 }
-ASSERTIVE_WORDS = ("確定", "断定", "判明しました", "と特定しました")
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,9 @@ def _count_contradictions(draft: Report, earlier: list[Report]) -> list[tuple[st
     old = _latest(earlier, lambda r: r.count_max is not None)
     if old is not None and draft.count_min is not None and draft.count_min > old.count_max:
         out.append(("min_exceeds_published_max", f"新しい最小件数（{format_count(draft.count_min)}件）が、{_name(old)}で公表した最大件数（{format_count(old.count_max)}件）を超えています。"))
+    elif old is not None and draft.count_min is not None and (draft.count_max is None or draft.count_max > old.count_max):
+        raised = "上限なし（さらに増える可能性）" if draft.count_max is None else f"最大{format_count(draft.count_max)}件"
+        out.append(("max_exceeds_published_max", f"{_name(old)}で「最大{format_count(old.count_max)}件」と公表した漏えい件数の上限が、{raised}に広がっています。"))
     return out
 
 
@@ -131,7 +134,9 @@ def _category_contradictions(draft: Report, earlier: list[Report]) -> list[tuple
     for category, (old, status) in stated.items():
         now = draft.category_status(category)
         label = label_of(category)
-        if status is LeakStatus.NOT_LEAKED and now in (LeakStatus.CONFIRMED, LeakStatus.POSSIBLE):
+        if now is None:
+            out.append(("category_dropped", f"{_name(old)}で「{status.label}」と公表した{label}が、今回の報にありません。記載をやめることで取り消すことはできません。"))
+        elif status is LeakStatus.NOT_LEAKED and now in (LeakStatus.CONFIRMED, LeakStatus.POSSIBLE):
             out.append(("not_leaked_became_leaked", f"{_name(old)}で「漏えいしていない」と公表した{label}が「{now.label}」になっています。"))
         elif status.is_firm and now is not None and not now.is_firm:
             out.append(("confirmed_became_provisional", f"{_name(old)}で「{status.label}」と公表した{label}が「{now.label}」に戻っています。"))
@@ -155,10 +160,18 @@ def _always_blocking(draft: Report) -> list[tuple[str, str]]:
         if not draft.prevention.strip():
             out.append(("final_without_prevention", "最終報告には「再発防止策」が必要です。"))
     for field in ("cause", "damage"):
-        text = getattr(draft, field)
-        if getattr(draft, f"{field}_certainty") is Certainty.PROVISIONAL and any(w in text for w in ASSERTIVE_WORDS):
-            out.append(("provisional_reads_confirmed", f"「{ITEM_LABELS[field]}」は調査中ですが、本文が確定したかのような表現（{join_ja([w for w in ASSERTIVE_WORDS if w in text])}）を含んでいます。"))
+        if getattr(draft, f"{field}_certainty") is not Certainty.PROVISIONAL:
+            continue
+        settled = assertive_sentences(getattr(draft, field))
+        if settled:
+            quoted = "」「".join(_clip(s) for s in settled[:3])
+            out.append(("provisional_reads_confirmed", f"「{ITEM_LABELS[field]}」は調査中ですが、本文が確定したかのように書かれています（「{quoted}」）。「〜と推定しております」「〜の可能性がございます」などの表現にするか、確定として記載してください。"))
     return out
+
+
+def _clip(sentence: str, limit: int = 40) -> str:
+    """A sentence short enough to quote in a message."""
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
 
 
 def _shape_problems(draft: Report) -> list[tuple[str, str]]:
@@ -202,9 +215,6 @@ def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
             out.append(("item_emptied", f"{_name(previous)}に記載のあった漏えい件数が空になっています。"))
         if previous.period_start and not draft.period_start:
             out.append(("item_emptied", f"{_name(previous)}に記載のあった漏えい期間が空になっています。"))
-        missing = [label_of(r.category) for r in previous.categories if draft.category_status(r.category) is None]
-        if missing:
-            out.append(("category_dropped", f"{_name(previous)}に記載のあった項目（{join_ja(missing)}）が今回の報にありません。"))
     if draft.count_certainty is Certainty.PROVISIONAL and draft.count_min is not None and draft.count_max is None:
         out.append(("max_unknown", "漏えい件数の最大が未記載です。「さらに増える可能性がある」と表示されます。"))
     return out

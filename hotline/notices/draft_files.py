@@ -259,7 +259,7 @@ def find_incident(slug: str) -> Incident:
 def load_draft(spec: DraftSpec, author: User) -> Report:
     """Create a draft from a parsed file (start_draft, then update_draft)."""
     report = notices.start_draft(find_incident(spec.incident_slug), author)
-    notices.update_draft(report, spec.fields, spec.categories)
+    notices.update_draft(report, spec.fields, spec.categories, editor=author)
     db.session.flush()
     return report
 

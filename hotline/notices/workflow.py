@@ -1,29 +1,18 @@
 """Incidents and reports: drafting, review, publication. Plain functions over models."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 from blinker import Namespace
 from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..models import Certainty, Incident, IncidentStatus, Report, ReportCategory, ReportState, Role, User
+from ..models import (
+    Certainty, Incident, IncidentStatus, Report, ReportCategory, ReportState, Role, User,
+)
 from ..models._types import utcnow
+from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
 from . import phrasing
 from .consistency import Finding, check_report, is_blocked
-
-TEXT_FIELDS = (
-    "situation", "apology", "background", "damage", "cause", "investigation",
-    "secondary_risks", "customer_actions", "next_steps", "prevention", "correction",
-    "contact_phone", "contact_hours", "contact_form_url",
-)
-FACT_FIELDS = (
-    "period_start", "period_end", "period_certainty", "count_min", "count_max",
-    "count_certainty", "damage_certainty", "cause_certainty", "is_final",
-)
-CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("correction", "is_final"))
-
 
 FROZEN_MESSAGE = "公開済みの報は変更できません。訂正は次の報で行ってください。"
 
@@ -115,8 +104,9 @@ def start_draft(incident: Incident, author: User) -> Report:
     with db.session.no_autoflush:
         prefill(report, incident)
     db.session.add(report)
+    record_edit(report, author)
     db.session.flush()
-    audit.record("create", "report", report.id)
+    audit.record("create", "report", report.id, user=author)
     return report
 
 
@@ -161,8 +151,13 @@ def update_incident(incident: Incident, **fields) -> Incident:
     return incident
 
 
-def update_draft(report: Report, fields: dict, categories: dict | None = None) -> Report:
-    """Change a draft's fields and, if given, its data categories {category: (status, note)}."""
+def update_draft(report: Report, fields: dict, categories: dict | None = None, *, editor: User) -> Report:
+    """Change a draft's fields and, if given, its data categories {category: (status, note)}.
+
+    The editor joins the people who wrote the report, none of whom may approve it; an
+    edit of a report awaiting approval sends it back to draft, to be submitted again.
+    """
+    _require(editor, Role.SUPERVISOR, "報の編集には責任者以上の権限が必要です。")
     ensure_editable(report)
     for name, value in fields.items():
         if name not in TEXT_FIELDS + FACT_FIELDS:
@@ -170,10 +165,13 @@ def update_draft(report: Report, fields: dict, categories: dict | None = None) -
         setattr(report, name, value)
     if categories is not None:
         _replace_categories(report, categories)
+    detail = ""
     if report.state is ReportState.AWAITING_APPROVAL:
         report.state = ReportState.DRAFT
         report.submitted_at = None
-    audit.record("update", "report", report.id)
+        detail = "承認待ちの報が編集されたため下書きに戻りました"
+    record_edit(report, editor)
+    audit.record("update", "report", report.id, detail=detail, user=editor)
     return report
 
 
@@ -220,13 +218,23 @@ def return_to_draft(report: Report, user: User, reason: str = "") -> None:
     audit.record("return", "report", report.id, detail=reason[:200])
 
 
-def approve_and_publish(report: Report, approver: User) -> Report:
-    """Second person approves: the report gets its number and becomes public and frozen."""
+def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Report:
+    """Second person approves: the report gets its number and becomes public and frozen.
+
+    `seen_hash` is the content_hash of the version the approver was shown; a report that
+    changed since then is not published. Nobody who wrote any version may approve it.
+    """
     _require(approver, Role.SUPERVISOR, "承認には責任者以上の権限が必要です。")
     if report.state is not ReportState.AWAITING_APPROVAL:
         raise NoticeError("承認待ちの報だけを承認できます。")
     if report.author_id == approver.id:
         raise NoticeError("作成者本人は自分の報を承認できません。別の責任者に承認を依頼してください。")
+    if approver.id in editors_of(report):
+        raise NoticeError("この報を編集した方は承認できません。編集に加わっていない別の責任者に承認を依頼してください。")
+    db.session.flush()  # the content as approved is written while the report is still a draft
+    version = content_hash(report)
+    if seen_hash != version:
+        raise NoticeError("確認いただいた後に内容が変わりました。最新の内容をもう一度確認してから承認してください。")
     findings = findings_for(report)
     if is_blocked(findings):
         raise PublishBlocked(findings)
@@ -236,7 +244,7 @@ def approve_and_publish(report: Report, approver: User) -> Report:
     report.state = ReportState.PUBLISHED
     if report.is_final:
         report.incident.status = IncidentStatus.CLOSED
-    audit.record("publish", "report", report.id)
+    audit.record("publish", "report", report.id, detail=f"version={version[:16]}", user=approver)
     report_published.send(report)
     return report
 
@@ -247,23 +255,6 @@ def delete_draft(report: Report, user: User) -> None:
     ensure_editable(report)
     audit.record("delete", "report", report.id)
     db.session.delete(report)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A date by which the regulator (個人情報保護委員会) expects a report."""
-
-    label: str
-    due: date
-
-
-def regulator_deadlines(incident: Incident) -> list[Deadline]:
-    """速報 (about 3–5 days) and 確報 (30 days; 60 for malicious cases) after awareness."""
-    final_days = 60 if incident.malicious else 30
-    return [
-        Deadline("速報（目安：発覚から3〜5日以内）", incident.aware_on + timedelta(days=5)),
-        Deadline(f"確報（発覚から{final_days}日以内）", incident.aware_on + timedelta(days=final_days)),
-    ]
 
 
 def _require(user: User, role: Role, message: str) -> None:

@@ -73,6 +73,17 @@ def _chunks(text: str):
         start = end
 
 
+def words(text: str) -> list[tuple[str, str, str]]:
+    """(surface, Sudachi normalized form, part of speech) of each mode C word, in order.
+
+    For rules about wording (いたしました and しました are one verb to them), not for the index.
+    """
+    out = []
+    for _offset, piece in _chunks(text or ""):
+        out += [(m.surface(), m.normalized_form(), m.part_of_speech()[0]) for m in _sudachi().tokenize(piece)]
+    return out
+
+
 def _morphemes(text: str, sub: bool = False) -> list[tuple]:
     """(folded normalized form, POS, start, end, subunits) in ORIGINAL text offsets.
 

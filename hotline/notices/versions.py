@@ -1,0 +1,44 @@
+"""What a report says, as one fingerprint, and who wrote each version of it.
+
+Approval is of one exact version (content_hash, shown to the approver), and nobody who
+saved any version (editors_of) may approve it.
+"""
+
+import hashlib
+import json
+
+from ..extensions import db
+from ..models import Report, ReportEdit, User
+
+TEXT_FIELDS = (
+    "situation", "apology", "background", "damage", "cause", "investigation",
+    "secondary_risks", "customer_actions", "next_steps", "prevention", "correction",
+    "contact_phone", "contact_hours", "contact_form_url",
+)
+FACT_FIELDS = (
+    "period_start", "period_end", "period_certainty", "count_min", "count_max",
+    "count_certainty", "damage_certainty", "cause_certainty", "is_final",
+)
+CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("correction", "is_final"))
+
+
+def content_hash(report: Report) -> str:
+    """A fingerprint of everything the report says: approval is of exactly this version."""
+    with db.session.no_autoflush:
+        content = {name: getattr(report, name) for name in TEXT_FIELDS + FACT_FIELDS}
+        content["incident"] = report.incident_id if report.incident_id is not None else getattr(
+            report.incident, "id", None)
+        content["categories"] = sorted([row.category.value, row.status.value, row.note] for row in report.categories)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=lambda v: getattr(v, "value", str(v)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def editors_of(report: Report) -> set[int]:
+    """Ids of everyone who wrote any version of the report, its author included."""
+    return {report.author_id, *(edit.user_id for edit in report.edits)} - {None}
+
+
+def record_edit(report: Report, editor: User) -> None:
+    """Remember who saved this version."""
+    with db.session.no_autoflush:
+        report.edits.append(ReportEdit(user=editor, content_hash=content_hash(report)))

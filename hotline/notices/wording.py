@@ -1,0 +1,51 @@
+"""Wording that states as settled what a report still calls provisional.
+
+Read on SudachiPy's normalized forms, so plain and keigo forms are one rule: 判明しました,
+判明いたしました and 判明した; 特定いたしました; …であることが分かりました; 原因は…です.
+A sentence that hedges (可能性, 推定, 調査中, 判明し次第 …) or denies (特定できておりません)
+is not assertive.
+"""
+
+import re
+
+from ..search.tokens import words
+
+SETTLING_NOUNS = {"判明", "特定", "確定", "断定"}  # 確認 is left out: a seen fact may stand in a provisional cause
+DOING_VERBS = {"為る", "致す"}
+FINDING_VERBS = {"分かる", "判る"}
+HEDGES = {"可能", "可能性", "推定", "推測", "見込み", "模様", "疑い", "恐れ", "調査", "確認中", "予定",
+          "次第", "思う", "考える", "見る", "ら", "か", "おそれ", "見込む", "想定"}
+NEGATIONS = {"ず", "ない", "無い", "ぬ"}
+COPULAS = {"です", "だ"}
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def assertive_sentences(text: str) -> list[str]:
+    """The sentences of `text` that read as a settled finding, as written."""
+    return [s.strip() for s in _SENTENCE.findall(text or "") if s.strip() and _settles(words(s))]
+
+
+def _settles(morphs: list[tuple[str, str, str]]) -> bool:
+    """True when a sentence states a finding without hedging or denying it."""
+    forms = [norm for _, norm, _ in morphs]
+    if set(forms) & HEDGES or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
+        return False
+    past = any(norm == "た" and not surface.startswith(("たら", "だら")) for surface, norm, _ in morphs)
+    for i, norm in enumerate(forms):
+        following = forms[i + 1] if i + 1 < len(forms) else ""
+        if norm in SETTLING_NOUNS and following in DOING_VERBS and past:
+            return True
+        if norm in FINDING_VERBS and past:
+            return True
+    return _cause_is_named(forms)
+
+
+def _cause_is_named(forms: list[str]) -> bool:
+    """原因は…です: the cause named with a plain copula at the end of the sentence."""
+    if "原因" not in forms:
+        return False
+    start = forms.index("原因")
+    if start + 1 >= len(forms) or forms[start + 1] != "は":
+        return False
+    tail = [f for f in forms[start + 2:] if f not in ("。", "！", "？", "!", "?")]
+    return len(tail) >= 2 and tail[-1] in COPULAS
