@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hotline import notices
 from hotline.extensions import db
-from hotline.models import AuditEvent, Incident, Report, ReportCategory, ReportState
+from hotline.models import AuditEvent, Incident, IncidentChange, Report, ReportCategory, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -20,8 +20,10 @@ def reports(staff):
     awaiting = make_draft(incident, staff["sup1"], count_min=200)
     notices.submit_for_approval(awaiting, staff["sup1"])
     draft = make_draft(incident, staff["sup1"], count_min=300)
+    change = notices.request_change(incident, {"title": "申請中の名称"}, staff["sup1"])
     db.session.commit()
-    return {"incident": incident.id, "published": published.id, "awaiting": awaiting.id, "draft": draft.id}
+    return {"incident": incident.id, "published": published.id, "awaiting": awaiting.id, "draft": draft.id,
+            "change": change.id}
 
 
 def snapshot():
@@ -34,6 +36,7 @@ def snapshot():
                                   Report.approver_id, Report.correction).order_by(Report.id)).all(),
         db.session.execute(select(ReportCategory.report_id, ReportCategory.category, ReportCategory.status)
                            .order_by(ReportCategory.id)).all(),
+        db.session.execute(select(IncidentChange.id, IncidentChange.state).order_by(IncidentChange.id)).all(),
     )
 
 
@@ -54,6 +57,8 @@ def change_requests(ids):
         ("POST", f"/admin/reports/{ids['awaiting']}/approve", {}),
         ("POST", f"/admin/reports/{ids['awaiting']}/return", {"reason": "やり直し"}),
         ("POST", f"/admin/reports/{ids['draft']}/delete", {}),
+        ("POST", f"/admin/incidents/changes/{ids['change']}/approve", {}),
+        ("POST", f"/admin/incidents/changes/{ids['change']}/reject", {"note": "却下"}),
     ]
 
 

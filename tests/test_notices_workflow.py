@@ -145,20 +145,32 @@ def test_published_report_cannot_be_changed_by_any_path(staff):
     assert db.session.get(Report, report.id).situation != "直接の書き換え"
 
 
-def test_final_report_closes_the_incident(staff):
+def test_the_final_report_leaves_the_incident_open_for_follow_ups(staff):
     incident = make_incident()
-    publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    publish(make_draft(incident, staff["sup1"], prevention="監視を強化してまいります。"), staff["sup1"], staff["sup2"])
     final = make_draft(incident, staff["sup1"], is_final=True, count_min=300, count_max=300,
                        count_certainty=Certainty.CONFIRMED, period_certainty=Certainty.CONFIRMED,
                        cause="改ざん", cause_certainty=Certainty.CONFIRMED,
-                       damage="なし", damage_certainty=Certainty.CONFIRMED, prevention="監視を強化")
+                       damage="なし", damage_certainty=Certainty.CONFIRMED,
+                       prevention="決済画面の改ざん検知を導入し、外部の専門機関による診断を毎月実施しております。")
     notices.update_draft(final, {"period_start": incident.aware_on, "period_end": incident.aware_on},
                          editor=staff["sup1"])
     publish(final, staff["sup1"], staff["sup2"])
-    assert incident.status is IncidentStatus.CLOSED
+    assert incident.status is IncidentStatus.ACTIVE and incident in notices.active_incidents()
     assert notices.report_label(final) == "最終報告"
-    with pytest.raises(notices.NoticeError):
-        notices.start_draft(incident, staff["sup1"])
+    follow_up = notices.start_draft(incident, staff["sup1"])
+    notices.update_draft(follow_up, {"situation": "お詫び品の発送を完了いたしました。"}, editor=staff["sup1"])
+    assert notices.report_label(follow_up) == "追加のお知らせ"
+    publish(follow_up, staff["sup1"], staff["sup2"])
+    assert follow_up.number == 3 and notices.report_label(follow_up) == "追加のお知らせ"
+
+
+def test_a_final_report_writes_its_own_prevention(staff):
+    incident = make_incident()
+    promise = "セキュリティ対策を強化してまいります。"
+    publish(make_draft(incident, staff["sup1"], prevention=promise), staff["sup1"], staff["sup2"])
+    final = make_draft(incident, staff["sup1"], is_final=True, prevention=" " + promise + "\n")
+    assert "final_prevention_carried_over" in {f.code for f in notices.findings_for(final) if f.blocks}
 
 
 def test_workflow_steps_are_audited(staff):

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from hotline import demo
+from hotline import demo, notices
 from hotline.extensions import db
-from hotline.models import Certainty, Report
+from hotline.models import Certainty, Report, User
 
 from .factories import make_draft, make_incident, publish
 from .pages import assert_valid_html, body
@@ -185,7 +185,9 @@ def test_changing_the_incident_or_a_template_changes_the_etag(client, app, demo_
 
     first = client.get(f"/notices/{SLUG}/").headers["ETag"]
     incident = db.session.scalar(select(Incident).filter_by(slug=SLUG))
-    incident.title = incident.title + "（更新）"
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    change = notices.request_change(incident, {"title": incident.title + "（更新）"}, users["sato"])
+    notices.approve_change(change, users["suzuki"])
     db.session.commit()
     assert client.get(f"/notices/{SLUG}/").headers["ETag"] != first
     for folder in ("hotline", "templates", "static"):

@@ -62,7 +62,20 @@ def incident_card(incident: Incident, user: User, today: date) -> dict:
         "reports": [report_row(r) for r in incident.reports],
         "can_add_report": user.has_role(Role.SUPERVISOR) and incident.status is IncidentStatus.ACTIVE,
         "can_edit": user.has_role(Role.SUPERVISOR),
+        "change": change_card(incident, user),
     }
+
+
+def change_card(incident: Incident, user: User) -> dict | None:
+    """The change of the incident waiting for a second person, as the dashboard shows it."""
+    change = notices.pending_change(incident)
+    if change is None:
+        return None
+    mine = change.requested_by_id == user.id
+    return {"id": change.id, "rows": notices.describe(change), "reason": change.reason,
+            "requested_by": change.requested_by.display_name, "requested_at": jst(change.requested_at),
+            "mine": mine, "can_approve": user.has_role(Role.SUPERVISOR) and not mine,
+            "can_withdraw": user.has_role(Role.SUPERVISOR)}
 
 
 def awaiting_for(user: User) -> list[dict]:
@@ -71,7 +84,8 @@ def awaiting_for(user: User) -> list[dict]:
         return []
     rows = db.session.scalars(select(Report).where(
         Report.state == ReportState.AWAITING_APPROVAL, Report.author_id != user.id).order_by(Report.submitted_at))
-    return [{**report_row(r), "incident": r.incident.title, "submitted_at": jst(r.submitted_at)} for r in rows]
+    return [{**report_row(r), "incident": r.incident.title, "submitted_at": jst(r.submitted_at)} for r in rows
+            if user.id not in notices.editors_of(r)]
 
 
 def report_flags(report: Report, user: User) -> dict:

@@ -107,6 +107,7 @@ class IncidentForm(StaffForm):
     contact_form_url = StringField("問い合わせフォームのURL", filters=[_line], validators=[
         _too_long(SHORT_LIMITS["contact_form_url"]), _check_url])
     status = SelectField("状態", choices=[SelectChoice(s.value, s.label) for s in IncidentStatus], default=IncidentStatus.ACTIVE.value)
+    reason = TextAreaField("変更の理由", filters=[_block], validators=[_too_long(300)])
 
 
 def incident_fields(form: IncidentForm) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import notices
 from ..extensions import db
-from ..models import Incident, Report, ReportState, Role, User
+from ..models import Incident, IncidentChange, Report, ReportState, Role, User
 from ..web.auth import role_required
 from . import display
 from .forms import (
@@ -71,21 +71,48 @@ def incident_edit(incident_id: int):
         form.slug.data = incident.slug  # public URLs already point at it
     if form.validate_on_submit():
         try:
-            notices.update_incident(incident, **incident_fields(form))
+            change = notices.request_change(incident, incident_fields(form), _me(), form.reason.data or "")
         except notices.NoticeError as error:
             db.session.rollback()
-            form.slug.errors.append(str(error))
+            return _incident_page(form, incident, slug_locked, error=str(error))
         else:
             db.session.commit()
-            flash("事案を更新しました。", "success")
+            flash("変更を申請しました。別の責任者が承認すると反映されます。" if change else "事案を更新しました。", "success")
             return redirect(url_for("admin.dashboard"))
     return _incident_page(form, incident, slug_locked)
 
 
-def _incident_page(form: IncidentForm, incident: Incident | None, slug_locked: bool):
-    """The incident form; 422 when it comes back with errors."""
-    page = render_template("admin/incident_form.html", form=form, incident=incident, slug_locked=slug_locked)
-    return page, 422 if form.errors else 200
+@bp.route("/incidents/changes/<int:change_id>/approve", methods=["POST"], defaults={"decision": "approve"},
+          endpoint="incident_change_approve")
+@bp.route("/incidents/changes/<int:change_id>/reject", methods=["POST"], defaults={"decision": "reject"},
+          endpoint="incident_change_reject")
+@role_required(Role.SUPERVISOR)
+def incident_change_decide(change_id: int, decision: str):
+    """Approve, reject or withdraw a requested change of a published incident."""
+    change = db.get_or_404(IncidentChange, change_id)
+    _require_valid(ActionForm())
+    try:
+        if decision == "approve":
+            notices.approve_change(change, _me())
+        else:
+            notices.reject_change(change, _me(), request.form.get("note", "")[:300])
+        db.session.commit()
+    except notices.NoticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.dashboard"))
+    done = {"approve": "変更を承認し、反映しました。", "reject": "変更の申請を却下しました。"}[decision]
+    if decision == "reject" and change.decided_by_id == change.requested_by_id:
+        done = "変更の申請を取り下げました。"
+    flash(done, "success")
+    return redirect(url_for("admin.dashboard"))
+
+
+def _incident_page(form: IncidentForm, incident: Incident | None, slug_locked: bool, error: str = ""):
+    """The incident form; 422 when it comes back with errors, 409 when a rule refused it."""
+    page = render_template("admin/incident_form.html", form=form, incident=incident, slug_locked=slug_locked,
+                           error=error, pending=incident is not None and notices.pending_change(incident) is not None)
+    return page, 409 if error else 422 if form.errors else 200
 
 
 @bp.route("/incidents/<int:incident_id>/reports/new", methods=["POST"])

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Callable
 
 from ..models import Certainty, Incident, Report
+from .. import notices
 from ..notices import phrasing
 
 OPEN, CLOSE = "{｛", "}｝"
@@ -77,7 +78,9 @@ def report_label(report: Report) -> str:
     """第一報, 第二報 … or 最終報告 for a published report."""
     if report.number is None and not report.is_final:
         return "最新の報"
-    return phrasing.report_name(report.number, report.is_final)
+    if report.incident is None:
+        return phrasing.report_name(report.number, report.is_final)
+    return notices.report_label(report)
 
 
 def _latest(report: Report, _incident: Incident) -> str:

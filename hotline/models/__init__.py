@@ -5,8 +5,8 @@ from .faq import FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
-    Certainty, DataCategory, Incident, IncidentStatus, LeakStatus, Report, ReportCategory,
-    ReportEdit, ReportState,
+    Certainty, ChangeState, DataCategory, Incident, IncidentChange, IncidentStatus, LeakStatus, Report,
+    ReportCategory, ReportEdit, ReportState,
 )
 from .users import AuditEvent, LoginAttempt, Role, User
 
@@ -22,11 +22,13 @@ __all__ = [
     "RateEvent",
     "ReplyBy",
     "Certainty",
+    "ChangeState",
     "DataCategory",
     "FaqEntry",
     "FaqVote",
     "SearchStat",
     "Incident",
+    "IncidentChange",
     "IncidentStatus",
     "LeakStatus",
     "LoginAttempt",

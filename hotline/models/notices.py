@@ -35,6 +35,19 @@ class ReportState(enum.Enum):
         return {"draft": "下書き", "awaiting_approval": "承認待ち", "published": "公開済み"}[self.value]
 
 
+class ChangeState(enum.Enum):
+    """A requested change of a published incident: waiting for a second person, or decided."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"pending": "承認待ち", "approved": "承認済み", "rejected": "却下・取り下げ"}[self.value]
+
+
 class Certainty(enum.Enum):
     """How firm a fact is at the time of a report."""
 
@@ -239,3 +252,25 @@ class ReportEdit(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="edits")
     user = relationship("User")
+
+
+class IncidentChange(db.Model):
+    """A change of what published pages show about an incident, approved by a second person.
+
+    `changes` is JSON: {field: [before, after]} with dates as ISO text and enums as values.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    changes: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[ChangeState] = mapped_column(enum_column(ChangeState), default=ChangeState.PENDING)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(String(300), default="")
+
+    incident: Mapped[Incident] = relationship()
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -7,12 +7,17 @@ for the approver's preview, `changes` says what moved since the previous report,
 `draft_files` reads prepared drafts, `static_export` writes the public pages as files,
 `freeze` keeps published reports unchanged (the database refuses it too: see the
 migration a6b5fcad0006), `versions` fingerprints a report and knows who wrote it,
-`regulator` holds the regulator's deadlines, `cli` is `flask notices …`.
+`regulator` holds the regulator's deadlines, `incident_changes` the two-person changes
+of an incident readers have seen, `cli` is `flask notices …`.
 
 The names below are the package's operations, so callers write `notices.approve_and_publish`.
 """
 
 from . import freeze  # noqa: F401  (installs the guard on published reports)
+from .incident_changes import (  # noqa: F401
+    GUARDED, ALLOWED, ChangeNeedsApproval, pending_change, request_change, approve_change,
+    reject_change, describe, guard_incident_fields,
+)
 from .regulator import Deadline, regulator_deadlines  # noqa: F401
 from .versions import (  # noqa: F401
     TEXT_FIELDS, FACT_FIELDS, CARRIED_OVER, content_hash, editors_of, record_edit,
@@ -20,7 +25,7 @@ from .versions import (  # noqa: F401
 from .workflow import (  # noqa: F401
     FROZEN_MESSAGE, report_published, NoticeError, ReportFrozen, PublishBlocked, published_reports,
     latest_published, prospective_number, report_label, earlier_published, active_incidents,
-    public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_incident,
-    update_draft, findings_for, submit_for_approval, return_to_draft, approve_and_publish,
-    delete_draft, ensure_editable,
+    public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_draft,
+    findings_for, submit_for_approval, return_to_draft, approve_and_publish, delete_draft,
+    ensure_editable,
 )

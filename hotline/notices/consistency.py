@@ -53,6 +53,7 @@ def check_report(draft: Report, earlier: list[Report]) -> list[Finding]:
         for code, message in _unique(correctable)
     ]
     findings += [Finding(code, BLOCKING, message) for code, message in _always_blocking(draft)]
+    findings += [Finding(code, BLOCKING, message) for code, message in _final_rules(draft, earlier)]
     findings += [Finding(code, WARNING, message) for code, message in _warnings(draft, earlier)]
     if has_correction and not correctable:
         findings.append(Finding("correction_without_change", WARNING,
@@ -172,6 +173,18 @@ def _always_blocking(draft: Report) -> list[tuple[str, str]]:
 def _clip(sentence: str, limit: int = 40) -> str:
     """A sentence short enough to quote in a message."""
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def _final_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
+    """A final report says what was done this time, not what an earlier report promised."""
+    if not draft.is_final or not draft.prevention.strip():
+        return []
+    mine = "".join(draft.prevention.split())
+    for report in earlier:
+        if "".join(report.prevention.split()) == mine:
+            return [("final_prevention_carried_over", f"最終報告の「再発防止策」が{_name(report)}と同じ文のままです。"
+                     "実施した対策と今後の対策を、最終報告として書き直してください。")]
+    return []
 
 
 def _shape_problems(draft: Report) -> list[tuple[str, str]]:

@@ -49,8 +49,10 @@ def kanji_number(n: int) -> str:
     return out
 
 
-def report_name(number: int, is_final: bool = False) -> str:
-    """'第一報', '第二報' …, or '最終報告' for the final report."""
+def report_name(number: int, is_final: bool = False, after_final: bool = False) -> str:
+    """'第一報', '第二報' …, '最終報告' for the final report, '追加のお知らせ' for one after it."""
+    if after_final:
+        return "追加のお知らせ"
     return "最終報告" if is_final else f"第{kanji_number(number)}報"
 
 

@@ -59,8 +59,9 @@ def prospective_number(report: Report) -> int:
 
 
 def report_label(report: Report) -> str:
-    """第N報 or 最終報告, as readers see it."""
-    return phrasing.report_name(prospective_number(report), report.is_final)
+    """第N報, 最終報告, or 追加のお知らせ after the final report, as readers see it."""
+    after_final = any(r.is_final for r in earlier_published(report))
+    return phrasing.report_name(prospective_number(report), report.is_final, after_final)
 
 
 def earlier_published(report: Report) -> list[Report]:
@@ -135,20 +136,6 @@ def prefill(report: Report, incident: Incident, attach: bool = True) -> None:
     report.categories = [
         ReportCategory(category=c.category, status=c.status, note=c.note) for c in previous.categories
     ]
-
-
-def update_incident(incident: Incident, **fields) -> Incident:
-    """Change an incident; the slug stays unique and is fixed once a report is public."""
-    slug = fields.get("slug", incident.slug)
-    if slug != incident.slug:
-        if published_reports(incident):
-            raise NoticeError("公開済みの報がある事案のスラッグは変更できません（公開URLが変わるため）。")
-        if db.session.scalar(select(Incident).filter_by(slug=slug)):
-            raise NoticeError("そのスラッグは既に使われています。")
-    for name, value in fields.items():
-        setattr(incident, name, value)
-    audit.record("update", "incident", incident.id)
-    return incident
 
 
 def update_draft(report: Report, fields: dict, categories: dict | None = None, *, editor: User) -> Report:
@@ -241,9 +228,7 @@ def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Repor
     report.number = len(published_reports(report.incident)) + 1
     report.approver = approver
     report.published_at = utcnow()
-    report.state = ReportState.PUBLISHED
-    if report.is_final:
-        report.incident.status = IncidentStatus.CLOSED
+    report.state = ReportState.PUBLISHED  # the final report leaves the incident open: 収束 is its own step
     audit.record("publish", "report", report.id, detail=f"version={version[:16]}", user=approver)
     report_published.send(report)
     return report

@@ -55,3 +55,51 @@ def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
     text = page.inner_text("main")
     assert "少なくとも1,200件" in text and "最大で3,000件" in text
     assert "可能性も否定できません" in text
+
+
+def test_a_supervisor_who_edited_the_draft_cannot_approve_it(live_site, page):
+    for name in ("kato", "ito", "sano"):
+        live_site.create_user(name, "supervisor", PASSWORD)
+    log_in(page, live_site, "kato")
+    page.click("text=事案を登録")
+    page.fill("#slug", "e2e-edited")
+    page.fill("#title", "編集された下書きの事案")
+    page.fill("#aware_on", "2026-11-20")
+    page.fill("#contact_phone", "0120-999-000")
+    page.fill("#contact_hours", "10:00〜17:00")
+    page.click("main button[type=submit]")
+    page.click("text=新しい報を作成")
+    page.fill("#situation", "当店の通販サイトが不正アクセスを受けました。")
+    page.select_option("#cat_name", "confirmed")
+    page.click("text=下書きを保存")
+    page.click("text=承認を依頼する")
+    page.wait_for_selector("text=承認待ち")
+    report_url = page.url
+    log_out(page)
+
+    log_in(page, live_site, "ito")  # ito changes the phone number while the report waits
+    page.goto(report_url)
+    page.click("text=編集する")
+    page.fill("#contact_phone", "0120-999-111")
+    page.click("text=下書きを保存")
+    page.wait_for_selector("text=下書きを保存しました")
+    assert page.locator("text=承認を依頼する").count() == 1  # the edit sent it back to draft
+    log_out(page)
+
+    log_in(page, live_site, "kato")
+    page.goto(report_url)
+    page.click("text=承認を依頼する")
+    page.wait_for_selector("text=承認待ち")
+    log_out(page)
+
+    log_in(page, live_site, "ito")
+    page.goto(report_url)
+    assert page.locator("text=承認して公開する").count() == 0
+    assert "あなたも編集したため、あなたは承認できません" in page.inner_text("main")
+    log_out(page)
+
+    log_in(page, live_site, "sano")
+    page.goto(report_url)
+    assert "0120-999-111" in page.inner_text("main")  # the approver sees the edited version
+    page.click("text=承認して公開する")
+    page.wait_for_selector("text=公開済み")
