@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from hotline import notices
 from hotline.extensions import db
 from hotline.models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report, ReportState
 
@@ -200,3 +201,28 @@ def test_dashboard_lists_reports_with_state_author_and_approver(client, login, s
     html = text(client.get("/admin/"))
     assert "第一報" in html and "公開済み" in html and "第二報" in html and "下書き" in html
     assert "SUP1" in html and "SUP2" in html
+
+
+def _article_blocks(html: str) -> list[str]:
+    """The text of every block of a report's article, headings' levels ignored."""
+    blocks = re.findall(r'<(?:section|p) class="(?:correction|provisional-note|customer-actions|changes|notice-item[^"]*)"'
+                        r'.*?</(?:section|p)>', html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", b).split()) for b in blocks]
+
+
+def test_the_approver_sees_exactly_what_readers_will_see(client, login, staff):
+    incident = make_incident()
+    publish(make_draft(incident, staff["sup1"], count_min=100, count_max=500), staff["sup1"], staff["sup2"])
+    second = make_draft(incident, staff["sup1"], count_min=120, count_max=400, customer_actions="明細をご確認ください。",
+                        categories={DataCategory.NAME: (LeakStatus.CONFIRMED, ""),
+                                    DataCategory.EMAIL: (LeakStatus.POSSIBLE, "")})
+    notices.submit_for_approval(second, staff["sup1"])
+    db.session.commit()
+    login("sup2")
+    preview = text(client.get(f"/admin/reports/{second.id}"))
+    assert "前回のお知らせ（第一報）からの変更点" in preview
+    seen = _article_blocks(preview)
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', preview).group(1)
+    assert client.post(f"/admin/reports/{second.id}/approve", data={"version": version}).status_code == 302
+    public = text(client.get(f"/notices/{incident.slug}/2"))
+    assert seen and seen == _article_blocks(public)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .. import notices
 from ..extensions import db
 from ..models import AuditEvent, Incident, IncidentStatus, Report, ReportState, Role, User
-from ..notices import phrasing, report_view
+from ..notices import phrasing
 from ..notices.consistency import BLOCKING, CORRECTED, WARNING, Finding
 from ..notices.report_view import JST, Section, jst, paragraphs
 
@@ -129,9 +129,9 @@ def last_return_reason(report: Report) -> dict | None:
     return {"reason": event.detail, "by": who, "at": jst(event.created_at)}
 
 
-def preview_sections(report: Report) -> list[Section]:
-    """The twelve items exactly as the public page words them."""
-    return report_view.report_sections(report)
+def unwritten_items(sections: list[Section]) -> list[str]:
+    """Titles of the items left empty, which the public page leaves out."""
+    return [s.title for s in sections if not s.paragraphs]
 
 
 def report_summary(report: Report) -> dict:

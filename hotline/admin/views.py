@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import notices
+from ..notices import page
 from ..extensions import db
 from ..models import Incident, IncidentChange, Report, ReportState, Role, User
 from ..web.auth import role_required
@@ -140,12 +141,13 @@ def report_view(report_id: int):
 
 def _report_page(report: Report, error: str | None = None, status: int = 200, return_form=None):
     """Render the report page, optionally with an error from a refused action."""
+    article = page.article(report)
     return render_template(
         "admin/report.html",
-        report=report,
         incident=report.incident,
         summary=display.report_summary(report),
-        sections=display.preview_sections(report),
+        **article,
+        unwritten=display.unwritten_items(article["sections"]),
         finding_groups=display.grouped_findings(notices.findings_for(report)),
         flags=display.report_flags(report, _me()),
         returned=display.last_return_reason(report),

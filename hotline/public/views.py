@@ -9,8 +9,7 @@ from sqlalchemy import select
 from .. import notices
 from ..extensions import db
 from ..models import Incident, Report
-from ..notices import phrasing, report_view
-from ..notices.changes import changes_between
+from ..notices import page, phrasing, report_view
 from ..web.security import public
 from .caching import cacheable, newest, not_modified, page_tag
 
@@ -49,25 +48,15 @@ def report_context(incident: Incident, report: Report) -> dict:
     """Everything a report page shows, as plain values (also used by the static export)."""
     reports = notices.published_reports(incident)
     position = reports.index(report)
-    previous = reports[position - 1] if position else None
     return {
+        **page.article(report),
         "incident": incident,
-        "report": report,
-        "label": notices.report_label(report),
         "published": report_view.jst(report.published_at),
-        "sections": report_view.report_sections(report),
-        "correction": report_view.paragraphs(report.correction),
-        "customer_actions": report_view.paragraphs(report.customer_actions),
-        "provisional": phrasing.has_provisional_facts(report),
-        "tel": report_view.tel_uri(report.contact_phone),
         "timeline": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at),
                       "current": r.id == report.id} for r in reports],
         "latest": reports[-1],
         "latest_label": notices.report_label(reports[-1]),
-        "previous": previous,
-        "previous_label": notices.report_label(previous) if previous else "",
         "next": reports[position + 1] if position + 1 < len(reports) else None,
-        "changes": changes_between(previous, report) if previous else [],
         "aware_on": phrasing.format_date(incident.aware_on),
     }
 
