@@ -59,6 +59,9 @@ def change_requests(ids):
         ("POST", f"/admin/reports/{ids['draft']}/delete", {}),
         ("POST", f"/admin/incidents/changes/{ids['change']}/approve", {}),
         ("POST", f"/admin/incidents/changes/{ids['change']}/reject", {"note": "却下"}),
+        ("POST", f"/admin/incidents/{ids['incident']}/filings", {"kind": "preliminary", "filed_on": "2026-11-02"}),
+        ("POST", f"/admin/incidents/{ids['incident']}/reporting", {"financial": "y"}),
+        ("POST", f"/admin/incidents/{ids['incident']}/reporting/review", {}),
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.extensions import db
-from hotline.models import Report, ReportState
+from hotline.models import AuditEvent, Report, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -36,6 +36,17 @@ def test_load_draft_creates_the_draft_and_prints_id_and_findings(runner, sakura)
     assert f"下書きを作成しました: ID {report.id}" in result.output and "第一報" in result.output
     assert "整合性チェック" in result.output
     assert report.state is ReportState.DRAFT and report.author.username == "sup1"
+
+
+def test_load_draft_records_its_actor_in_the_audit_log(runner, sakura, staff):
+    result = runner.invoke(args=["notices", "load-draft", str(EXAMPLES / "first-report.toml"), "--author", "sup1"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    report = db.session.scalars(select(Report)).one()
+    events = db.session.scalars(select(AuditEvent).filter_by(target_type="report", target_id=str(report.id))).all()
+    assert {e.action for e in events} == {"create", "update"}
+    assert {e.user_id for e in events} == {staff["sup1"].id}
+    assert [edit.user_id for edit in report.edits] == [staff["sup1"].id, staff["sup1"].id]
 
 
 def test_load_draft_prints_blocking_findings_but_keeps_the_draft(runner, staff, tmp_path):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from .. import notices
 from ..extensions import db
-from ..models import AuditEvent, Incident, IncidentStatus, Report, ReportState, Role, User
+from ..models import AuditEvent, FilingKind, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..notices import phrasing
 from ..notices.consistency import BLOCKING, CORRECTED, WARNING, Finding
 from ..notices.report_view import JST, Section, jst, paragraphs
@@ -32,16 +32,29 @@ def deadline_rows(incident: Incident, today: date) -> list[dict]:
     """Regulator deadlines with days left and an overdue flag."""
     rows = []
     for deadline in notices.regulator_deadlines(incident):
-        left = (deadline.due - today).days
-        if left > 0:
-            status = f"あと{left}日"
-        elif left == 0:
-            status = "本日が期限"
-        else:
-            status = f"{-left}日超過"
-        rows.append({"label": deadline.label, "due": phrasing.format_date(deadline.due),
-                     "status": status, "overdue": left < 0, "soon": 0 <= left <= 3})
+        state, words = notices.deadline_status(deadline, today)
+        rows.append({"label": deadline.label, "due": phrasing.format_date(deadline.due), "status": words,
+                     "state": state, "overdue": state == "overdue", "soon": state == "soon"})
     return rows
+
+
+def regulator_card(incident: Incident, user: User) -> dict:
+    """What was filed with the regulator, and whether the incident must be reported."""
+    row = notices.reporting_decision(incident)
+    return {
+        "filings": [{"kind": f.kind.label, "filed_on": phrasing.format_date(f.filed_on), "reference": f.reference,
+                     "note": f.note, "by": f.recorded_by.display_name} for f in notices.filings(incident)],
+        "decision": None if row is None else {
+            "cases": notices.applicable_cases(row), "note": row.note, "by": row.decided_by.display_name,
+            "at": jst(row.decided_at), "reviewed_by": row.reviewed_by.display_name if row.reviewed_by else "",
+            "can_review": user.has_role(Role.SUPERVISOR) and row.reviewed_by_id is None
+            and row.decided_by_id != user.id,
+        },
+        "case_labels": notices.CASES,
+        "checked": {name: bool(row is not None and getattr(row, name)) for name in notices.CASES},
+        "kinds": [(k.value, k.label) for k in FilingKind],
+        "manager": user.has_role(Role.SUPERVISOR),
+    }
 
 
 def report_row(report: Report) -> dict:
@@ -63,6 +76,7 @@ def incident_card(incident: Incident, user: User, today: date) -> dict:
         "can_add_report": user.has_role(Role.SUPERVISOR) and incident.status is IncidentStatus.ACTIVE,
         "can_edit": user.has_role(Role.SUPERVISOR),
         "change": change_card(incident, user),
+        "regulator": regulator_card(incident, user),
     }
 
 

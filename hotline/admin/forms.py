@@ -10,9 +10,9 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
-from ..models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report
+from ..models import Certainty, DataCategory, FilingKind, IncidentStatus, LeakStatus, Report
 from ..notices.draft_files import MAX_TEXT, SHORT_LIMITS, parse_count
 from ..web.form_filters import SelectChoice
 from ..web.form_filters import block as _block
@@ -108,6 +108,25 @@ class IncidentForm(StaffForm):
         _too_long(SHORT_LIMITS["contact_form_url"]), _check_url])
     status = SelectField("状態", choices=[SelectChoice(s.value, s.label) for s in IncidentStatus], default=IncidentStatus.ACTIVE.value)
     reason = TextAreaField("変更の理由", filters=[_block], validators=[_too_long(300)])
+
+
+class FilingForm(StaffForm):
+    """A report filed with the regulator."""
+
+    kind = SelectField("報告の種類", choices=[SelectChoice(k.value, k.label) for k in FilingKind])
+    filed_on = JaDateField("提出日", validators=[InputRequired("提出日を入力してください。")])
+    reference = StringField("受付番号など（任意）", filters=[_line], validators=[_too_long(100)])
+    note = StringField("メモ（任意）", filters=[_line], validators=[_too_long(300)])
+
+
+class ReportingForm(StaffForm):
+    """Which of the four cases that require a report apply."""
+
+    sensitive = BooleanField("要配慮個人情報が含まれる")
+    financial = BooleanField("不正に利用されると財産的被害が生じるおそれがある")
+    wrongful = BooleanField("不正の目的によるおそれがある（不正アクセス、改ざんされたページからの取得を含む）")
+    over_thousand = BooleanField("本人の数が1,000人を超える")
+    note = StringField("判断の根拠（任意）", filters=[_line], validators=[_too_long(300)])
 
 
 def incident_fields(form: IncidentForm) -> dict:

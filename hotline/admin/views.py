@@ -8,12 +8,12 @@ from sqlalchemy import select
 from .. import notices
 from ..notices import page
 from ..extensions import db
-from ..models import Incident, IncidentChange, Report, ReportState, Role, User
+from ..models import FilingKind, Incident, IncidentChange, Report, ReportState, Role, User
 from ..web.auth import role_required
 from . import display
 from .forms import (
-    ActionForm, IncidentForm, ReportForm, ReturnForm, category_rows, incident_fields,
-    report_changes, report_form_data,
+    ActionForm, FilingForm, IncidentForm, ReportForm, ReportingForm, ReturnForm, category_rows,
+    incident_fields, report_changes, report_form_data,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -40,6 +40,7 @@ def dashboard():
         can_create_incident=_me().has_role(Role.SUPERVISOR),
         today=display.format_day(today),
         action_form=ActionForm(),
+        filing_form=FilingForm(formdata=None, filed_on=today),
     )
 
 
@@ -114,6 +115,55 @@ def _incident_page(form: IncidentForm, incident: Incident | None, slug_locked: b
     page = render_template("admin/incident_form.html", form=form, incident=incident, slug_locked=slug_locked,
                            error=error, pending=incident is not None and notices.pending_change(incident) is not None)
     return page, 409 if error else 422 if form.errors else 200
+
+
+@bp.route("/incidents/<int:incident_id>/filings", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def incident_filing(incident_id: int):
+    """Record a report filed with the regulator (速報, 確報, 追完)."""
+    incident = db.get_or_404(Incident, incident_id)
+    form = FilingForm()
+    if not form.validate_on_submit():
+        flash("報告の記録を確認してください：" + " ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("admin.dashboard"))
+    return _regulator_step(lambda: notices.record_filing(
+        incident, FilingKind(form.kind.data), form.filed_on.data, _me(), form.reference.data or "",
+        form.note.data or "", today=display.today_jst()), f"{FilingKind(form.kind.data).label}の提出を記録しました。")
+
+
+@bp.route("/incidents/<int:incident_id>/reporting", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def incident_reporting(incident_id: int):
+    """Record which cases that require a report apply; another supervisor reviews it."""
+    incident = db.get_or_404(Incident, incident_id)
+    form = ReportingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    answers = {name: getattr(form, name).data for name in notices.CASES}
+    return _regulator_step(lambda: notices.decide_reporting(incident, answers, _me(), form.note.data or ""),
+                           "報告義務の判断を記録しました。別の責任者が確認してください。")
+
+
+@bp.route("/incidents/<int:incident_id>/reporting/review", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def incident_reporting_review(incident_id: int):
+    """A second supervisor confirms the reporting decision."""
+    incident = db.get_or_404(Incident, incident_id)
+    _require_valid(ActionForm())
+    return _regulator_step(lambda: notices.review_reporting(incident, _me()), "報告義務の判断を確認しました。")
+
+
+def _regulator_step(action, message: str):
+    """Run one regulator step and go back to the dashboard with its result."""
+    try:
+        action()
+        db.session.commit()
+    except notices.NoticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("admin.dashboard"))
 
 
 @bp.route("/incidents/<int:incident_id>/reports/new", methods=["POST"])

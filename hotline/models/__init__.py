@@ -8,6 +8,7 @@ from .notices import (
     Certainty, ChangeState, DataCategory, Incident, IncidentChange, IncidentStatus, LeakStatus, Report,
     ReportCategory, ReportEdit, ReportState,
 )
+from .regulator import FilingKind, RegulatorFiling, ReportingDecision
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ChangeState",
     "DataCategory",
     "FaqEntry",
+    "FilingKind",
     "FaqVote",
     "SearchStat",
     "Incident",
@@ -34,10 +36,12 @@ __all__ = [
     "LoginAttempt",
     "MailStatus",
     "OutboxMail",
+    "RegulatorFiling",
     "Report",
     "ReportCategory",
     "ReportEdit",
     "ReportState",
+    "ReportingDecision",
     "Role",
     "User",
 ]

@@ -7,7 +7,7 @@ for the approver's preview, `changes` says what moved since the previous report,
 `draft_files` reads prepared drafts, `static_export` writes the public pages as files,
 `freeze` keeps published reports unchanged (the database refuses it too: see the
 migration a6b5fcad0006), `versions` fingerprints a report and knows who wrote it,
-`regulator` holds the regulator's deadlines, `incident_changes` the two-person changes
+`regulator` holds the regulator's deadlines, the filings and the reporting decision, `incident_changes` the two-person changes
 of an incident readers have seen, `cli` is `flask notices …`.
 
 The names below are the package's operations, so callers write `notices.approve_and_publish`.
@@ -18,7 +18,10 @@ from .incident_changes import (  # noqa: F401
     GUARDED, ALLOWED, ChangeNeedsApproval, pending_change, request_change, approve_change,
     reject_change, describe, guard_incident_fields,
 )
-from .regulator import Deadline, regulator_deadlines  # noqa: F401
+from .regulator import (  # noqa: F401
+    CASES, Deadline, regulator_deadlines, filings, record_filing, reporting_decision,
+    decide_reporting, review_reporting, applicable_cases, deadline_status,
+)
 from .versions import (  # noqa: F401
     TEXT_FIELDS, FACT_FIELDS, CARRIED_OVER, content_hash, editors_of, record_edit,
 )
