@@ -3,7 +3,7 @@
 from datetime import date
 
 from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportCategory
-from hotline.notices.changes import changes_between, count_summary, period_summary
+from hotline.notices.changes import changes_between, count_summary, period_summary, section_marks
 
 
 def report(**fields) -> Report:
@@ -60,8 +60,19 @@ def test_cause_becoming_confirmed_and_text_items_updated():
     before = report(cause="調査中です", next_steps="続報します")
     after = report(cause="改ざんと特定", cause_certainty=Certainty.CONFIRMED, next_steps="続報します",
                    prevention="監視を強化します", contact_phone="0120-999-999")
-    found = items(changes_between(before, after))
-    assert found["漏えいの原因"] == ("記載あり（調査中）", "記載あり（確定）")
-    assert found["再発防止策"] == ("記載なし", "内容を更新")
-    assert "今後の対応" not in found
+    changes = changes_between(before, after)
+    found = items([c for c in changes if not c.is_text])
+    assert found["漏えいの原因"] == ("調査中", "確定")
     assert found["お問い合わせ窓口"][1].startswith("0120-999-999")
+    marks = {c.item: c.mark for c in changes if c.is_text}
+    assert marks == {"漏えいの原因": "更新", "再発防止策": "新たに記載"}  # 今後の対応 did not change
+    assert section_marks(changes) == {"cause": "更新", "prevention": "新たに記載", "contact": "更新"}
+    assert not any("記載あり" in c.before + c.after or "内容を更新" in c.after for c in changes)
+
+
+def test_a_category_that_appears_later_is_marked_as_newly_found():
+    before = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED})
+    after = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED, DataCategory.PHONE: LeakStatus.POSSIBLE})
+    changes = changes_between(before, after)
+    assert [(c.item, c.before, c.after, c.mark) for c in changes] == [("電話番号", "記載なし", "漏えいの可能性あり", "新たに判明")]
+    assert section_marks(changes) == {"leaked": "新たに判明"}

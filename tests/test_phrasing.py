@@ -25,17 +25,17 @@ def test_provisional_count_without_maximum_says_it_may_grow():
 
 def test_provisional_single_figure_is_not_stated_as_final():
     text = phrasing.count_sentence(mem_report(count_min=70, count_max=70, count_certainty=P))
-    assert "確定していません" in text
-    assert "確認しました" not in text
+    assert "確定しておりません" in text
+    assert "確認いたしました" not in text
 
 
 def test_confirmed_count_has_no_caveat():
     text = phrasing.count_sentence(mem_report(count_min=300, count_max=300, count_certainty=C))
-    assert text == "漏えいした件数は300件であることを確認しました。"
+    assert text == "漏えいした件数は300件であることを確認いたしました。"
 
 
 def test_unknown_count_is_under_investigation():
-    assert "調査中" in phrasing.count_sentence(mem_report(count_min=None, count_max=None))
+    assert "現在調査しております" in phrasing.count_sentence(mem_report(count_min=None, count_max=None))
 
 
 def test_categories_grouped_with_their_caveats():
@@ -44,22 +44,36 @@ def test_categories_grouped_with_their_caveats():
         "card_number": L.POSSIBLE, "password": L.NOT_LEAKED, "security_code": L.INVESTIGATING,
     })
     sentences = phrasing.category_sentences(report)
-    assert sentences[0] == "現時点で判明している限りでは、氏名、住所およびメールアドレスの漏えいを確認しています。"
-    assert "クレジットカード番号が漏えいした可能性も否定できません" in sentences[1]
-    assert "セキュリティコードについては、漏えいの有無を調査中です。" in sentences
-    assert "パスワードについては、漏えいしていないことを確認しています。" in sentences
+    assert sentences[0] == "現時点で判明している限りでは、氏名、住所およびメールアドレスの漏えいを確認しております。"
+    assert sentences[1].startswith("また、") and "クレジットカード番号が漏えいした可能性も否定できません" in sentences[1]
+    assert "セキュリティコードについては、漏えいの有無を調査しております。" in sentences
+    assert "パスワードについては、漏えいしていないことを確認しております。" in sentences
+
+
+def test_no_dangling_also_when_nothing_comes_before():
+    sentences = phrasing.category_sentences(mem_report(categories={"card_number": L.POSSIBLE}))
+    assert sentences[0].startswith("現時点では確認されておりませんが、クレジットカード番号")
+
+
+def test_the_page_wording_leaves_the_promise_to_the_caveat_summary():
+    report = mem_report(count_min=10, count_max=20, count_certainty=P, categories={"card_number": L.POSSIBLE})
+    assert phrasing.STILL_INVESTIGATING in phrasing.count_sentence(report)
+    assert phrasing.STILL_INVESTIGATING not in phrasing.count_sentence(report, caveat=False)
+    assert not any(phrasing.STILL_INVESTIGATING in s for s in phrasing.category_sentences(report, caveat=False))
+    assert phrasing.provisional_items(report)[:2] == ["漏えいの可能性がある期間", "漏えいした件数"]
+    assert "クレジットカード番号" in phrasing.provisional_items(report)
 
 
 def test_settled_categories_drop_the_so_far_wording():
     sentences = phrasing.category_sentences(final_report(categories={"name": L.CONFIRMED}))
-    assert sentences == ["調査の結果、氏名の漏えいを確認しています。"]
+    assert sentences == ["調査の結果、氏名の漏えいを確認しております。"]
 
 
 def test_period_caveat_follows_certainty():
     provisional = phrasing.period_sentence(mem_report(period_start=date(2026, 8, 1), period_end=date(2026, 10, 15)))
     assert "2026年8月1日から2026年10月15日まで" in provisional and "変わる可能性" in provisional
     confirmed = phrasing.period_sentence(mem_report(period_certainty=C))
-    assert "変わる可能性" not in confirmed and "確認しました" in confirmed
+    assert "変わる可能性" not in confirmed and "確認いたしました" in confirmed
 
 
 def test_fact_caveat_only_for_provisional_facts():

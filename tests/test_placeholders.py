@@ -42,7 +42,7 @@ def test_provisional_count_keeps_at_least_and_possibly():
 
 
 def test_confirmed_count_is_stated_plainly():
-    assert fill("{件数}", count_min=300, count_max=300, count_certainty=C) == "漏えいした件数は300件であることを確認しました。"
+    assert fill("{件数}", count_min=300, count_max=300, count_certainty=C) == "漏えいした件数は300件であることを確認いたしました。"
 
 
 def test_period_caveat_follows_certainty():
@@ -54,24 +54,24 @@ def test_period_caveat_follows_certainty():
 def test_leaked_items_keep_their_possibility_wording():
     text = fill("{漏えい項目}", categories={"name": L.CONFIRMED, "card_number": L.POSSIBLE,
                                           "security_code": L.INVESTIGATING, "password": L.NOT_LEAKED})
-    assert "現時点で判明している限りでは、氏名の漏えいを確認しています。" in text
+    assert "現時点で判明している限りでは、氏名の漏えいを確認しております。" in text
     assert "クレジットカード番号が漏えいした可能性も否定できません" in text
-    assert "セキュリティコードについては、漏えいの有無を調査中です。" in text
-    assert "パスワードについては、漏えいしていないことを確認しています。" in text
-    assert "調査中" in fill("{漏えい項目}", categories={})
+    assert "セキュリティコードについては、漏えいの有無を調査しております。" in text
+    assert "パスワードについては、漏えいしていないことを確認しております。" in text
+    assert "現在調査しております" in fill("{漏えい項目}", categories={})
 
 
 def test_provisional_cause_and_damage_carry_the_caveat():
     text = fill("{原因}", cause="決済画面が改ざんされたものと見ています。", cause_certainty=P)
     assert text.startswith("決済画面が改ざんされたものと見ています。") and "変わる可能性" in text
     assert "変わる可能性" not in fill("{原因}", cause="改ざんによるものでした。", cause_certainty=C)
-    assert "現在調査中" in fill("{被害状況}", damage="", damage_certainty=P)
+    assert "現在調査しております" in fill("{被害状況}", damage="", damage_certainty=P)
     assert "変わる可能性" in fill("{被害状況}", damage="不正利用の連絡を受けています。", damage_certainty=P)
 
 
 def test_free_text_items_and_contact_window():
     assert fill("{お客様へのお願い}", customer_actions="明細をご確認ください。") == "明細をご確認ください。"
-    assert fill("{今後の対応}", next_steps="") == "今後の対応は、決まり次第お知らせでご案内します。"
+    assert fill("{今後の対応}", next_steps="") == "今後の対応は、決まり次第お知らせでご案内いたします。"
     assert fill("{二次被害}", secondary_risks="フィッシングのおそれがあります。") == "フィッシングのおそれがあります。"
     assert fill("{再発防止策}", prevention="改ざん検知を導入します。") == "改ざん検知を導入します。"
     assert fill("{窓口電話}／{受付時間}") == "0120-111-222／9:00〜18:00"
@@ -84,7 +84,7 @@ def test_contact_falls_back_to_the_incident():
 
 
 def test_full_width_braces_and_spaces_inside_are_accepted():
-    assert fill("｛件数｝", count_min=300, count_max=300, count_certainty=C).endswith("確認しました。")
+    assert fill("｛件数｝", count_min=300, count_max=300, count_certainty=C).endswith("確認いたしました。")
     assert fill("{ 窓口電話 }") == "0120-111-222"
     assert placeholders.check_text("お電話は｛窓口電話｝へ") == []
 

@@ -50,9 +50,10 @@ def test_top_page_without_incidents_says_so(client):
 def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/"))
     assert "第二報" in html and "訂正とお詫び" in html
-    for title in ("1. 事故発生の状況", "4. 漏えいした期間", "5. 漏えいした情報の内容・件数", "7. 漏えいの原因",
-                  "10. 今後の対応", "12. お問い合わせ窓口"):
+    for title in ("1. 本件の概要", "4. 漏えいした期間", "5. 漏えいの可能性がある情報の内容・件数", "7. 漏えいの原因",
+                  "10. 今後の対応", "11. お問い合わせ窓口"):
         assert title in html
+    assert "再発防止策" not in html  # left empty in the demo, so it is not numbered either
     assert "お客様へのお願い" in html
     assert f'href="/notices/{SLUG}/1"' in html and 'aria-current="page"' in html
     assert 'action="/faq/search"' in html
@@ -60,10 +61,11 @@ def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(
 
 def test_every_provisional_fact_reads_with_its_caveat(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/2"))
-    assert "少なくとも31,200件" in html and "最大で48,000件に及ぶ可能性があります" in html
+    assert "少なくとも31,200件" in html and "最大で48,000件に及ぶ可能性がございます" in html
     assert "セキュリティコードが漏えいした可能性も否定できません" in html
-    assert "今後の調査により変わる可能性があります" in html
-    assert "調査を継続しており" in html
+    assert "今後の調査により変わる可能性がございます" in html
+    assert "調査を継続している事項：漏えいした件数、セキュリティコード、現在発生している被害の状況、漏えいの原因" in html
+    assert html.count("速やかにお知らせいたします") == 1  # said once, in the caveat summary
     assert "漏えいしていないことを確認" in html
 
 
@@ -78,7 +80,7 @@ def test_report_page_shows_changes_since_the_previous_report(client, demo_site):
 
 def test_correction_is_shown_before_the_items(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/2"))
-    assert html.index("訂正とお詫び") < html.index("1. 事故発生の状況")
+    assert html.index("訂正とお詫び") < html.index("1. 本件の概要")
 
 
 def test_drafts_and_unknown_reports_are_never_public(client, app, staff):

@@ -95,7 +95,7 @@ def _categories(report: Report, _incident: Incident) -> str:
     """All category sentences, or 'under investigation' when the report names none."""
     sentences = phrasing.category_sentences(report)
     if not sentences:
-        return "漏えいした情報の項目は現在調査中です。" + phrasing.STILL_INVESTIGATING
+        return "漏えいした情報の項目は、現在調査しております。" + phrasing.STILL_INVESTIGATING
     return "".join(sentences)
 
 
@@ -121,7 +121,7 @@ def _window(report: Report, incident: Incident) -> str:
         parts.append(f"受付時間 {hours}")
     if form:
         parts.append(f"お問い合わせフォーム {form}")
-    return "専用窓口：" + "、".join(parts) if parts else "専用窓口の連絡先は、お知らせでご案内します。"
+    return "専用窓口：" + "、".join(parts) if parts else "専用窓口の連絡先は、お知らせでご案内いたします。"
 
 
 def _text(field: str, missing: str) -> Callable[[Report, Incident], str]:
@@ -146,18 +146,18 @@ def _entries() -> list[Placeholder]:
         P("漏えい項目", "漏えいした情報の項目（確認済み・可能性あり・調査中・漏えいなしを区別）",
           frozenset({"categories"}), _categories),
         P("原因", "漏えいの原因（調査中はその旨を添えます）", frozenset({"cause", "cause_certainty"}),
-          lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因は現在調査中です。")),
+          lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因は、現在調査しております。")),
         P("被害状況", "現在発生している被害の状況（調査中はその旨を添えます）",
           frozenset({"damage", "damage_certainty"}),
-          lambda r, i: _fact(r.damage, r.damage_certainty, "被害の状況は現在調査中です。")),
+          lambda r, i: _fact(r.damage, r.damage_certainty, "被害の状況は、現在調査しております。")),
         P("二次被害", "予想される二次被害と防止措置", frozenset({"secondary_risks"}),
-          _text("secondary_risks", "予想される二次被害については、お知らせでご案内します。")),
+          _text("secondary_risks", "予想される二次被害については、お知らせでご案内いたします。")),
         P("お客様へのお願い", "お客様にお願いしたいこと", frozenset({"customer_actions"}),
-          _text("customer_actions", "お客様にお願いしたいことは、お知らせでご案内します。")),
+          _text("customer_actions", "お客様にお願いしたいことは、お知らせでご案内いたします。")),
         P("今後の対応", "当社の今後の対応", frozenset({"next_steps"}),
-          _text("next_steps", "今後の対応は、決まり次第お知らせでご案内します。")),
+          _text("next_steps", "今後の対応は、決まり次第お知らせでご案内いたします。")),
         P("再発防止策", "再発防止策", frozenset({"prevention"}),
-          _text("prevention", "再発防止策は、調査の結果を踏まえてお知らせでご報告します。")),
+          _text("prevention", "再発防止策は、調査の結果を踏まえてお知らせでご報告いたします。")),
         P("窓口電話", "専用窓口の電話番号", frozenset({"contact_phone"}), _phone),
         P("受付時間", "専用窓口の受付時間", frozenset({"contact_hours"}), _hours),
         P("お問い合わせ窓口", "電話番号・受付時間・お問い合わせフォームをまとめて",

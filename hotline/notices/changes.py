@@ -7,6 +7,7 @@ from .consistency import ITEM_LABELS
 from .phrasing import format_count, format_date
 
 NOT_STATED = "記載なし"
+READER_LABELS = {**ITEM_LABELS, "situation": "本件の概要", "customer_actions": "お客様へのお願い"}
 FIRMNESS = {Certainty.CONFIRMED: "確定", Certainty.PROVISIONAL: "調査中"}
 FREE_TEXT_ITEMS = ("situation", "background", "investigation", "secondary_risks",
                    "customer_actions", "next_steps", "prevention")
@@ -14,11 +15,33 @@ FREE_TEXT_ITEMS = ("situation", "background", "investigation", "secondary_risks"
 
 @dataclass(frozen=True)
 class Change:
-    """One item that reads differently in the newer report."""
+    """One item that reads differently in the newer report.
+
+    A figure (count, period, a category, how firm a fact is, the contact window) has a
+    before and an after; an item of text has `mark` instead (更新, 新たに記載, 記載を削除),
+    and the page marks its section, where readers find what it says now.
+    """
 
     item: str
-    before: str
-    after: str
+    before: str = ""
+    after: str = ""
+    key: str = ""
+    mark: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        """True for an item of text (shown as a mark, not as before and after)."""
+        return bool(self.mark) and not (self.before or self.after)
+
+
+def section_marks(changes: list[Change]) -> dict[str, str]:
+    """The mark each changed section of the page gets: 新たに判明 wins over 更新."""
+    marks: dict[str, str] = {}
+    for change in changes:
+        mark = change.mark or "更新"
+        if change.key and marks.get(change.key) != "新たに判明":
+            marks[change.key] = mark
+    return marks
 
 
 def count_summary(report: Report) -> str:
@@ -45,11 +68,6 @@ def period_summary(report: Report) -> str:
     return f"{span}（{FIRMNESS[report.period_certainty]}）"
 
 
-def _certain_text_summary(text: str, certainty: Certainty) -> str:
-    """A free-text fact reduced to whether it is stated and how firmly."""
-    return f"{'記載あり' if text.strip() else NOT_STATED}（{FIRMNESS[certainty]}）"
-
-
 def _category_changes(previous: Report, current: Report) -> list[Change]:
     """Categories whose status changed, appeared or disappeared."""
     changes = []
@@ -59,7 +77,8 @@ def _category_changes(previous: Report, current: Report) -> list[Change]:
         before = rows[category].status.label if category in rows else NOT_STATED
         after = now[category].status.label if category in now else NOT_STATED
         if before != after:
-            changes.append(Change(category.label, before, after))
+            changes.append(Change(category.label, before, after, key="leaked",
+                                  mark="新たに判明" if category not in rows else ""))
     return changes
 
 
@@ -75,25 +94,21 @@ def changes_between(previous: Report, current: Report) -> list[Change]:
         ("漏えい件数", count_summary),
         ("漏えいした期間", period_summary),
     ]
-    for label, summary in pairs:
+    for (label, summary), key in zip(pairs, ("leaked", "period")):
         if summary(previous) != summary(current):
-            changes.append(Change(label, summary(previous), summary(current)))
+            changes.append(Change(label, summary(previous), summary(current), key=key))
     changes += _category_changes(previous, current)
     for field, certainty in (("cause", "cause_certainty"), ("damage", "damage_certainty")):
-        old_text, new_text = getattr(previous, field), getattr(current, field)
         old_c, new_c = getattr(previous, certainty), getattr(current, certainty)
-        if old_text.strip() != new_text.strip() or old_c is not new_c:
-            before = _certain_text_summary(old_text, old_c)
-            after = _certain_text_summary(new_text, new_c)
-            if before == after:
-                after = f"内容を更新（{FIRMNESS[new_c]}）"
-            changes.append(Change(ITEM_LABELS[field], before, after))
-    for field in FREE_TEXT_ITEMS:
+        if old_c is not new_c and getattr(current, field).strip():
+            changes.append(Change(READER_LABELS[field], FIRMNESS[old_c], FIRMNESS[new_c], key=field))
+    for field in ("cause", "damage") + FREE_TEXT_ITEMS:
         old_text, new_text = getattr(previous, field).strip(), getattr(current, field).strip()
         if old_text != new_text:
-            changes.append(Change(ITEM_LABELS[field], "記載あり" if old_text else NOT_STATED,
-                                  "内容を更新" if new_text else "削除"))
+            mark = "記載を削除" if not new_text else ("新たに記載" if not old_text else "更新")
+            changes.append(Change(READER_LABELS[field], key=field, mark=mark))
     if _contact(previous) != _contact(current):
-        changes.append(Change("お問い合わせ窓口", _contact(previous) or NOT_STATED, _contact(current) or NOT_STATED))
+        changes.append(Change("お問い合わせ窓口", _contact(previous) or NOT_STATED, _contact(current) or NOT_STATED,
+                              key="contact"))
     return changes
 

@@ -7,7 +7,7 @@ can lift are marked `correctable`: with a correction they are shown, not blockin
 from dataclasses import dataclass
 
 from ..models import Certainty, LeakStatus, Report
-from .phrasing import format_count, join_ja, label_of, report_name
+from .phrasing import format_count, join_ja, label_of, provisional_items, report_name
 from .wording import assertive_sentences
 
 BLOCKING, WARNING, CORRECTED = "blocking", "warning", "corrected"
@@ -155,7 +155,7 @@ def _always_blocking(draft: Report) -> list[tuple[str, str]]:
         out.append(("missing_situation", "「事故発生の状況」が記載されていません。"))
     out += _shape_problems(draft)
     if draft.is_final:
-        provisional = _provisional_items(draft)
+        provisional = provisional_items(draft)
         if provisional:
             out.append(("final_has_provisional", f"最終報告に調査中の事項が残っています：{join_ja(provisional)}。すべて確定させてください。"))
         if not draft.prevention.strip():
@@ -200,20 +200,6 @@ def _shape_problems(draft: Report) -> list[tuple[str, str]]:
     if draft.period_certainty is Certainty.CONFIRMED and not (draft.period_start and draft.period_end):
         out.append(("confirmed_period_open", "確定した漏えい期間には開始日と終了日の両方が必要です。"))
     return out
-
-
-def _provisional_items(draft: Report) -> list[str]:
-    """Names of facts still provisional in the draft."""
-    items = []
-    if draft.count_certainty is Certainty.PROVISIONAL:
-        items.append("漏えい件数")
-    if draft.period_certainty is Certainty.PROVISIONAL:
-        items.append("漏えい期間")
-    for field in ("cause", "damage"):
-        if getattr(draft, f"{field}_certainty") is Certainty.PROVISIONAL:
-            items.append(ITEM_LABELS[field])
-    items += [label_of(c.category) for c in draft.categories if not c.status.is_firm]
-    return items
 
 
 def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from datetime import date
 from ..models import Certainty, DataCategory, LeakStatus, Report
 
 STILL_INVESTIGATING = "調査を継続しており、新たな事実が判明しましたら速やかにお知らせいたします。"
-PROVISIONAL_NOTE = "これは現時点での調査結果であり、今後の調査により変わる可能性があります。"
+PROVISIONAL_NOTE = "これは現時点での調査結果であり、今後の調査により変わる可能性がございます。"
 
 
 def format_count(n: int | None) -> str:
@@ -61,36 +61,47 @@ def label_of(category: DataCategory) -> str:
     return category.label
 
 
-def count_sentence(report: Report) -> str:
-    """The record count, with 'at least N, possibly up to M' when not confirmed."""
+def _then(caveat: bool) -> str:
+    """The promise to report more, after a provisional fact that stands alone."""
+    return STILL_INVESTIGATING if caveat else ""
+
+
+def count_sentence(report: Report, caveat: bool = True) -> str:
+    """The record count, with 'at least N, possibly up to M' when not confirmed.
+
+    `caveat=False` leaves out the promise to report more, for pages that say it once
+    in their caveat summary.
+    """
     lo, hi = report.count_min, report.count_max
+    tail = _then(caveat)
     if report.count_certainty is Certainty.CONFIRMED and lo is not None:
-        return f"漏えいした件数は{format_count(lo)}件であることを確認しました。"
+        return f"漏えいした件数は{format_count(lo)}件であることを確認いたしました。"
     if lo is None and hi is None:
-        return f"漏えいした件数は現在調査中です。{STILL_INVESTIGATING}"
+        return f"漏えいした件数は、現在調査しております。{tail}"
     if lo is None:
-        return f"漏えいした件数は現在調査中ですが、最大で{format_count(hi)}件に及ぶ可能性があります。{STILL_INVESTIGATING}"
+        return f"漏えいした件数は現在調査しておりますが、最大で{format_count(hi)}件に及ぶ可能性がございます。{tail}"
     if hi is None:
-        return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認していますが、"
-                f"件数はさらに増える可能性があります。{STILL_INVESTIGATING}")
+        return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認しておりますが、"
+                f"件数はさらに増える可能性がございます。{tail}")
     if hi == lo:
-        return f"現時点で{format_count(lo)}件の漏えいを確認していますが、件数は確定していません。{STILL_INVESTIGATING}"
-    return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認していますが、"
-            f"最大で{format_count(hi)}件に及ぶ可能性があります。{STILL_INVESTIGATING}")
+        return f"現時点で{format_count(lo)}件の漏えいを確認しておりますが、件数は確定しておりません。{tail}"
+    return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認しておりますが、"
+            f"最大で{format_count(hi)}件に及ぶ可能性がございます。{tail}")
 
 
-def period_sentence(report: Report) -> str:
+def period_sentence(report: Report, caveat: bool = True) -> str:
     """The leak period, hedged when not confirmed."""
     start, end = format_date(report.period_start), format_date(report.period_end)
     if not start and not end:
-        return f"漏えいした期間は現在調査中です。{STILL_INVESTIGATING}"
+        return f"漏えいの可能性がある期間は、現在調査しております。{_then(caveat)}"
     span = f"{start}から{end}まで" if start and end else (f"{start}以降" if start else f"{end}まで")
     if report.period_certainty is Certainty.CONFIRMED:
-        return f"漏えいした期間は{span}であることを確認しました。"
-    return f"現時点の調査では、漏えいした期間は{span}と見ていますが、この期間は変わる可能性があります。{STILL_INVESTIGATING}"
+        return f"漏えいした期間は{span}であることを確認いたしました。"
+    return (f"現時点の調査では、漏えいの可能性がある期間を{span}と推定しておりますが、"
+            f"今後の調査により変わる可能性がございます。{_then(caveat)}")
 
 
-def category_sentences(report: Report) -> list[str]:
+def category_sentences(report: Report, caveat: bool = True) -> list[str]:
     """Leaked data categories grouped by status, each group with its own wording."""
     groups: dict[LeakStatus, list[str]] = {status: [] for status in LeakStatus}
     for row in sorted(report.categories, key=lambda r: r.category.order):
@@ -99,20 +110,37 @@ def category_sentences(report: Report) -> list[str]:
     sentences = []
     if groups[LeakStatus.CONFIRMED]:
         lead = "調査の結果、" if settled else "現時点で判明している限りでは、"
-        sentences.append(f"{lead}{join_ja(groups[LeakStatus.CONFIRMED])}の漏えいを確認しています。")
+        sentences.append(f"{lead}{join_ja(groups[LeakStatus.CONFIRMED])}の漏えいを確認しております。")
     if groups[LeakStatus.POSSIBLE]:
-        sentences.append(f"また、現時点では確認されておりませんが、{join_ja(groups[LeakStatus.POSSIBLE])}"
-                         f"が漏えいした可能性も否定できません。{STILL_INVESTIGATING}")
+        also = "また、" if sentences else ""
+        sentences.append(f"{also}現時点では確認されておりませんが、{join_ja(groups[LeakStatus.POSSIBLE])}"
+                         f"が漏えいした可能性も否定できません。{_then(caveat)}")
     if groups[LeakStatus.INVESTIGATING]:
-        sentences.append(f"{join_ja(groups[LeakStatus.INVESTIGATING])}については、漏えいの有無を調査中です。")
+        sentences.append(f"{join_ja(groups[LeakStatus.INVESTIGATING])}については、漏えいの有無を調査しております。")
     if groups[LeakStatus.NOT_LEAKED]:
-        sentences.append(f"{join_ja(groups[LeakStatus.NOT_LEAKED])}については、漏えいしていないことを確認しています。")
+        sentences.append(f"{join_ja(groups[LeakStatus.NOT_LEAKED])}については、漏えいしていないことを確認しております。")
     return sentences
 
 
 def fact_caveat(certainty: Certainty) -> str:
     """The sentence appended to a free-text fact that is not yet confirmed."""
     return PROVISIONAL_NOTE + STILL_INVESTIGATING if certainty is Certainty.PROVISIONAL else ""
+
+
+def provisional_items(report: Report) -> list[str]:
+    """What a report still has under investigation, in words, in the order of the page."""
+    items = []
+    if report.period_certainty is Certainty.PROVISIONAL:
+        items.append("漏えいの可能性がある期間")
+    if report.count_certainty is Certainty.PROVISIONAL:
+        items.append("漏えいした件数")
+    items += [label_of(c.category) for c in sorted(report.categories, key=lambda c: c.category.order)
+              if not c.status.is_firm]
+    if report.damage_certainty is Certainty.PROVISIONAL:
+        items.append("現在発生している被害の状況")
+    if report.cause_certainty is Certainty.PROVISIONAL:
+        items.append("漏えいの原因")
+    return items
 
 
 def has_provisional_facts(report: Report) -> bool:

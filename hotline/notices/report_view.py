@@ -21,6 +21,7 @@ class Section:
     paragraphs: list[str]
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     key: str = ""
+    provisional: bool = False
 
 
 def jst(moment: datetime | None) -> str:
@@ -44,11 +45,10 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _fact(text: str, certainty: Certainty) -> list[str]:
-    """A free-text fact followed by its caveat while provisional."""
+    """A free-text fact; while provisional the item is marked 調査中 and the page's caveat says the rest."""
     if not text.strip():
-        return ["現在調査中です。" + phrasing.STILL_INVESTIGATING] if certainty is Certainty.PROVISIONAL else []
-    caveat = phrasing.fact_caveat(certainty)
-    return paragraphs(text) + ([caveat] if caveat else [])
+        return ["現在調査しております。"] if certainty is Certainty.PROVISIONAL else []
+    return paragraphs(text)
 
 
 def contact_lines(report: Report) -> list[str]:
@@ -76,21 +76,37 @@ def category_rows(report: Report) -> list[tuple[str, str, str, str]]:
 
 
 def report_sections(report: Report) -> list[Section]:
-    """The twelve items in order, worded with the caveats their certainty needs."""
+    """The items in order, numbered without gaps; provisional ones are marked 調査中.
+
+    The page states once, at the top, what is still under investigation and that more
+    will follow (phrasing.provisional_items), so the items do not repeat it.
+    """
     r = report
-    return [
-        Section("1. 事故発生の状況", paragraphs(r.situation), key="situation"),
-        Section("2. お詫び", paragraphs(r.apology), key="apology"),
-        Section("3. 発生と発覚の経緯", paragraphs(r.background), key="background"),
-        Section("4. 漏えいした期間", [phrasing.period_sentence(r)], key="period"),
-        Section("5. 漏えいした情報の内容・件数", phrasing.category_sentences(r) + [phrasing.count_sentence(r)],
-                category_rows(r), key="leaked"),
-        Section("6. 現在発生している被害の状況", _fact(r.damage, r.damage_certainty), key="damage"),
-        Section("7. 漏えいの原因", _fact(r.cause, r.cause_certainty), key="cause"),
-        Section("8. 事実調査の方法と講じた処置", paragraphs(r.investigation), key="investigation"),
-        Section("9. 予想される二次被害と防止措置", paragraphs(r.secondary_risks), key="secondary_risks"),
+    P = Certainty.PROVISIONAL
+    leaked_open = r.count_certainty is P or any(not row.status.is_firm for row in r.categories)
+    period_title = "漏えいの可能性がある期間" if r.period_certainty is P else "漏えいした期間"
+    leaked_title = "漏えいの可能性がある情報の内容・件数" if leaked_open else "漏えいした情報の内容・件数"
+    sections = [
+        Section("本件の概要", paragraphs(r.situation), key="situation"),
+        Section("お詫び", paragraphs(r.apology), key="apology"),
+        Section("発生と発覚の経緯", paragraphs(r.background), key="background"),
+        Section(period_title, [phrasing.period_sentence(r, caveat=False)], key="period",
+                provisional=r.period_certainty is P),
+        Section(leaked_title, phrasing.category_sentences(r, caveat=False) + [phrasing.count_sentence(r, caveat=False)],
+                category_rows(r), key="leaked", provisional=leaked_open),
+        Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty), key="damage",
+                provisional=r.damage_certainty is P),
+        Section("漏えいの原因", _fact(r.cause, r.cause_certainty), key="cause", provisional=r.cause_certainty is P),
+        Section("事実調査の方法と講じた処置", paragraphs(r.investigation), key="investigation"),
+        Section("予想される二次被害と防止措置", paragraphs(r.secondary_risks), key="secondary_risks"),
         Section("お客様へのお願い", paragraphs(r.customer_actions), key="customer_actions"),
-        Section("10. 今後の対応", paragraphs(r.next_steps), key="next_steps"),
-        Section("11. 再発防止策", paragraphs(r.prevention), key="prevention"),
-        Section("12. お問い合わせ窓口", contact_lines(r), key="contact"),
+        Section("今後の対応", paragraphs(r.next_steps), key="next_steps"),
+        Section("再発防止策", paragraphs(r.prevention), key="prevention"),
+        Section("お問い合わせ窓口", contact_lines(r), key="contact"),
     ]
+    number = 1
+    for section in sections:
+        if section.paragraphs and section.key != "customer_actions":
+            section.title = f"{number}. {section.title}"
+            number += 1
+    return sections
