@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def init_app(app: Flask) -> None:
     """Attach everything the application needs."""
+    security.install_converters(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

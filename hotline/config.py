@@ -76,7 +76,7 @@ def from_environment(instance_path: str) -> dict:
 def inquiry_settings() -> dict:
     """The inquiry window: public address for links in mail, promises, limits, retention."""
     return {
-        "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        "PUBLIC_URL": (_env("PUBLIC_URL") or f"http://{_env('BIND', '127.0.0.1:8000')}").rstrip("/"),
         "INQUIRY_RESPONSE_DAYS": int(_env("INQUIRY_RESPONSE_DAYS", "3")),
         "INQUIRY_RETENTION_DAYS": int(_env("INQUIRY_RETENTION_DAYS", "365")),
         "INQUIRY_LIMIT_PER_HOUR": int(_env("INQUIRY_LIMIT_PER_HOUR", "5")),

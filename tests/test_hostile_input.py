@@ -34,3 +34,29 @@ def test_sql_in_login_name_is_just_a_wrong_name(client, staff):
     assert response.status_code == 200
     assert "正しくありません" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("path", [
+    f"/agent/inquiries/{HUGE}", f"/admin/reports/{HUGE}", f"/admin/reports/{HUGE}/edit",
+    f"/admin/incidents/{HUGE}/edit", f"/admin/answers/{HUGE}", f"/notices/2026-midori-store/{HUGE}",
+    f"/agent/inquiries/{2**31}", f"/admin/faq/{2**63}", "/admin/reports/-1",
+])
+def test_ids_beyond_a_database_integer_are_not_found(client, login, staff, path):
+    login("admin1")
+    assert client.get(path).status_code == 404
+
+
+def test_the_largest_database_integer_is_still_looked_up(client, login, staff):
+    login("admin1")
+    assert client.get(f"/admin/reports/{2**31 - 1}").status_code == 404  # looked up, not there
+
+
+def test_huge_numbers_in_query_strings_are_refused_cleanly(client, login, staff):
+    from hotline.inquiries import answering
+
+    login("admin1")
+    assert client.get(f"/supervisor/audit?before={2**40}").status_code == 400
+    assert answering.template_for(str(10**17)) is None and answering.template_for(str(2**31)) is None

@@ -237,6 +237,22 @@ def test_header_injection_through_subject_or_name_is_impossible(app, smtp):
     assert b"\nBcc:" not in received.raw and b"\nX-Evil:" not in received.raw
 
 
+@pytest.mark.parametrize("name", [
+    "=?utf-8?q?evil=40example=2Eorg_=3Cevil=40example=2Eorg=3E=2C?=",
+    "=?utf-8?b?ZXZpbEBleGFtcGxlLm9yZyA8ZXZpbEBleGFtcGxlLm9yZz4s?=",
+    "=?utf-8?q?Bcc=3A_evil=40example=2Eorg?= 山田",
+])
+def test_an_encoded_word_in_a_name_stays_text(app, smtp, name):
+    queue(to_name=name, subject="=?utf-8?q?Bcc=3A_evil=40example=2Eorg?=")
+    assert mail.deliver_pending().sent == 1
+    [received] = smtp.received
+    recipients = received.message.get_all("To")
+    assert len(recipients) == 1 and parseaddr(recipients[0])[1] == "yamada@example.com"
+    assert received.rcpt_tos == ["yamada@example.com"]
+    assert "evil@example.org" not in parseaddr(recipients[0])[1]
+    assert received.message["Bcc"] is None and "=?" not in received.message["Subject"].replace("= ?", "")
+
+
 def test_subject_loses_control_and_bidi_characters(app):
     row = mail.enqueue("a@example.com", "件名\x00\x1b[31m\u202eabc\u2028次\u200b回", "本文", "answer")
     assert row.subject == "件名 [31mabc 次回"

@@ -46,3 +46,26 @@ def test_csrf_is_enforced_when_enabled(app, staff):
     assert response.status_code == 400
     response = client.post("/logout")
     assert response.status_code == 400
+
+
+def test_hsts_is_sent_over_https_only(client, app):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://hotline.example.jp")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    app.config["PROXY_HOPS"] = 1
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    proxied = app.test_client()
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1)
+    behind = proxied.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert behind.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_links_follow_the_bind_address_when_no_public_url_is_set(monkeypatch, tmp_path):
+    from hotline import config
+
+    monkeypatch.delenv("HOTLINE_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("HOTLINE_BIND", "127.0.0.1:8123")
+    assert config.from_environment(str(tmp_path))["PUBLIC_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("HOTLINE_PUBLIC_URL", "https://support.example.jp/")
+    assert config.from_environment(str(tmp_path))["PUBLIC_URL"] == "https://support.example.jp"

@@ -68,7 +68,7 @@ def audit_log():
         user = db.session.scalar(select(User).filter_by(username=username))
         query = query.where(AuditEvent.user_id == (user.id if user else -1))
     if before:
-        if not before.isdigit() or len(before) > 18:
+        if not before.isdigit() or len(before) > 10 or int(before) > 2**31 - 1:
             abort(400)
         query = query.where(AuditEvent.id < int(before))
     events = db.session.scalars(query.limit(AUDIT_PAGE)).all()

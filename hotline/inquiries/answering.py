@@ -15,7 +15,8 @@ from . import mail_texts as inquiry_mail
 
 def template_for(template_id) -> AnswerTemplate | None:
     """A usable template by id, or None."""
-    if not template_id or not str(template_id).isdigit() or len(str(template_id)) > 18:
+    if not template_id or not str(template_id).isdigit() or len(str(template_id)) > 10 \
+            or int(template_id) > 2**31 - 1:  # ids are INTEGER columns
         return None
     template = db.session.get(AnswerTemplate, int(template_id))
     return template if template is not None and template.status.usable else None

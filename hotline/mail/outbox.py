@@ -43,14 +43,17 @@ def clean_header_text(text: str, limit: int) -> str:
 
     CR, LF, other control characters and line separators become spaces and runs of
     white space collapse, so nothing typed into a name or subject can start a new
-    header; invisible formatting characters are dropped.
+    header; invisible formatting characters are dropped, and encoded words are broken
+    up so that they stay text.
     """
     chars = []
     for ch in str(text):
         if ch in _INVISIBLE:
             continue
         chars.append(" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch)
-    return " ".join("".join(chars).split())[:limit]
+    # An RFC 2047 encoded word ("=?utf-8?q?…?=") typed into a name would be decoded by
+    # the email package and by mail clients into other addresses: break every "=?".
+    return " ".join("".join(chars).split()).replace("=?", "= ?")[:limit]
 
 
 def clean_body(text: str) -> str:

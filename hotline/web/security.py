@@ -2,8 +2,10 @@
 
 from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
+HSTS = "max-age=31536000; includeSubDomains"
 PUBLIC_ENDPOINTS: set[str] = {"static", "auth.login", "auth.login_code", "auth.logout"}
 
 CSP = "; ".join(
@@ -60,6 +62,19 @@ class CleanRequest(Request):
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 
+class DatabaseInt(IntegerConverter):
+    """`<int:…>` in every route: ids beyond the database's INTEGER are 'not found', not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)  # ids are INTEGER columns (32 bits on PostgreSQL)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Bound `<int:…>`; call before blueprints are registered."""
+    app.url_map.converters["int"] = DatabaseInt
+
+
 def init_app(app: Flask) -> None:
     """Clean incoming parameters; add security headers to every response."""
     app.request_class = CleanRequest
@@ -72,6 +87,8 @@ def _add_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:  # over HTTPS (behind a proxy: HOTLINE_PROXY_HOPS and X-Forwarded-Proto)
+        response.headers["Strict-Transport-Security"] = HSTS
     if not is_public_endpoint(request.endpoint):
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("ETag", None)
