@@ -122,3 +122,21 @@ def test_users_create_command(runner):
     assert accounts.authenticate("yamada", "a long enough password").has_role
     duplicate = runner.invoke(args=["users", "create", "yamada"], input="a long enough password\na long enough password\n")
     assert duplicate.exit_code != 0 and "既に使われています" in duplicate.output
+
+
+def _listed_state(runner, username: str) -> str:
+    """The state column `flask users list` prints for one account."""
+    rows = [line.split("\t") for line in runner.invoke(args=["users", "list"]).output.splitlines()]
+    return next(row[3] for row in rows if row[0] == username)
+
+
+def test_a_disabled_account_can_be_enabled_again_and_accounts_listed(runner, client, staff, login):
+    assert runner.invoke(args=["users", "disable", "sup1"]).exit_code == 0
+    assert _listed_state(runner, "sup1") == "無効" and _listed_state(runner, "sup2") == "有効"
+    response = client.post("/login", data={"username": "sup1", "password": PASSWORD})
+    assert response.status_code == 200  # refused while disabled
+    result = runner.invoke(args=["users", "enable", "sup1"])
+    assert result.exit_code == 0 and "有効にしました" in result.output
+    assert _listed_state(runner, "sup1") == "有効"
+    login("sup1")
+    assert runner.invoke(args=["users", "enable", "nobody"]).exit_code != 0

@@ -245,3 +245,10 @@ def test_the_status_link_carries_a_128_bit_token_and_still_asks_for_the_contact(
         (path, "other@example.jp"), ("/inquiry/status/" + "A" * 22, "taro@example.jp"),
         ("/inquiry/status/" + "x" * 300, "taro@example.jp"))]
     assert all("一致するお問い合わせが見つかりませんでした" in w and inquiry.receipt not in w for w in wrong)
+
+
+def test_errors_speak_of_sending_and_the_status_page_is_linked_everywhere(client):
+    page = client.post("/inquiry", data={"message": ""}).get_data(as_text=True)
+    assert "もう一度送信してください" in page and "もう一度保存してください" not in page
+    for path in ("/", "/faq/", "/inquiry"):
+        assert 'href="/inquiry/status"' in client.get(path).get_data(as_text=True), path

@@ -43,6 +43,24 @@ def disable_user(username: str) -> None:
     click.echo(f"無効にしました: {username}")
 
 
+@users_cli.command("enable")
+@click.argument("username")
+def enable_user(username: str) -> None:
+    """Enable a disabled account again (it logs in with its password and second factor)."""
+    accounts.set_active(_user_or_fail(username), True)
+    db.session.commit()
+    click.echo(f"有効にしました: {username}")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """Every staff account: name, role, state, second factor."""
+    for user in db.session.scalars(db.select(User).order_by(User.username)):
+        state = "有効" if user.active else "無効"
+        second = "二段階認証あり" if user.totp_secret else "二段階認証なし"
+        click.echo(f"{user.username}\t{user.display_name}\t{user.role.label}\t{state}\t{second}")
+
+
 @users_cli.command("reset-mfa")
 @click.argument("username")
 def reset_mfa(username: str) -> None:
