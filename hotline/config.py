@@ -80,6 +80,7 @@ def inquiry_settings() -> dict:
         "INQUIRY_RESPONSE_DAYS": int(_env("INQUIRY_RESPONSE_DAYS", "3")),
         "INQUIRY_RETENTION_DAYS": int(_env("INQUIRY_RETENTION_DAYS", "365")),
         "INQUIRY_LIMIT_PER_HOUR": int(_env("INQUIRY_LIMIT_PER_HOUR", "5")),
+        "INQUIRY_POSTS_PER_HOUR": int(_env("INQUIRY_POSTS_PER_HOUR", "30")),
         "STATUS_LIMIT_PER_HOUR": int(_env("STATUS_LIMIT_PER_HOUR", "20")),
         "VOTES_PER_HOUR": int(_env("VOTES_PER_HOUR", "30")),
         "SEARCH_STATS_PER_HOUR": int(_env("SEARCH_STATS_PER_HOUR", "120")),

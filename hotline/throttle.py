@@ -42,6 +42,21 @@ def hit(bucket: str, raw_key: str, limit: int, window_seconds: int) -> bool:
     return allowed
 
 
+def record(bucket: str, raw_key: str) -> None:
+    """Count one event without checking a limit (the caller checked with `count`)."""
+    db.session.add(RateEvent(bucket=bucket, key=hashed(raw_key)))
+
+
+def retry_after(bucket: str, raw_key: str, window_seconds: int) -> int:
+    """Seconds until the oldest counted event of this key leaves the window (at least 60)."""
+    since = utcnow() - timedelta(seconds=window_seconds)
+    oldest = db.session.scalar(select(func.min(RateEvent.created_at)).where(
+        RateEvent.bucket == bucket, RateEvent.key == hashed(raw_key), RateEvent.created_at >= since))
+    if oldest is None:
+        return 60
+    return max(60, int((oldest - since).total_seconds()) + 1)
+
+
 def purge_old() -> int:
     """Delete rate events and failed-login records older than a day; returns how many."""
     cutoff = utcnow() - KEEP

@@ -131,11 +131,16 @@ def test_honeypot_filled_stores_nothing(client):
 
 
 def test_a_flood_gets_a_clear_429(client, app):
+    demo.load_demo("development")  # a published report with the hotline's phone number
+    db.session.commit()
+    before = count(Inquiry)
     app.config["INQUIRY_LIMIT_PER_HOUR"] = 3
     codes = [send(client, message=f"質問{i}").status_code for i in range(5)]
     assert codes[:3] == [303, 303, 303] and codes[3:] == [429, 429]
-    assert "アクセスが集中しています" in body(send(client))
-    assert count(Inquiry) == 3
+    refused = send(client)
+    assert "受付を一時的に制限しております" in body(refused) and 'href="tel:' in body(refused)
+    assert 60 <= int(refused.headers["Retry-After"]) <= 3601
+    assert count(Inquiry) == before + 3
     keys = db.session.scalars(select(RateEvent.key)).all()
     assert all("127.0.0.1" not in k for k in keys)
 
@@ -252,3 +257,18 @@ def test_errors_speak_of_sending_and_the_status_page_is_linked_everywhere(client
     assert "もう一度送信してください" in page and "もう一度保存してください" not in page
     for path in ("/", "/faq/", "/inquiry"):
         assert 'href="/inquiry/status"' in client.get(path).get_data(as_text=True), path
+
+
+def test_mistakes_do_not_use_up_the_limit_but_a_ceiling_holds(client, app):
+    app.config["INQUIRY_LIMIT_PER_HOUR"], app.config["INQUIRY_POSTS_PER_HOUR"] = 2, 8
+    codes = [send(client, email="not-an-address").status_code for _ in range(4)]  # validation errors
+    assert codes == [200, 200, 200, 200]
+    assert [send(client, message=f"質問{i}").status_code for i in range(3)] == [303, 303, 429]
+    assert count(Inquiry) == 2
+    assert [send(client, email="x").status_code for _ in range(2)] == [429, 429]  # past the ceiling of all posts
+
+
+def test_a_filled_honeypot_counts_against_the_limit(client, app):
+    app.config["INQUIRY_LIMIT_PER_HOUR"] = 2
+    assert [send(client, website="http://spam.example").status_code for _ in range(2)] == [400, 400]
+    assert send(client).status_code == 429 and count(Inquiry) == 0

@@ -34,9 +34,13 @@ def _page(template: str, status: int = 200, **context):
     return response
 
 
-def _too_many():
-    """The clear 429 page."""
-    abort(429)
+def _too_many(bucket: str, what: str):
+    """The 429 page: what happened, when to try again, and the phone number for what cannot wait."""
+    seconds = throttle.retry_after(bucket, client_address(), HOUR)
+    db.session.rollback()
+    response = _page("inquiry/limited.html", status=429, what=what, minutes=max(1, (seconds + 59) // 60))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -44,15 +48,22 @@ def _too_many():
 def form():
     """Show the form; on a valid post store the inquiry and its mail, then show the receipt."""
     form = InquiryForm()
+    address, cfg = client_address(), current_app.config
     if form.is_submitted():
-        if not throttle.hit("inquiry", client_address(), current_app.config["INQUIRY_LIMIT_PER_HOUR"], HOUR):
-            _too_many()
+        # Every post counts against a high ceiling; only accepted inquiries (and filled
+        # honeypots) against the limit, so a customer fixing a mistake is never locked out.
+        if not throttle.hit("inquiry_post", address, cfg["INQUIRY_POSTS_PER_HOUR"], HOUR):
+            return _too_many("inquiry_post", "inquiry")
+        if throttle.count("inquiry", address, HOUR) >= cfg["INQUIRY_LIMIT_PER_HOUR"]:
+            return _too_many("inquiry", "inquiry")
         if form.website.data:
+            throttle.record("inquiry", address)
+            db.session.commit()
             abort(400)
     if not form.token.data:
         form.token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        inquiry = inquiries.by_submission(form.token.data) or _store(form)
+        inquiry = inquiries.by_submission(form.token.data) or _store(form, address)
         token = getattr(inquiry, "status_token", "")
         session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
                                 "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent,
@@ -61,10 +72,11 @@ def form():
     return _page("inquiry/form.html", form=form)
 
 
-def _store(form: InquiryForm):
+def _store(form: InquiryForm, address: str):
     """Save the inquiry with its mail; a simultaneous double submit finds the first one."""
     try:
         inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data})
+        throttle.record("inquiry", address)
         inquiry_mail.queue_confirmation(inquiry)
         if inquiry.urgent:
             inquiry_mail.queue_oncall_alert(inquiry)
@@ -95,7 +107,7 @@ def status():
     found, not_found = None, False
     if form.is_submitted():
         if not throttle.hit("status", client_address(), current_app.config["STATUS_LIMIT_PER_HOUR"], HOUR):
-            _too_many()
+            return _too_many("status", "status")
     if form.validate_on_submit():
         found = inquiries.lookup(form.receipt.data, form.contact.data)
         not_found = found is None
@@ -110,7 +122,7 @@ def status_link(token: str):
     found, not_found = None, False
     if form.is_submitted():
         if not throttle.hit("status", client_address(), current_app.config["STATUS_LIMIT_PER_HOUR"], HOUR):
-            _too_many()
+            return _too_many("status", "status")
     if form.validate_on_submit():
         found = inquiries.lookup_by_token(token, form.contact.data)
         not_found = found is None

@@ -25,6 +25,7 @@ def busy_site(tmp_path, sqlite_template):
     """gunicorn with four workers and rate limits high enough for a load test."""
     site = site_on_copy(tmp_path / "busy-instance", sqlite_template)
     site.env["HOTLINE_INQUIRY_LIMIT_PER_HOUR"] = "10000"
+    site.env["HOTLINE_INQUIRY_POSTS_PER_HOUR"] = "10000"
     site.workers = 4
     site.start()
     yield site
