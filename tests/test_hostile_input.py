@@ -22,9 +22,19 @@ def test_nul_bytes_and_invalid_utf8_in_a_form_are_just_a_wrong_login(client):
     assert names and all("\x00" not in name for name in names)
 
 
-def test_thousands_of_form_parts_are_refused(client):
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "application/x-www-form-urlencoded"])
+def test_thousands_of_form_parts_are_refused(client, content_type):
     data = {f"field{i}": "x" for i in range(1000)}
-    response = client.post("/login", data=data, content_type="multipart/form-data")
+    response = client.post("/login", data=data, content_type=content_type)
+    assert response.status_code == 413 and "大きすぎます" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
+
+
+def test_twenty_thousand_url_encoded_fields_are_refused_before_any_view(client, staff):
+    from urllib.parse import urlencode
+
+    body = urlencode({"username": "sup1", "password": "x", **{f"f{i}": "x" for i in range(20_000)}})
+    response = client.post("/login", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
 

@@ -2,6 +2,7 @@
 
 from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
@@ -59,7 +60,11 @@ class CleanRequest(Request):
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
-        self.__dict__["form"] = _without_nul(self.__dict__["form"])
+        form = self.__dict__["form"]
+        # werkzeug bounds the parts of multipart bodies only; url-encoded ones get the same bound.
+        if self.max_form_parts is not None and len(form) + len(self.__dict__.get("files", ())) > self.max_form_parts:
+            raise RequestEntityTooLarge()
+        self.__dict__["form"] = _without_nul(form)
 
 
 class DatabaseInt(IntegerConverter):
