@@ -30,5 +30,5 @@ from .workflow import (  # noqa: F401
     latest_published, prospective_number, report_label, earlier_published, active_incidents,
     public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_draft,
     findings_for, submit_for_approval, return_to_draft, approve_and_publish, delete_draft,
-    ensure_editable,
+    require_role, ensure_editable,
 )

@@ -19,7 +19,7 @@ from ..models import ChangeState, Incident, IncidentChange, IncidentStatus, Repo
 from ..models._types import utcnow
 from . import phrasing
 from .regulator import regulator_deadlines
-from .workflow import NoticeError, published_reports
+from .workflow import NoticeError, published_reports, require_role
 
 GUARDED = {
     "title": "事案の名称",
@@ -65,12 +65,6 @@ def _decode(name: str, value):
     return value
 
 
-def _require_supervisor(user: User | None, message: str) -> None:
-    """Refuse users below supervisor."""
-    if user is None or not user.has_role(Role.SUPERVISOR):
-        raise NoticeError(message)
-
-
 def pending_change(incident: Incident) -> IncidentChange | None:
     """The change of this incident waiting for approval, if any."""
     return db.session.scalar(select(IncidentChange).filter_by(incident_id=incident.id, state=ChangeState.PENDING))
@@ -78,7 +72,7 @@ def pending_change(incident: Incident) -> IncidentChange | None:
 
 def request_change(incident: Incident, fields: dict, user: User, reason: str = "") -> IncidentChange | None:
     """Ask for a change; applied at once (None) while nothing of the incident is public."""
-    _require_supervisor(user, "事案の変更には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "事案の変更には責任者以上の権限が必要です。")
     if not published_reports(incident):
         before = {name: _encode(getattr(incident, name)) for name in fields if name in GUARDED or name == "slug"}
         _apply(incident, fields)
@@ -103,7 +97,7 @@ def request_change(incident: Incident, fields: dict, user: User, reason: str = "
 
 def approve_change(change: IncidentChange, user: User) -> Incident:
     """A second supervisor applies a requested change, if the incident still reads as it did."""
-    _require_supervisor(user, "事案の変更の承認には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "事案の変更の承認には責任者以上の権限が必要です。")
     if change.state is not ChangeState.PENDING:
         raise NoticeError("承認待ちの変更だけを承認できます。")
     if change.requested_by_id == user.id:
@@ -122,7 +116,7 @@ def approve_change(change: IncidentChange, user: User) -> Incident:
 
 def reject_change(change: IncidentChange, user: User, note: str = "") -> None:
     """Turn a request down (another supervisor) or withdraw it (the requester)."""
-    _require_supervisor(user, "事案の変更の却下には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "事案の変更の却下には責任者以上の権限が必要です。")
     if change.state is not ChangeState.PENDING:
         raise NoticeError("承認待ちの変更だけを却下・取り下げできます。")
     change.state, change.decided_by, change.decided_at = ChangeState.REJECTED, user, utcnow()

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import FilingKind, Incident, RegulatorFiling, ReportingDecision, Role, User
 from ..models._types import utcnow
 from . import phrasing
-from .workflow import NoticeError
+from .workflow import NoticeError, require_role
 
 CASES = {
     "sensitive": "要配慮個人情報が含まれる",
@@ -57,16 +57,10 @@ def filings(incident: Incident) -> list[RegulatorFiling]:
                                    .order_by(RegulatorFiling.filed_on, RegulatorFiling.id)))
 
 
-def _require_supervisor(user: User | None, message: str) -> None:
-    """Refuse users below supervisor."""
-    if user is None or not user.has_role(Role.SUPERVISOR):
-        raise NoticeError(message)
-
-
 def record_filing(incident: Incident, kind: FilingKind, filed_on: date, user: User,
                   reference: str = "", note: str = "", today: date | None = None) -> RegulatorFiling:
     """Record a report filed with the regulator (速報 and 確報 once each; 追完 as often as needed)."""
-    _require_supervisor(user, "報告の記録には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "報告の記録には責任者以上の権限が必要です。")
     if filed_on > (today or date.today()) + timedelta(days=1):
         raise NoticeError("提出日に未来の日付は入力できません。")
     if filed_on < incident.aware_on:
@@ -90,7 +84,7 @@ def reporting_decision(incident: Incident) -> ReportingDecision | None:
 
 def decide_reporting(incident: Incident, answers: dict[str, bool], user: User, note: str = "") -> ReportingDecision:
     """Record which of the four cases apply; a changed decision needs a new review."""
-    _require_supervisor(user, "報告義務の判断には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "報告義務の判断には責任者以上の権限が必要です。")
     row = reporting_decision(incident) or ReportingDecision(incident_id=incident.id)
     for name in CASES:
         setattr(row, name, bool(answers.get(name)))
@@ -105,7 +99,7 @@ def decide_reporting(incident: Incident, answers: dict[str, bool], user: User, n
 
 def review_reporting(incident: Incident, user: User) -> ReportingDecision:
     """A second supervisor confirms the decision."""
-    _require_supervisor(user, "報告義務の確認には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "報告義務の確認には責任者以上の権限が必要です。")
     row = reporting_decision(incident)
     if row is None:
         raise NoticeError("まだ報告義務の判断が記録されていません。")

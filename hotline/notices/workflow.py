@@ -98,7 +98,7 @@ def create_incident(**fields) -> Incident:
 
 def start_draft(incident: Incident, author: User) -> Report:
     """A new draft, prefilled from the latest published report or the incident."""
-    _require(author, Role.SUPERVISOR, "報の作成には責任者以上の権限が必要です。")
+    require_role(author, Role.SUPERVISOR, "報の作成には責任者以上の権限が必要です。")
     if incident.status is IncidentStatus.CLOSED:
         raise NoticeError("収束した事案には新しい報を作成できません。")
     report = Report(author=author, state=ReportState.DRAFT)
@@ -144,7 +144,7 @@ def update_draft(report: Report, fields: dict, categories: dict | None = None, *
     The editor joins the people who wrote the report, none of whom may approve it; an
     edit of a report awaiting approval sends it back to draft, to be submitted again.
     """
-    _require(editor, Role.SUPERVISOR, "報の編集には責任者以上の権限が必要です。")
+    require_role(editor, Role.SUPERVISOR, "報の編集には責任者以上の権限が必要です。")
     ensure_editable(report)
     for name, value in fields.items():
         if name not in TEXT_FIELDS + FACT_FIELDS:
@@ -183,7 +183,7 @@ def findings_for(report: Report) -> list[Finding]:
 
 def submit_for_approval(report: Report, user: User) -> list[Finding]:
     """Send a draft to a second person; refused while blocking findings remain."""
-    _require(user, Role.SUPERVISOR, "承認依頼には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "承認依頼には責任者以上の権限が必要です。")
     if report.state is not ReportState.DRAFT:
         raise NoticeError("下書きの報だけを承認依頼できます。")
     findings = findings_for(report)
@@ -197,7 +197,7 @@ def submit_for_approval(report: Report, user: User) -> list[Finding]:
 
 def return_to_draft(report: Report, user: User, reason: str = "") -> None:
     """An approver sends a report back to its author."""
-    _require(user, Role.SUPERVISOR, "差し戻しには責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "差し戻しには責任者以上の権限が必要です。")
     if report.state is not ReportState.AWAITING_APPROVAL:
         raise NoticeError("承認待ちの報だけを差し戻せます。")
     report.state = ReportState.DRAFT
@@ -211,7 +211,7 @@ def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Repor
     `seen_hash` is the content_hash of the version the approver was shown; a report that
     changed since then is not published. Nobody who wrote any version may approve it.
     """
-    _require(approver, Role.SUPERVISOR, "承認には責任者以上の権限が必要です。")
+    require_role(approver, Role.SUPERVISOR, "承認には責任者以上の権限が必要です。")
     if report.state is not ReportState.AWAITING_APPROVAL:
         raise NoticeError("承認待ちの報だけを承認できます。")
     if report.author_id == approver.id:
@@ -236,13 +236,13 @@ def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Repor
 
 def delete_draft(report: Report, user: User) -> None:
     """Discard an unpublished report."""
-    _require(user, Role.SUPERVISOR, "削除には責任者以上の権限が必要です。")
+    require_role(user, Role.SUPERVISOR, "削除には責任者以上の権限が必要です。")
     ensure_editable(report)
     audit.record("delete", "report", report.id)
     db.session.delete(report)
 
 
-def _require(user: User, role: Role, message: str) -> None:
+def require_role(user: User | None, role: Role, message: str) -> None:
     """Refuse users below `role`."""
     if user is None or not user.has_role(role):
         raise NoticeError(message)

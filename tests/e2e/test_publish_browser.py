@@ -18,20 +18,25 @@ def log_out(page):
     page.wait_for_url("**/login")
 
 
-def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
-    live_site.create_user("kato", "supervisor", PASSWORD)
-    live_site.create_user("ito", "supervisor", PASSWORD)
-
-    log_in(page, live_site, "kato")
+def register_incident_and_draft(page, slug: str, title: str) -> None:
+    """Register an incident through its form and open a new draft with its situation filled in."""
     page.click("text=事案を登録")
-    page.fill("#slug", "e2e-breach")
-    page.fill("#title", "テスト商店への不正アクセスについて")
+    page.fill("#slug", slug)
+    page.fill("#title", title)
     page.fill("#aware_on", "2026-11-20")
     page.fill("#contact_phone", "0120-999-000")
     page.fill("#contact_hours", "10:00〜17:00")
     page.click("main button[type=submit]")
     page.click("text=新しい報を作成")
     page.fill("#situation", "当店の通販サイトが不正アクセスを受けました。")
+
+
+def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
+    live_site.create_user("kato", "supervisor", PASSWORD)
+    live_site.create_user("ito", "supervisor", PASSWORD)
+
+    log_in(page, live_site, "kato")
+    register_incident_and_draft(page, "e2e-breach", "テスト商店への不正アクセスについて")
     page.fill("#count_min", "１，２００")
     page.fill("#count_max", "3000")
     page.select_option("#cat_name", "confirmed")
@@ -61,15 +66,7 @@ def test_a_supervisor_who_edited_the_draft_cannot_approve_it(live_site, page):
     for name in ("kato", "ito", "sano"):
         live_site.create_user(name, "supervisor", PASSWORD)
     log_in(page, live_site, "kato")
-    page.click("text=事案を登録")
-    page.fill("#slug", "e2e-edited")
-    page.fill("#title", "編集された下書きの事案")
-    page.fill("#aware_on", "2026-11-20")
-    page.fill("#contact_phone", "0120-999-000")
-    page.fill("#contact_hours", "10:00〜17:00")
-    page.click("main button[type=submit]")
-    page.click("text=新しい報を作成")
-    page.fill("#situation", "当店の通販サイトが不正アクセスを受けました。")
+    register_incident_and_draft(page, "e2e-edited", "編集された下書きの事案")
     page.select_option("#cat_name", "confirmed")
     page.click("text=下書きを保存")
     page.click("text=承認を依頼する")
