@@ -226,3 +226,17 @@ def test_category_not_leaked_long_ago_still_binds_when_later_reports_omit_it():
     second = mem_report(number=2, categories={"name": L.CONFIRMED})
     draft = mem_report(categories={"name": L.CONFIRMED, "password": L.POSSIBLE})
     assert "not_leaked_became_leaked" in codes(check_report(draft, [first, second]), BLOCKING)
+
+
+@pytest.mark.parametrize("published, draft, code", [
+    (dict(count_min=100, count_max=500), dict(count_min=None, count_max=None), "count_dropped"),
+    (dict(count_min=100, count_max=None), dict(count_min=None, count_max=None), "count_dropped"),
+    (dict(count_min=100, count_max=500), dict(count_min=None, count_max=900), "max_exceeds_published_max"),
+    (dict(period_start=date(2026, 9, 1), period_end=date(2026, 10, 1)), dict(period_start=None, period_end=None),
+     "period_dropped"),
+])
+def test_leaving_out_a_published_figure_does_not_retract_it(published, draft, code):
+    first = mem_report(number=1, **published)
+    assert code in codes(check_report(mem_report(**draft), [first]), BLOCKING)
+    corrected = check_report(mem_report(**draft, correction="件数と期間の記載を訂正いたします。"), [first])
+    assert code in codes(corrected, CORRECTED)

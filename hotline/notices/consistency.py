@@ -95,7 +95,9 @@ def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str
     """Changes to what was published that need a correction statement."""
     out = _count_contradictions(draft, earlier)
     old = _latest(earlier, lambda r: r.period_start is not None or r.period_end is not None)
-    if old is not None and old.period_certainty is Certainty.CONFIRMED:
+    if old is not None and draft.period_start is None and draft.period_end is None:
+        out.append(("period_dropped", f"{_name(old)}で公表した漏えいの期間が、今回の報にありません。記載をやめることで取り消すことはできません。"))
+    elif old is not None and old.period_certainty is Certainty.CONFIRMED:
         if draft.period_certainty is Certainty.PROVISIONAL:
             out.append(("confirmed_became_provisional", f"{_name(old)}で確定として公表した漏えい期間が、調査中に戻っています。"))
         elif (draft.period_start, draft.period_end) != (old.period_start, old.period_end):
@@ -117,10 +119,14 @@ def _count_contradictions(draft: Report, earlier: list[Report]) -> list[tuple[st
             out.append(("confirmed_became_provisional", f"{_name(old)}で確定として公表した漏えい件数（{format_count(old.count_min)}件）が、調査中に戻っています。"))
         elif (draft.count_min, draft.count_max) != (old.count_min, old.count_max):
             out.append(("confirmed_figure_changed", f"{_name(old)}で確定として公表した漏えい件数（{format_count(old.count_min)}件）が変わっています（{format_count(draft.count_min)}件）。"))
+    stated = _latest(earlier, lambda r: r.count_min is not None or r.count_max is not None)
+    if stated is not None and draft.count_min is None and draft.count_max is None:
+        out.append(("count_dropped", f"{_name(stated)}で公表した漏えい件数が、今回の報にありません。記載をやめることで取り消すことはできません。"))
+        return out
     old = _latest(earlier, lambda r: r.count_max is not None)
     if old is not None and draft.count_min is not None and draft.count_min > old.count_max:
         out.append(("min_exceeds_published_max", f"新しい最小件数（{format_count(draft.count_min)}件）が、{_name(old)}で公表した最大件数（{format_count(old.count_max)}件）を超えています。"))
-    elif old is not None and draft.count_min is not None and (draft.count_max is None or draft.count_max > old.count_max):
+    elif old is not None and (draft.count_max is None or draft.count_max > old.count_max):
         raised = "上限なし（さらに増える可能性）" if draft.count_max is None else f"最大{format_count(draft.count_max)}件"
         out.append(("max_exceeds_published_max", f"{_name(old)}で「最大{format_count(old.count_max)}件」と公表した漏えい件数の上限が、{raised}に広がっています。"))
     return out
