@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import AuditEvent, FilingKind, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..notices import phrasing
 from ..notices.consistency import BLOCKING, CORRECTED, WARNING, Finding
-from ..notices.report_view import JST, Section, jst, paragraphs
+from ..notices.report_view import JST, Section, jst
 
 FINDING_GROUPS = (
     (BLOCKING, "公開できない問題", "blocking"),
@@ -107,13 +107,13 @@ def report_flags(report: Report, user: User) -> dict:
     manager = user.has_role(Role.SUPERVISOR)
     open_ = not report.is_published
     awaiting = report.state is ReportState.AWAITING_APPROVAL
+    edited = user.id in notices.editors_of(report)
     flags = {
         "can_edit": manager and open_,
         "can_submit": manager and report.state is ReportState.DRAFT,
-        "can_approve": manager and awaiting and user.id not in notices.editors_of(report),
+        "can_approve": manager and awaiting and not edited,
         "own_awaiting": manager and awaiting and report.author_id == user.id,
-        "edited_awaiting": manager and awaiting and report.author_id != user.id
-        and user.id in notices.editors_of(report),
+        "edited_awaiting": manager and awaiting and report.author_id != user.id and edited,
         "can_return": manager and awaiting,
         "can_delete": manager and open_,
     }
@@ -156,7 +156,5 @@ def report_summary(report: Report) -> dict:
         "approver": report.approver.display_name if report.approver else "",
         "created_at": jst(report.created_at), "updated_at": jst(report.updated_at),
         "submitted_at": jst(report.submitted_at), "published_at": jst(report.published_at),
-        "correction": paragraphs(report.correction), "is_final": report.is_final,
-        "provisional": phrasing.has_provisional_facts(report),
         "preview_tag": "公開中の内容" if report.is_published else "公開時の表示（プレビュー）",
     }

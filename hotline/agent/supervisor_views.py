@@ -9,6 +9,7 @@ from ..extensions import db
 from ..inquiries import export as inquiry_export
 from ..inquiries import stats as inquiry_stats
 from ..models import AuditEvent, Role, User
+from ..models._types import MAX_ID
 from ..notices.report_view import jst
 from ..web.auth import role_required
 
@@ -68,7 +69,7 @@ def audit_log():
         user = db.session.scalar(select(User).filter_by(username=username))
         query = query.where(AuditEvent.user_id == (user.id if user else -1))
     if before:
-        if not before.isdigit() or len(before) > 10 or int(before) > 2**31 - 1:
+        if not before.isdigit() or len(before) > 10 or int(before) > MAX_ID:
             abort(400)
         query = query.where(AuditEvent.id < int(before))
     events = db.session.scalars(query.limit(AUDIT_PAGE)).all()

@@ -9,16 +9,17 @@ from flask import current_app
 from .. import answers
 from ..extensions import db
 from ..models import AnswerTemplate, Inquiry, User
+from ..models._types import MAX_ID
 from . import handling
 from . import mail_texts as inquiry_mail
 
 
 def template_for(template_id) -> AnswerTemplate | None:
     """A usable template by id, or None."""
-    if not template_id or not str(template_id).isdigit() or len(str(template_id)) > 10 \
-            or int(template_id) > 2**31 - 1:  # ids are INTEGER columns
+    text = str(template_id or "")
+    if not text.isdigit() or len(text) > 10 or int(text) > MAX_ID:
         return None
-    template = db.session.get(AnswerTemplate, int(template_id))
+    template = db.session.get(AnswerTemplate, int(text))
     return template if template is not None and template.status.usable else None
 
 

@@ -6,6 +6,10 @@ from datetime import datetime, timezone
 from sqlalchemy import Enum
 
 
+MAX_ID = 2**31 - 1
+"""The largest id a row can have: ids are INTEGER columns (32 bits on PostgreSQL)."""
+
+
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (stored the same on every engine)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

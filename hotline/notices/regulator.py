@@ -65,9 +65,10 @@ def record_filing(incident: Incident, kind: FilingKind, filed_on: date, user: Us
         raise NoticeError("提出日に未来の日付は入力できません。")
     if filed_on < incident.aware_on:
         raise NoticeError("提出日が発覚日より前になっています。")
-    if kind is not FilingKind.SUPPLEMENT and any(f.kind is kind for f in filings(incident)):
+    filed = {f.kind for f in filings(incident)}
+    if kind is not FilingKind.SUPPLEMENT and kind in filed:
         raise NoticeError(f"{kind.label}は既に記録されています。追加の報告は「追完」として記録してください。")
-    if kind is FilingKind.FINAL and not any(f.kind is FilingKind.PRELIMINARY for f in filings(incident)):
+    if kind is FilingKind.FINAL and FilingKind.PRELIMINARY not in filed:
         raise NoticeError("確報の前に速報を記録してください（速報と確報を同時に提出した場合は、同じ日付で両方を記録してください）。")
     filing = RegulatorFiling(incident_id=incident.id, kind=kind, filed_on=filed_on, reference=reference.strip()[:100],
                              note=note.strip()[:300], recorded_by=user)

@@ -38,18 +38,21 @@ def _user_or_fail(username: str) -> User:
 @click.argument("username")
 def disable_user(username: str) -> None:
     """Disable an account and end its sessions."""
-    accounts.set_active(_user_or_fail(username), False)
-    db.session.commit()
-    click.echo(f"無効にしました: {username}")
+    _set_active(username, False)
 
 
 @users_cli.command("enable")
 @click.argument("username")
 def enable_user(username: str) -> None:
     """Enable a disabled account again (it logs in with its password and second factor)."""
-    accounts.set_active(_user_or_fail(username), True)
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    """Enable or disable one account and say so."""
+    accounts.set_active(_user_or_fail(username), active)
     db.session.commit()
-    click.echo(f"有効にしました: {username}")
+    click.echo(f"{'有効' if active else '無効'}にしました: {username}")
 
 
 @users_cli.command("list")

@@ -4,6 +4,8 @@ from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+
+from ..models._types import MAX_ID
 from werkzeug.utils import cached_property
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -71,7 +73,7 @@ class DatabaseInt(IntegerConverter):
     """`<int:…>` in every route: ids beyond the database's INTEGER are 'not found', not a database error."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)  # ids are INTEGER columns (32 bits on PostgreSQL)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
