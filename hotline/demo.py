@@ -50,8 +50,8 @@ def load_demo(env: str, today: date | None = None) -> bool:
         contact_hours="9:00〜20:00（土日祝日も受け付けています）",
         contact_form_url="/inquiry",
     )
-    _publish(incident, users, FIRST_REPORT, FIRST_CATEGORIES, aware + timedelta(days=2))
-    _publish(incident, users, SECOND_REPORT, SECOND_CATEGORIES, aware + timedelta(days=10))
+    _publish(incident, users, FIRST_REPORT, first_groups(), aware + timedelta(days=2))
+    _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))
     _inquiries(users)
     return True
 
@@ -78,15 +78,13 @@ def _user(username: str, display_name: str, role: Role) -> User:
     return accounts.create_user(username, display_name, DEMO_PASSWORD, role)
 
 
-def _publish(incident, users, fields, categories, on: date) -> None:
+def _publish(incident, users, fields, groups, on: date) -> None:
     """Draft by sato, approval by suzuki, dated `on`."""
     report = notices.start_draft(incident, users["sato"])
     fields = dict(fields)
     period = {"period_start": incident.aware_on - timedelta(days=fields.pop("start_days_before")),
               "period_end": incident.aware_on}
-    notices.update_draft(report, {**fields, **period},
-                         {DataCategory(k): (status, note) for k, (status, note) in categories.items()},
-                         editor=users["sato"])
+    notices.update_draft(report, {**fields, **period}, groups, editor=users["sato"])
     notices.submit_for_approval(report, users["sato"])
     notices.approve_and_publish(report, users["suzuki"], notices.content_hash(report))
     report.published_at = datetime.combine(on, time(6, 0))
@@ -101,7 +99,6 @@ FIRST_REPORT = dict(
     background="保守を委託している事業者から、サーバーに不審なファイルが置かれているとの連絡を受け、"
                "同日中にサイトを停止して調査を開始しました。",
     period_certainty=C,
-    count_min=12000, count_max=48000, count_certainty=P,
     damage="現時点で、漏えいした情報が悪用されたとの報告は受けておりません。", damage_certainty=P,
     cause="外部からの不正アクセスによるものと考えておりますが、侵入経路は調査中です。", cause_certainty=P,
     investigation="サイトを停止し、外部の調査会社に調査を依頼しました。警察および個人情報保護委員会に報告しています。",
@@ -110,15 +107,30 @@ FIRST_REPORT = dict(
                      "身に覚えのないメールのリンクは開かないでください。",
     next_steps="調査の進捗に応じて、第二報以降でお知らせいたします。対象のお客様には個別にご連絡いたします。",
 )
-FIRST_CATEGORIES = {
+MEMBER_ITEMS = {
     "name": (L.CONFIRMED, ""), "address": (L.CONFIRMED, ""), "email": (L.CONFIRMED, ""),
     "phone": (L.POSSIBLE, ""), "card_number": (L.POSSIBLE, ""), "card_expiry": (L.POSSIBLE, ""),
     "security_code": (L.INVESTIGATING, ""), "password": (L.NOT_LEAKED, "暗号化して保存しています"),
 }
+
+
+def _items(items: dict) -> list:
+    """Item specs from {category value: (status, note)}."""
+    return [notices.ItemSpec(status, DataCategory(key), note=note) for key, (status, note) in items.items()]
+
+
+def first_groups() -> list:
+    """第一報: members, with a range; phone orders not concerned."""
+    return [
+        notices.GroupSpec("会員のお客様", count_min=12000, count_max=48000, items=_items(MEMBER_ITEMS)),
+        notices.GroupSpec("お電話でご注文のお客様", affected=False,
+                          note="お電話でのご注文は別のシステムで受け付けており、影響はございません。"),
+    ]
+
+
 SECOND_REPORT = dict(
     start_days_before=84,
     period_certainty=C,
-    count_min=31200, count_max=48000, count_certainty=P,
     damage="一部のお客様から、クレジットカードの不正利用が疑われるとのご連絡を受けています。", damage_certainty=P,
     cause="決済画面のプログラムが第三者により改ざんされ、入力されたカード情報が外部に送信されていたものと見ています。",
     cause_certainty=P,
@@ -131,11 +143,26 @@ SECOND_REPORT = dict(
                "それより2週間早い日から不正なプログラムが設置されていたことが判明しました。"
                "確定としてお知らせした内容を訂正し、深くお詫び申し上げます。",
 )
-SECOND_CATEGORIES = {
-    **FIRST_CATEGORIES,
-    "phone": (L.CONFIRMED, ""), "card_holder": (L.CONFIRMED, ""),
-    "card_number": (L.CONFIRMED, ""), "card_expiry": (L.CONFIRMED, ""), "security_code": (L.POSSIBLE, ""),
+SECOND_ITEMS = {
+    **MEMBER_ITEMS,
+    "phone": (L.CONFIRMED, ""), "card_holder": (L.LIKELY, ""),
+    "card_number": (L.LIKELY, ""), "card_expiry": (L.LIKELY, ""), "security_code": (L.POSSIBLE, ""),
 }
+
+
+def second_groups() -> list:
+    """第二報: the member range narrows; guests who paid by card appear (新たに判明)."""
+    return [
+        notices.GroupSpec("会員のお客様", count_min=31200, count_max=48000, items=_items(SECOND_ITEMS),
+                          reason="ログの解析が進み、漏えいを確認した会員の数が増えました。上限は変わっておりません。"),
+        notices.GroupSpec("ゲスト購入のお客様", count_max=6500, items=_items({
+            "name": (L.POSSIBLE, ""), "address": (L.POSSIBLE, ""), "email": (L.POSSIBLE, ""),
+            "card_number": (L.POSSIBLE, ""), "card_expiry": (L.POSSIBLE, ""),
+            "password": (L.NOT_HELD, "会員登録をされていないため")}),
+            reason="会員登録をせずにご購入されたお客様の決済も、改ざんされた画面を経由していたことが判明しました。"),
+        notices.GroupSpec("お電話でご注文のお客様", affected=False,
+                          note="お電話でのご注文は別のシステムで受け付けており、影響はございません。"),
+    ]
 
 
 @demo_cli.command("load")

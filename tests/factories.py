@@ -40,19 +40,31 @@ def make_incident(slug: str = "test-incident", **fields):
     return notices.create_incident(**values)
 
 
-def make_draft(incident, author, categories: dict | None = None, **fields):
-    """A draft report with sensible first-report content, overridden by `fields`."""
+def one_group(categories: dict | None = None, count_min=100, count_max=500,
+              count_certainty=Certainty.PROVISIONAL, name="お客様", **group_fields):
+    """The groups of a report with one group of people, from {DataCategory: (status, note)}."""
+    cats = {DataCategory.NAME: (LeakStatus.CONFIRMED, "")} if categories is None else categories
+    items = [notices.ItemSpec(status, category, note=note) for category, (status, note) in cats.items()]
+    return [notices.GroupSpec(name, unit="件", count_min=count_min, count_max=count_max,
+                              count_certainty=count_certainty, items=items, **group_fields)]
+
+
+def make_draft(incident, author, categories: dict | None = None, groups: list | None = None, **fields):
+    """A draft report with sensible first-report content, overridden by `fields`.
+
+    count_min, count_max, count_certainty and `categories` describe one group (one_group);
+    `groups` (GroupSpec values) replaces it.
+    """
     report = notices.start_draft(incident, author)
     values = dict(
         situation="不正アクセスにより、お客様情報が漏えいしました。",
         apology="ご迷惑をおかけし、深くお詫び申し上げます。",
-        count_min=100,
-        count_max=500,
-        count_certainty=Certainty.PROVISIONAL,
     )
+    counts = {key: fields.pop(key) for key in ("count_min", "count_max", "count_certainty") if key in fields}
     values.update(fields)
-    cats = {DataCategory.NAME: (LeakStatus.CONFIRMED, "")} if categories is None else categories
-    notices.update_draft(report, values, cats, editor=author)
+    if groups is None:
+        groups = one_group(categories, **counts)
+    notices.update_draft(report, values, groups, editor=author)
     db.session.flush()
     return report
 

@@ -2,13 +2,35 @@
 
 from datetime import date
 
-from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportCategory, ReportState
+from hotline.models import AffectedGroup, Certainty, DataCategory, GroupItem, LeakStatus, Report, ReportState
 
 C, P = Certainty.CONFIRMED, Certainty.PROVISIONAL
 
 
-def mem_report(number=None, categories=None, **fields) -> Report:
-    """A report with complete, consistent first-report content, overridden by `fields`."""
+def mem_group(name="お客様", categories=None, unit="件", **fields) -> AffectedGroup:
+    """A group with items from {category value or free label: status}."""
+    group = AffectedGroup(name=name, unit=unit, affected=fields.pop("affected", True),
+                          count_approx=fields.pop("count_approx", False), final_scope=fields.pop("final_scope", False),
+                          cleared=fields.pop("cleared", None), note=fields.pop("note", ""), reason=fields.pop("reason", ""),
+                          count_min=fields.pop("count_min", None), count_max=fields.pop("count_max", None),
+                          count_certainty=fields.pop("count_certainty", Certainty.PROVISIONAL), position=0)
+    assert not fields, fields
+    cats = categories if categories is not None else {}
+    items = []
+    for key, status in cats.items():
+        category = next((c for c in DataCategory if c.value == key), None)
+        items.append(GroupItem(category=category, label=category.label if category else key, status=status,
+                               note="", position=len(items)))
+    group.items = items
+    return group
+
+
+def mem_report(number=None, categories=None, groups=None, **fields) -> Report:
+    """A report with complete, consistent first-report content, overridden by `fields`.
+
+    count_min, count_max, count_certainty and `categories` describe one group 「お客様」;
+    `groups` (from mem_group) replaces it.
+    """
     values = dict(
         number=number,
         state=ReportState.PUBLISHED if number else ReportState.DRAFT,
@@ -24,9 +46,14 @@ def mem_report(number=None, categories=None, **fields) -> Report:
         contact_phone="0120-111-222", contact_hours="9:00〜18:00", contact_form_url="/inquiry",
     )
     values.update(fields)
+    counts = {key: values.pop(key) for key in ("count_min", "count_max", "count_certainty")}
     report = Report(**values)
-    cats = categories if categories is not None else {"name": LeakStatus.CONFIRMED}
-    report.categories = [ReportCategory(category=DataCategory(k), status=v, note="") for k, v in cats.items()]
+    if groups is None:
+        cats = categories if categories is not None else {"name": LeakStatus.CONFIRMED}
+        groups = [mem_group(categories=cats, **counts)]
+    for position, group in enumerate(groups):
+        group.position = position
+    report.groups = groups
     return report
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hotline import notices
 from hotline.extensions import db
-from hotline.models import AuditEvent, Incident, IncidentChange, Report, ReportCategory, ReportState
+from hotline.models import AffectedGroup, AuditEvent, GroupItem, Incident, IncidentChange, Report, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -32,18 +32,21 @@ def snapshot():
     return (
         db.session.execute(select(Incident.id, Incident.slug, Incident.title, Incident.status)
                            .order_by(Incident.id)).all(),
-        db.session.execute(select(Report.id, Report.state, Report.number, Report.situation, Report.count_min,
+        db.session.execute(select(Report.id, Report.state, Report.number, Report.situation,
                                   Report.approver_id, Report.correction).order_by(Report.id)).all(),
-        db.session.execute(select(ReportCategory.report_id, ReportCategory.category, ReportCategory.status)
-                           .order_by(ReportCategory.id)).all(),
+        db.session.execute(select(AffectedGroup.report_id, AffectedGroup.name, AffectedGroup.count_min)
+                           .order_by(AffectedGroup.id)).all(),
+        db.session.execute(select(GroupItem.group_id, GroupItem.label, GroupItem.status)
+                           .order_by(GroupItem.id)).all(),
         db.session.execute(select(IncidentChange.id, IncidentChange.state).order_by(IncidentChange.id)).all(),
     )
 
 
 def change_requests(ids):
     """Every state-changing admin request, with plausible form data."""
-    edit = {"situation": "書き換え", "count_min": "999", "period_certainty": "provisional",
-            "count_certainty": "provisional", "damage_certainty": "provisional", "cause_certainty": "provisional"}
+    edit = {"situation": "書き換え", "groups-0-name": "お客様", "groups-0-count_min": "999",
+            "groups-0-count_certainty": "provisional", "groups-0-affected": "yes", "groups-0-unit": "件",
+            "period_certainty": "provisional", "damage_certainty": "provisional", "cause_certainty": "provisional"}
     incident = {"slug": "new-incident", "title": "新しい事案", "aware_on": "2026-11-01", "status": "active"}
     return [
         ("GET", "/admin/incidents/new", None),

@@ -9,7 +9,7 @@ from hotline.extensions import db
 from hotline.models import DataCategory, LeakStatus, Report
 
 from .factories import make_draft, make_incident
-from .test_admin_reports import VALID, fresh, text
+from .test_admin_reports import VALID, as_form, fresh, text
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def draft_id(staff):
 
 def post(client, report_id, **fields):
     """Submit the edit form with VALID data overridden by `fields`."""
-    return client.post(f"/admin/reports/{report_id}/edit", data={**VALID, **fields})
+    return client.post(f"/admin/reports/{report_id}/edit", data={**VALID, **as_form(fields)})
 
 
 def test_form_keeps_submitted_data_and_shows_japanese_error_next_to_field(client, login, draft_id):
@@ -32,7 +32,7 @@ def test_form_keeps_submitted_data_and_shows_japanese_error_next_to_field(client
                     background="経緯も書きました。", cat_card_number="possible", note_card_number="補足メモ")
     html = text(response)
     assert response.status_code == 422
-    assert "件数に負の数は使えません。" in html and "入力内容を確認してください" in html
+    assert "人数・件数に負の数は使えません。" in html and "入力内容を確認してください" in html
     assert "新しく書いた本文です。" in html and "経緯も書きました。" in html and "補足メモ" in html
     assert 'value="-5"' in html
     assert '<option selected value="possible">' in html
@@ -43,7 +43,7 @@ def test_form_keeps_submitted_data_and_shows_japanese_error_next_to_field(client
 def test_count_accepts_full_width_digits_and_commas(client, login, draft_id, typed, stored):
     login("sup1")
     assert post(client, draft_id, count_min=typed, count_max="").status_code == 302
-    assert fresh(draft_id).count_min == stored
+    assert fresh(draft_id).groups[0].count_min == stored
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -54,7 +54,7 @@ def test_count_refuses_bad_numbers_with_japanese_message(client, login, draft_id
     login("sup1")
     response = post(client, draft_id, count_max=typed)
     assert response.status_code == 422 and message in text(response)
-    assert fresh(draft_id).count_max == 500
+    assert fresh(draft_id).groups[0].count_max == 500
 
 
 def test_script_tags_are_stored_as_text_and_escaped_on_every_page(client, login, draft_id):
@@ -118,14 +118,14 @@ def test_unknown_choice_is_refused_in_japanese(client, login, draft_id):
     login("sup1")
     response = post(client, draft_id, cat_name="hacked", count_certainty="certain")
     assert response.status_code == 422 and "選択肢が正しくありません" in text(response)
-    assert fresh(draft_id).category_status(DataCategory.NAME) is LeakStatus.CONFIRMED
+    assert fresh(draft_id).groups[0].item_status("氏名") is LeakStatus.CONFIRMED
 
 
 def test_choosing_not_mentioned_removes_a_category(client, login, draft_id):
     login("sup1")
     assert post(client, draft_id, cat_name="", cat_email="not_leaked").status_code == 302
     stored = fresh(draft_id)
-    assert [c.category for c in stored.categories] == [DataCategory.EMAIL]
+    assert [i.category for i in stored.groups[0].items] == [DataCategory.EMAIL]
 
 
 def test_unchecked_final_box_saves_a_non_final_report(client, login, draft_id):

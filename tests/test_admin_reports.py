@@ -10,15 +10,26 @@ from hotline.models import Certainty, DataCategory, IncidentStatus, LeakStatus, 
 
 from .factories import make_draft, make_incident, publish
 
-VALID = {
+GROUP_FIELDS = ("name", "affected", "unit", "count_min", "count_max", "count_approx", "count_certainty", "cleared",
+                "final_scope", "note", "reason")
+
+
+def as_form(data: dict) -> dict:
+    """Form field names: a group's fields (count_min, cat_name …) belong to the first group, groups-0-…."""
+    return {f"groups-0-{key}" if key in GROUP_FIELDS or key.startswith(("cat_", "note_", "free-")) else key: value
+            for key, value in data.items()}
+
+
+VALID = as_form({
     "situation": "不正アクセスにより、お客様情報が漏えいしました。",
     "apology": "深くお詫び申し上げます。",
     "period_certainty": "provisional",
+    "name": "お客様", "affected": "yes", "unit": "件",
     "count_min": "100", "count_max": "500", "count_certainty": "provisional",
     "damage_certainty": "provisional", "cause_certainty": "provisional",
     "contact_phone": "0120-111-222", "contact_hours": "9:00〜18:00", "contact_form_url": "/inquiry",
     "cat_name": "confirmed",
-}
+})
 
 
 def fresh(report_id: int) -> Report:
@@ -62,13 +73,13 @@ def test_saving_the_edit_form_stores_fields_and_categories(client, login, staff)
     report = make_draft(make_incident(), staff["sup1"])
     db.session.commit()
     login("sup1")
-    data = {**VALID, "cat_card_number": "possible", "note_card_number": "調査中です", "period_start": "2026-09-01"}
+    data = {**VALID, **as_form({"cat_card_number": "possible", "note_card_number": "調査中です", "period_start": "2026-09-01"})}
     response = client.post(f"/admin/reports/{report.id}/edit", data=data)
     assert response.status_code == 302
     stored = fresh(report.id)
-    assert stored.count_max == 500 and str(stored.period_start) == "2026-09-01"
-    assert stored.category_status(DataCategory.CARD_NUMBER) is LeakStatus.POSSIBLE
-    assert [c.note for c in stored.categories if c.category is DataCategory.CARD_NUMBER] == ["調査中です"]
+    assert stored.groups[0].count_max == 500 and str(stored.period_start) == "2026-09-01"
+    assert stored.groups[0].item_status("クレジットカード番号") is LeakStatus.POSSIBLE
+    assert [i.note for i in stored.groups[0].items if i.category is DataCategory.CARD_NUMBER] == ["調査中です"]
 
 
 def test_report_page_shows_provisional_figures_with_their_caveat(client, login, staff):
@@ -98,11 +109,11 @@ def test_correction_statement_lifts_the_correctable_block(client, login, staff):
     second = make_draft(incident, staff["sup1"])
     db.session.commit()
     login("sup1")
-    changed = {**VALID, "count_min": "400", "count_max": "400", "count_certainty": "confirmed"}
+    changed = {**VALID, **as_form({"count_min": "400", "count_max": "400", "count_certainty": "confirmed"})}
     client.post(f"/admin/reports/{second.id}/edit", data=changed)
     refused = client.post(f"/admin/reports/{second.id}/submit")
     assert refused.status_code == 409 and "訂正文" in text(refused)
-    client.post(f"/admin/reports/{second.id}/edit", data={**changed, "correction": "第1報の件数を訂正します。"})
+    client.post(f"/admin/reports/{second.id}/edit", data={**changed, "correction": "第一報でお知らせした件数（300件）を400件に訂正いたします。集計に漏れがございました。"})
     accepted = client.post(f"/admin/reports/{second.id}/submit")
     assert accepted.status_code == 302
     assert fresh(second.id).state is ReportState.AWAITING_APPROVAL

@@ -127,10 +127,10 @@ def test_new_report_with_changed_count_flags_count_template_only(staff, incident
     publish(second, staff["sup1"], staff["sup2"])
     count, phone = fresh(count.id), fresh(phone.id)
     assert count.status is TemplateStatus.NEEDS_REVIEW and phone.status is TemplateStatus.APPROVED
-    assert "第二報" in count.review_reason and "漏えい件数" in count.review_reason
+    assert "第二報" in count.review_reason and "対象となる方の数" in count.review_reason
     suggestions = answers.suggest("何件漏れたの")
     assert [s.template.id for s in suggestions][:1] == [count.id]
-    assert "確認待ち" in suggestions[0].warning and "漏えい件数" in suggestions[0].warning
+    assert "確認待ち" in suggestions[0].warning and "対象となる方の数" in suggestions[0].warning
     answers.approve(count, staff["sup2"])
     db.session.commit()
     count = fresh(count.id)
@@ -236,7 +236,7 @@ def test_shipped_templates_import_once_and_fill_with_caveats(demo_answers, runne
     for template in templates:
         assert "{" not in answers.fill(template), template.key
     count = next(t for t in templates if t.key == "leak-count")
-    assert "少なくとも31,200件" in answers.fill(count)
+    assert "少なくとも31,200名" in answers.fill(count)
     assert "（12 件）" in runner.invoke(args=["answers", "reindex"]).output
     assert len(answer_search.search_templates("カード", limit=20)) > 0
 
@@ -304,7 +304,7 @@ def test_list_filters_and_highlights_review(client, login, staff, incident):
     publish(make_draft(incident, staff["sup1"], count_min=250), staff["sup1"], staff["sup2"])
     login("agent1")
     page = text(client.get("/admin/answers/"))
-    assert "確認が必要なテンプレート（1件）" in page and "漏えい件数" in page
+    assert "確認が必要なテンプレート（1件）" in page and "対象となる方の数" in page
     filtered = text(client.get("/admin/answers/", query_string={"status": "needs_review"}))
     assert count.title in filtered and "電話番号のご案内" not in filtered
     by_category = text(client.get("/admin/answers/", query_string={"category": "card_fraud"}))

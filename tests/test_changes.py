@@ -2,15 +2,17 @@
 
 from datetime import date
 
-from hotline.models import Certainty, DataCategory, LeakStatus, Report, ReportCategory
+from hotline.models import Certainty, DataCategory, LeakStatus, Report
 from hotline.notices.changes import changes_between, count_summary, period_summary, section_marks
 
+from .memory_reports import mem_group
 
-def report(**fields) -> Report:
-    """An unsaved report with the given facts."""
+
+def report(groups=None, **fields) -> Report:
+    """An unsaved report with the given facts; counts and categories make one group 「お客様」."""
     categories = fields.pop("categories", {})
-    values = dict(count_min=None, count_max=None, count_certainty=Certainty.PROVISIONAL,
-                  period_start=None, period_end=None, period_certainty=Certainty.PROVISIONAL,
+    counts = {key: fields.pop(key) for key in ("count_min", "count_max", "count_certainty", "reason") if key in fields}
+    values = dict(period_start=None, period_end=None, period_certainty=Certainty.PROVISIONAL,
                   cause="", cause_certainty=Certainty.PROVISIONAL, damage="", damage_certainty=Certainty.PROVISIONAL,
                   contact_phone="0120-000-000", contact_hours="9:00〜18:00", contact_form_url="")
     values.update(fields)
@@ -18,7 +20,8 @@ def report(**fields) -> Report:
                  "next_steps", "prevention", "apology", "correction"):
         values.setdefault(name, "")
     r = Report(**values)
-    r.categories = [ReportCategory(category=c, status=s, note="") for c, s in categories.items()]
+    r.groups = groups if groups is not None else [
+        mem_group(categories={c.value: s for c, s in categories.items()}, **counts)]
     return r
 
 
@@ -31,10 +34,12 @@ def test_identical_reports_have_no_changes():
 
 
 def test_count_summaries():
-    assert count_summary(report()) == "調査中"
-    assert count_summary(report(count_min=1200, count_max=3000)) == "1,200件〜3,000件（調査中）"
-    assert count_summary(report(count_min=1200)) == "少なくとも1,200件（調査中）"
-    assert count_summary(report(count_min=1200, count_certainty=Certainty.CONFIRMED)) == "1,200件（確定）"
+    assert count_summary(mem_group()) == "調査中"
+    assert count_summary(mem_group(count_min=1200, count_max=3000)) == "1,200件〜3,000件（調査中）"
+    assert count_summary(mem_group(count_min=1200)) == "少なくとも1,200件（調査中）"
+    assert count_summary(mem_group(count_min=1200, count_certainty=Certainty.CONFIRMED)) == "1,200件（確定）"
+    assert count_summary(mem_group(unit="名", count_max=48000, count_approx=True)) == "最大約48,000名（調査中）"
+    assert count_summary(mem_group(affected=False)) == "対象外"
 
 
 def test_count_and_period_changes():
@@ -42,7 +47,7 @@ def test_count_and_period_changes():
     after = report(count_min=320, count_certainty=Certainty.CONFIRMED,
                    period_start=date(2026, 8, 20), period_end=date(2026, 10, 1), period_certainty=Certainty.CONFIRMED)
     found = items(changes_between(before, after))
-    assert found["漏えい件数"] == ("100件〜500件（調査中）", "320件（確定）")
+    assert found["対象となるお客様の数"] == ("100件〜500件（調査中）", "320件（確定）")
     assert found["漏えいした期間"] == (period_summary(before), "2026年8月20日〜2026年10月1日（確定）")
 
 
@@ -52,8 +57,8 @@ def test_category_status_changes_appear_and_new_categories_are_listed():
                                DataCategory.SECURITY_CODE: LeakStatus.INVESTIGATING})
     found = items(changes_between(before, after))
     assert "氏名" not in found
-    assert found["クレジットカード番号"] == ("漏えいの可能性あり", "漏えいを確認")
-    assert found["セキュリティコード"] == ("記載なし", "調査中")
+    assert found["クレジットカード番号"] == ("漏えいの可能性を否定できない", "漏えいを確認")
+    assert found["セキュリティコード"] == ("記載なし", "確認されていない（調査中）")
 
 
 def test_cause_becoming_confirmed_and_text_items_updated():
@@ -74,5 +79,22 @@ def test_a_category_that_appears_later_is_marked_as_newly_found():
     before = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED})
     after = report(categories={DataCategory.NAME: LeakStatus.CONFIRMED, DataCategory.PHONE: LeakStatus.POSSIBLE})
     changes = changes_between(before, after)
-    assert [(c.item, c.before, c.after, c.mark) for c in changes] == [("電話番号", "記載なし", "漏えいの可能性あり", "新たに判明")]
+    assert [(c.item, c.before, c.after, c.mark) for c in changes] == [("電話番号", "記載なし", "漏えいの可能性を否定できない", "新たに判明")]
+    assert section_marks(changes) == {"leaked": "新たに判明"}
+
+
+def test_a_new_group_is_newly_found_and_every_change_carries_its_reason():
+    members = mem_group("会員のお客様", unit="名", categories={"name": LeakStatus.CONFIRMED}, count_min=100, count_max=500)
+    before = report(groups=[members])
+    after = report(groups=[
+        mem_group("会員のお客様", unit="名", categories={"name": LeakStatus.CONFIRMED}, count_min=300, count_max=500,
+                  reason="ログの解析が進みました。"),
+        mem_group("お届け先の方", unit="名", categories={"address": LeakStatus.POSSIBLE}, count_max=80,
+                  reason="ギフトのお届け先も同じ画面で入力されていました。"),
+    ])
+    changes = changes_between(before, after)
+    found = {c.item: (c.before, c.after, c.mark, c.reason) for c in changes}
+    assert found["会員のお客様：対象となる数"] == ("100名〜500名（調査中）", "300名〜500名（調査中）", "", "ログの解析が進みました。")
+    assert found["お届け先の方"] == ("記載なし", "最大80名（調査中）。住所：漏えいの可能性を否定できない", "新たに判明",
+                                   "ギフトのお届け先も同じ画面で入力されていました。")  # one row for a new group
     assert section_marks(changes) == {"leaked": "新たに判明"}

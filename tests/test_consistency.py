@@ -7,7 +7,7 @@ import pytest
 from hotline.models import LeakStatus
 from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
 
-from .memory_reports import C, P, final_report, mem_report
+from .memory_reports import C, P, final_report, mem_group, mem_report
 
 L = LeakStatus
 
@@ -19,10 +19,20 @@ def codes(findings, severity=None):
 
 def test_consistent_second_report_has_no_blocking_findings():
     first = mem_report(number=1, count_min=100, count_max=500)
-    draft = mem_report(count_min=200, count_max=500)
+    draft = mem_report(groups=[mem_group(categories={"name": L.CONFIRMED}, count_min=200, count_max=500,
+                                         reason="ログの解析が進みました。")])
     findings = check_report(draft, [first])
     assert not is_blocked(findings)
     assert codes(findings) == set()
+
+
+def test_a_changed_number_without_a_reason_is_a_warning_and_blocks_a_final_report():
+    first = mem_report(number=1, count_min=100, count_max=500)
+    assert "change_unexplained" in codes(check_report(mem_report(count_min=200, count_max=500), [first]), WARNING)
+    final = final_report()
+    assert "final_unreconciled" in codes(check_report(final, [first]), BLOCKING)
+    final.groups[0].reason = "調査が完了し、対象が300件に確定しました。"
+    assert not is_blocked(check_report(final, [first]))
 
 
 def test_changed_confirmed_count_is_blocked():
@@ -123,7 +133,7 @@ def test_final_report_without_prevention_is_blocked():
 
 
 def test_complete_final_report_passes():
-    first = mem_report(number=1, count_min=100, count_max=500)
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
     assert not is_blocked(check_report(final_report(), [first]))
 
 
@@ -164,12 +174,16 @@ def test_leaving_out_a_published_category_does_not_retract_it():
     first = mem_report(number=1, categories={"name": L.CONFIRMED, "email": L.NOT_LEAKED})
     second = mem_report(number=2, categories={"name": L.CONFIRMED, "email": L.NOT_LEAKED, "phone": L.POSSIBLE})
     findings = check_report(mem_report(categories={"name": L.CONFIRMED}), [first, second])
-    dropped = [f for f in findings if f.code == "category_dropped"]
+    dropped = [f for f in findings if f.code == "item_dropped"]
     assert [f.severity for f in dropped] == [BLOCKING, BLOCKING]
     assert "メールアドレス" in dropped[0].message and "漏えいしていないことを確認" in dropped[0].message
     assert "電話番号" in dropped[1].message and "第二報" in dropped[1].message
-    corrected = check_report(mem_report(categories={"name": L.CONFIRMED}, correction="項目を訂正いたします。"), [first])
-    assert "category_dropped" in codes(corrected, CORRECTED)
+    vague = check_report(mem_report(categories={"name": L.CONFIRMED}, correction="項目を訂正いたします。"), [first])
+    assert "item_dropped" in codes(vague, BLOCKING)
+    assert "何を訂正するのか" in next(f.message for f in vague if f.code == "item_dropped")
+    named = check_report(mem_report(categories={"name": L.CONFIRMED},
+                                    correction="第一報で記載したメールアドレスは、調査の結果対象外でした。"), [first])
+    assert "item_dropped" in codes(named, CORRECTED)
 
 
 @pytest.mark.parametrize("new_max, words", [(900, "最大900件"), (None, "上限なし")])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from hotline import notices
 from hotline.extensions import db
-from hotline.models import Certainty, DataCategory, IncidentStatus, LeakStatus, Report, ReportState
+from hotline.models import Certainty, IncidentStatus, LeakStatus, Report, ReportState
 from hotline.notices.consistency import is_blocked
 from hotline.notices.draft_files import DraftFileError, check_spec, load_draft, parse_draft
 
@@ -31,19 +31,32 @@ def error_of(text: str) -> str:
     return str(caught.value)
 
 
+CASES = {
+    "card-skimming": ("2026-hanamizuki-gift", ["1-first.toml", "2-second.toml", "3-final.toml"]),
+    "ransomware": ("2026-kawasemi-unyu", ["1-first.toml", "2-second.toml"]),
+}
+G = "[[groups]]\nname = \"会員のお客様\"\n"
+
+
+def items_of(spec, group=0) -> dict:
+    """{item name: status} of one group of a parsed file."""
+    return {item.name: item.status for item in spec.groups[group].items}
+
+
 @pytest.mark.parametrize("name", ["first-report.toml", "final-report.toml"])
 def test_examples_parse(name):
     spec = example(name)
     assert spec.incident_slug == EXAMPLE_SLUG and spec.fields["situation"]
-    assert spec.categories[DataCategory.PASSWORD][0] is LeakStatus.NOT_LEAKED
+    assert items_of(spec)["パスワード"] is LeakStatus.NOT_LEAKED
+    assert [g.affected for g in spec.groups] == [True, False]
 
 
 def test_first_example_is_a_first_report_with_provisional_facts():
     spec = example("first-report.toml")
     assert spec.is_final is False
-    assert spec.fields["count_certainty"] is Certainty.PROVISIONAL
+    assert spec.groups[0].count_certainty is Certainty.PROVISIONAL
     assert spec.fields["cause_certainty"] is Certainty.PROVISIONAL
-    assert spec.categories[DataCategory.CARD_NUMBER][0] is LeakStatus.POSSIBLE
+    assert items_of(spec)["クレジットカード番号"] is LeakStatus.POSSIBLE
 
 
 def test_examples_load_and_final_report_publishes_after_first(staff):
@@ -59,6 +72,31 @@ def test_examples_load_and_final_report_publishes_after_first(staff):
     assert incident.status is IncidentStatus.ACTIVE  # closing (収束) is a step of its own
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_case_loads_checks_and_publishes_in_order(staff, case):
+    slug, files = CASES[case]
+    make_incident(slug=slug)
+    for file in files:
+        report = load_draft(example(f"{case}/{file}"), staff["sup1"])
+        findings = notices.findings_for(report)
+        assert not is_blocked(findings), (file, [f.message for f in findings])
+        assert not [f for f in findings if f.severity == "warning"], (file, [f.message for f in findings])
+        publish(report, staff["sup1"], staff["sup2"])
+
+
+def test_the_ransomware_correction_is_needed_and_named(staff):
+    make_incident(slug="2026-kawasemi-unyu")
+    publish(load_draft(example("ransomware/1-first.toml"), staff["sup1"]), staff["sup1"], staff["sup2"])
+    second = example("ransomware/2-second.toml")
+    second.fields["correction"] = ""
+    _label, findings = check_spec(second)
+    blocking = {f.code for f in findings if f.blocks}
+    assert "not_leaked_became_leaked" in blocking
+    second.fields["correction"] = "第一報の内容を訂正いたします。"
+    _label, findings = check_spec(second)
+    assert any("何を訂正するのか" in f.message for f in findings if f.blocks)
+
+
 def test_final_example_alone_is_checked_against_earlier_reports(staff):
     make_incident(slug=EXAMPLE_SLUG)
     label, findings = check_spec(example("final-report.toml"))
@@ -66,11 +104,25 @@ def test_final_example_alone_is_checked_against_earlier_reports(staff):
 
 
 def test_japanese_and_english_words_mean_the_same():
-    english = parse_draft(MINIMAL + '[count]\ncertainty = "confirmed"\n[categories]\nname = "confirmed"\n'
-                          'card_number = "possible"\npassword = "not_leaked"\nphone = "investigating"\n')
-    japanese = parse_draft(MINIMAL + '[count]\ncertainty = "確定"\n[categories]\n"氏名" = "確認済み"\n'
-                           '"クレジットカード番号" = "可能性あり"\n"パスワード" = "漏えいなし"\n"電話番号" = "調査中"\n')
-    assert english.categories == japanese.categories and english.fields == japanese.fields
+    english = parse_draft(MINIMAL + G + 'count = { certainty = "confirmed" }\nunit = "件"\n[groups.items]\nname = "confirmed"\n'
+                          'card_number = "possible"\npassword = "not_leaked"\nphone = "investigating"\n'
+                          'bank_account = "not_held"\ncard_expiry = "likely"\n')
+    japanese = parse_draft(MINIMAL + G + 'count = { certainty = "確定" }\nunit = "件"\n[groups.items]\n"氏名" = "確認済み"\n'
+                           '"クレジットカード番号" = "可能性あり"\n"パスワード" = "漏えいなし"\n"電話番号" = "調査中"\n'
+                           '"銀行口座情報" = "保有していない"\n"クレジットカード有効期限" = "可能性が高い"\n')
+    assert [(i.category, i.status) for i in english.groups[0].items] == [(i.category, i.status) for i in japanese.groups[0].items]
+    assert english.groups[0].count_certainty is japanese.groups[0].count_certainty is Certainty.CONFIRMED
+
+
+def test_a_name_outside_the_fixed_list_is_a_free_item():
+    spec = parse_draft(MINIMAL + G + '[groups.items]\n"ポイント番号" = "可能性あり"\n"氏名" = "確認済み"\n')
+    free = [i for i in spec.groups[0].items if i.category is None]
+    assert [(i.label, i.status) for i in free] == [("ポイント番号", LeakStatus.POSSIBLE)]
+
+
+def test_the_old_count_and_categories_tables_say_where_they_went():
+    assert "[[groups]] の count" in error_of(MINIMAL + "[count]\nmin = 5\n")
+    assert "[[groups]] の items" in error_of(MINIMAL + '[categories]\nname = "確認済み"\n')
 
 
 @pytest.mark.parametrize("word, expected", [
@@ -88,15 +140,15 @@ def test_dates_as_toml_dates_or_text(value):
 
 @pytest.mark.parametrize("value, expected", [("1200", 1200), ('"1,200"', 1200), ('"１，２００件"', 1200)])
 def test_counts_as_numbers_or_text(value, expected):
-    assert parse_draft(MINIMAL + f"[count]\nmin = {value}\n").fields["count_min"] == expected
+    assert parse_draft(MINIMAL + G + f"count = {{ min = {value} }}\n").groups[0].count_min == expected
 
 
 @pytest.mark.parametrize("value, message", [
     ("-5", "負の数"), ("2000000000", "大きすぎます"), ("true", "数字で"), ('"たくさん"', "数字で"), ("1.5", "数字で"),
 ])
 def test_bad_count_names_key_and_line(value, message):
-    error = error_of(MINIMAL + f"[count]\nmin = {value}\n")
-    assert error.startswith("count.min（3行目）") and message in error
+    error = error_of(MINIMAL + G + f"count = {{ min = {value} }}\n")
+    assert error.startswith("groups[1].count") and message in error
 
 
 def test_unknown_key_is_named_with_its_line():
@@ -104,10 +156,12 @@ def test_unknown_key_is_named_with_its_line():
     assert "不明なキー" in error_of(MINIMAL + "title = \"x\"\n")
 
 
-def test_bad_status_and_category_are_named():
-    assert "categories.name（3行目）" in error_of(MINIMAL + '[categories]\nname = "leaked?"\n')
-    assert "データの種類" in error_of(MINIMAL + '[categories]\n"猫" = "確認済み"\n')
-    assert "status" in error_of(MINIMAL + '[categories]\nname = { note = "x" }\n')
+def test_bad_status_unit_and_duplicates_are_named():
+    assert "groups[1].name" in error_of(MINIMAL + G + '[groups.items]\nname = "leaked?"\n')
+    assert "漏えいの状況" in error_of(MINIMAL + G + '[groups.items]\nname = "leaked?"\n')
+    assert "status" in error_of(MINIMAL + G + '[groups.items]\nname = { note = "x" }\n')
+    assert "単位" in error_of(MINIMAL + G + 'unit = "個"\n')
+    assert "不明なキー" in error_of(MINIMAL + G + 'count_min = 5\n')
 
 
 def test_toml_syntax_error_gives_line_in_japanese():
@@ -141,16 +195,18 @@ def test_unknown_incident_is_refused_when_loading(staff):
 def test_keys_left_out_keep_the_values_carried_over_from_the_last_report(staff):
     incident = make_incident()
     publish(make_draft(incident, staff["sup1"], cause="不正アクセスと見ています。"), staff["sup1"], staff["sup2"])
-    report = load_draft(parse_draft(MINIMAL + "[count]\nmin = 150\n"), staff["sup2"])
-    assert report.count_min == 150 and report.count_max == 500 and report.cause == "不正アクセスと見ています。"
-    assert report.category_status(DataCategory.NAME) is LeakStatus.CONFIRMED
+    report = load_draft(parse_draft(MINIMAL + '[cause]\ncertainty = "暫定"\n'), staff["sup2"])
+    group = report.groups[0]
+    assert (group.count_min, group.count_max) == (100, 500) and report.cause == "不正アクセスと見ています。"
+    assert group.item_status("氏名") is LeakStatus.CONFIRMED
 
 
 def test_check_spec_saves_nothing_and_agrees_with_a_loaded_draft(staff):
     incident = make_incident()
     publish(make_draft(incident, staff["sup1"], count_min=300, count_max=300,
                        count_certainty=Certainty.CONFIRMED), staff["sup1"], staff["sup2"])
-    spec = parse_draft(MINIMAL + '[count]\nmin = 400\nmax = 400\ncertainty = "確定"\n[categories]\nname = "漏えいなし"\n')
+    spec = parse_draft(MINIMAL + '[[groups]]\nname = "お客様"\nunit = "件"\ncount = { min = 400, max = 400, certainty = "確定" }\n'
+                       '[groups.items]\nname = "漏えいなし"\n')
     before = db.session.scalar(select(func.count(Report.id)))
     label, findings = check_spec(spec)
     assert db.session.scalar(select(func.count(Report.id))) == before and label == "第二報"

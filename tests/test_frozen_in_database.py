@@ -25,7 +25,7 @@ def published(staff):
     incident = make_incident()
     report = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
     draft = make_draft(incident, staff["sup1"])
-    ids = report.id, draft.id, report.categories[0].id
+    ids = report.id, draft.id, report.groups[0].id
     db.session.commit()
     db.session.close()  # no transaction of the session holds SQLite's write lock
     return ids
@@ -34,27 +34,38 @@ def published(staff):
 @pytest.mark.parametrize("sql", [
     "UPDATE report SET situation = '書き換え' WHERE id = :id",
     "UPDATE report SET state = 'draft' WHERE id = :id",
-    "UPDATE report SET count_max = 1 WHERE id = :id",
+    "UPDATE report SET cause = '' WHERE id = :id",
     "DELETE FROM report WHERE id = :id",
-    "UPDATE report_category SET status = 'not_leaked' WHERE report_id = :id",
-    "DELETE FROM report_category WHERE report_id = :id",
-    "INSERT INTO report_category (report_id, category, status, note) VALUES (:id, 'phone', 'possible', '')",
-    "UPDATE report_category SET report_id = :id WHERE report_id = :draft",
+    "UPDATE affected_group SET count_max = 1 WHERE report_id = :id",
+    "UPDATE affected_group SET name = '別の区分' WHERE report_id = :id",
+    "DELETE FROM affected_group WHERE report_id = :id",
+    "INSERT INTO affected_group (report_id, position, name, affected, unit, count_approx, count_certainty, final_scope,"
+    " note, reason) VALUES (:id, 9, '追加', TRUE, '名', FALSE, 'provisional', FALSE, '', '')",
+    "UPDATE affected_group SET report_id = :id WHERE report_id = :draft",
+    "UPDATE group_item SET status = 'not_leaked' WHERE group_id = :group",
+    "DELETE FROM group_item WHERE group_id = :group",
+    "INSERT INTO group_item (group_id, position, category, label, status, note)"
+    " VALUES (:group, 5, 'phone', '電話番号', 'possible', '')",
+    "UPDATE group_item SET group_id = :group WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :draft)",
 ])
 def test_raw_sql_cannot_change_a_published_report(published, sql):
-    report_id, draft_id, _ = published
+    report_id, draft_id, group_id = published
     with pytest.raises(DBAPIError, match="published reports are immutable"):
-        _raw(sql, id=report_id, draft=draft_id)
+        _raw(sql, id=report_id, draft=draft_id, group=group_id)
     report = db.session.get(Report, report_id)
     assert report.situation.startswith("不正アクセス") and report.is_published
-    assert [(c.category.value, c.status.value) for c in report.categories] == [("name", "confirmed")]
+    assert [(g.name, g.count_max) for g in report.groups] == [("お客様", 500)]
+    assert [(i.label, i.status.value) for i in report.groups[0].items] == [("氏名", "confirmed")]
 
 
 def test_drafts_stay_changeable(published):
     _, draft_id, _ = published
     _raw("UPDATE report SET situation = '下書きの修正' WHERE id = :id", id=draft_id)
-    _raw("UPDATE report_category SET note = 'メモ' WHERE report_id = :id", id=draft_id)
+    _raw("UPDATE affected_group SET note = 'メモ' WHERE report_id = :id", id=draft_id)
+    _raw("UPDATE group_item SET note = 'メモ' WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)",
+         id=draft_id)
     _raw("DELETE FROM report_edit WHERE report_id = :id", id=draft_id)
-    _raw("DELETE FROM report_category WHERE report_id = :id", id=draft_id)
+    _raw("DELETE FROM group_item WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)", id=draft_id)
+    _raw("DELETE FROM affected_group WHERE report_id = :id", id=draft_id)
     _raw("DELETE FROM report WHERE id = :id", id=draft_id)
     assert db.session.get(Report, draft_id) is None

@@ -1,10 +1,17 @@
 """The schema comes from migrations, and the migrations match the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from hotline.extensions import db
+
+TEXTS = ("situation", "apology", "background", "damage", "cause", "investigation", "secondary_risks",
+         "customer_actions", "next_steps", "prevention", "contact_phone", "contact_hours", "contact_form_url",
+         "correction")
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -21,3 +28,41 @@ def test_migrations_downgrade_and_upgrade_again(app):
     upgrade()
     with db.engine.connect() as connection:
         assert {"report", "faq_entry", "user"} <= set(db.inspect(connection).get_table_names())
+
+
+def _raw(sql: str, **params):
+    """One statement in its own transaction."""
+    with db.engine.begin() as connection:
+        return connection.execute(text(sql), params)
+
+
+def test_a_report_with_one_count_becomes_one_group_and_stays_frozen(app):
+    db.session.remove()
+    downgrade(revision="c8d7becf0008")
+    _raw("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, session_version, created_at)"
+         " VALUES (1, 'sato', 'SATO', 'x', 'supervisor', TRUE, 1, CURRENT_TIMESTAMP)")
+    _raw("INSERT INTO incident (id, slug, title, status, aware_on, malicious, contact_phone, contact_hours,"
+         " contact_form_url, created_at, updated_at) VALUES (1, 'old', '旧事案', 'active', '2026-11-01', TRUE, '', '', '',"
+         " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    texts = ", ".join(f"{name}" for name in TEXTS)
+    blanks = ", ".join("''" for _ in TEXTS)
+    _raw(f"INSERT INTO report (id, incident_id, number, is_final, state, author_id, created_at, updated_at,"
+         f" period_certainty, count_min, count_max, count_certainty, damage_certainty, cause_certainty, {texts})"
+         f" VALUES (1, 1, 1, FALSE, 'draft', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'provisional', 1200, 4800,"
+         f" 'provisional', 'provisional', 'provisional', {blanks})")
+    _raw("INSERT INTO report_category (report_id, category, status, note) VALUES"
+         " (1, 'card_number', 'possible', ''), (1, 'password', 'not_leaked', '暗号化')")
+    _raw("UPDATE report SET state = 'published' WHERE id = 1")
+    upgrade()
+    group = _raw("SELECT id, name, unit, count_min, count_max, count_certainty, affected FROM affected_group"
+                 " WHERE report_id = 1").one()
+    assert tuple(group)[1:] == ("お客様", "件", 1200, 4800, "provisional", True)
+    items = _raw("SELECT label, category, status, note FROM group_item WHERE group_id = :g ORDER BY position",
+                 g=group.id).all()
+    assert [tuple(i) for i in items] == [("クレジットカード番号", "card_number", "possible", ""),
+                                         ("パスワード", "password", "not_leaked", "暗号化")]
+    with pytest.raises(DBAPIError, match="published reports are immutable"):
+        _raw("UPDATE affected_group SET count_max = 1 WHERE id = :g", g=group.id)
+    with db.engine.connect() as connection:
+        assert "report_category" not in db.inspect(connection).get_table_names()
+        assert "count_min" not in {c["name"] for c in db.inspect(connection).get_columns("report")}

@@ -110,7 +110,8 @@ def test_check_file_exits_1_when_a_finding_blocks(runner, staff, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ('incident = "2026-sakura-books"\n[count]\nmin = -1\n', "count.min（3行目）: 件数に負の数は使えません。"),
+    ('incident = "2026-sakura-books"\n[[groups]]\nname = "会員"\ncount = { min = -1 }\n',
+     "groups[1].count（4行目）: 人数・件数に負の数は使えません。"),
     ('incident = "2026-sakura-books\n', "TOMLの書き方に誤りがあります（1行目"),
     ('incident = "no-such-incident"\n', "事案が見つかりません"),
     (b"\xff\xfe\x00\x00", "UTF-8"),

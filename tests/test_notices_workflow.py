@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline import notices
 from hotline.extensions import db
-from hotline.models import AuditEvent, Certainty, IncidentStatus, Report, ReportState
+from hotline.models import AuditEvent, Certainty, IncidentStatus, LeakStatus, Report, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -44,7 +44,7 @@ def test_approval_rechecks_consistency(staff):
                        count_certainty=Certainty.CONFIRMED), staff["sup1"], staff["sup2"])
     draft = make_draft(incident, staff["sup1"], count_min=300, count_max=300, count_certainty=Certainty.CONFIRMED)
     notices.submit_for_approval(draft, staff["sup1"])
-    draft.count_min = draft.count_max = 400  # slipped in after submission, bypassing update_draft
+    draft.groups[0].count_min = draft.groups[0].count_max = 400  # slipped in after submission, bypassing update_draft
     with pytest.raises(notices.PublishBlocked) as caught:
         notices.approve_and_publish(draft, staff["sup2"], notices.content_hash(draft))
     assert any(f.code == "confirmed_figure_changed" for f in caught.value.findings)
@@ -85,18 +85,22 @@ def test_approval_is_of_the_version_the_approver_saw(staff):
     assert event.user_id == staff["sup2"].id and event.detail == f"version={notices.content_hash(report)[:16]}"
 
 
-def test_the_fingerprint_covers_every_fact_and_category(staff):
+def test_the_fingerprint_covers_every_fact_group_and_item(staff):
     report = make_draft(make_incident(), staff["sup1"])
     before = notices.content_hash(report)
-    for field, value in [("count_max", 501), ("count_certainty", Certainty.CONFIRMED), ("situation", "別の文"),
-                         ("is_final", True), ("contact_phone", "03-0000-0000")]:
-        old = getattr(report, field)
-        setattr(report, field, value)
+    group = report.groups[0]
+    for target, field, value in [
+        (group, "count_max", 501), (group, "count_certainty", Certainty.CONFIRMED), (group, "name", "会員"),
+        (group, "affected", False), (group, "final_scope", True), (group, "count_approx", True),
+        (group, "cleared", 3), (group, "unit", "名"), (group, "reason", "理由"),
+        (group.items[0], "status", LeakStatus.POSSIBLE), (group.items[0], "note", "メモ"),
+        (report, "situation", "別の文"), (report, "is_final", True), (report, "contact_phone", "03-0000-0000"),
+    ]:
+        old = getattr(target, field)
+        setattr(target, field, value)
         assert notices.content_hash(report) != before, field
-        setattr(report, field, old)
+        setattr(target, field, old)
     assert notices.content_hash(report) == before
-    report.categories[0].note = "メモ"
-    assert notices.content_hash(report) != before
 
 
 def test_editing_needs_a_supervisor(staff):
@@ -117,8 +121,9 @@ def test_second_draft_starts_from_latest_published_report(staff):
     publish(make_draft(incident, staff["sup1"], count_min=123, count_max=456,
                        cause="不正アクセス"), staff["sup1"], staff["sup2"])
     second = notices.start_draft(incident, staff["sup2"])
-    assert (second.count_min, second.count_max, second.cause) == (123, 456, "不正アクセス")
-    assert [c.category.value for c in second.categories] == ["name"]
+    group = second.groups[0]
+    assert (group.name, group.count_min, group.count_max, second.cause) == ("お客様", 123, 456, "不正アクセス")
+    assert [i.label for i in group.items] == ["氏名"] and group.reason == ""  # a reason belongs to one report
     assert second.correction == "" and notices.report_label(second) == "第二報"
 
 
@@ -133,7 +138,17 @@ def test_published_report_cannot_be_changed_by_any_path(staff):
         db.session.flush()
     db.session.rollback()
     report = db.session.get(Report, report.id)
-    report.categories[0].note = "書き換え"
+    report.groups[0].items[0].note = "書き換え"
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    report.groups[0].count_max = 1
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    notices.replace_groups(report, [notices.GroupSpec("新しい区分")])
     with pytest.raises(notices.ReportFrozen):
         db.session.flush()
     db.session.rollback()
@@ -153,6 +168,7 @@ def test_the_final_report_leaves_the_incident_open_for_follow_ups(staff):
                        cause="改ざん", cause_certainty=Certainty.CONFIRMED,
                        damage="なし", damage_certainty=Certainty.CONFIRMED,
                        prevention="決済画面の改ざん検知を導入し、外部の専門機関による診断を毎月実施しております。")
+    final.groups[0].reason = "調査が完了し、対象が300件に確定いたしました。"
     notices.update_draft(final, {"period_start": incident.aware_on, "period_end": incident.aware_on},
                          editor=staff["sup1"])
     publish(final, staff["sup1"], staff["sup2"])

@@ -5,9 +5,10 @@ from datetime import date, datetime
 import pytest
 
 from hotline.answers import placeholders
+from hotline.notices import phrasing
 from hotline.models import Incident, LeakStatus
 
-from .memory_reports import C, P, final_report, mem_report
+from .memory_reports import C, P, final_report, mem_group, mem_report
 
 L = LeakStatus
 INCIDENT = Incident(slug="2026-test-shop", title="テスト商店への不正アクセス", contact_phone="0120-999-000",
@@ -37,12 +38,23 @@ def test_incident_name_latest_report_and_url():
 
 def test_provisional_count_keeps_at_least_and_possibly():
     text = fill("件数：{件数}", count_min=12000, count_max=48000, count_certainty=P)
-    assert text.startswith("件数：現時点で少なくとも12,000件")
+    assert text.startswith("件数：現時点で、対象となるお客様は少なくとも12,000件")
     assert "最大で48,000件に及ぶ可能性" in text and "調査を継続" in text
 
 
 def test_confirmed_count_is_stated_plainly():
-    assert fill("{件数}", count_min=300, count_max=300, count_certainty=C) == "漏えいした件数は300件であることを確認いたしました。"
+    assert fill("{件数}", count_min=300, count_max=300, count_certainty=C) == "対象となるお客様は300件であることを確認いたしました。"
+
+
+def test_several_groups_are_counted_one_by_one():
+    report = mem_report(number=2, groups=[
+        mem_group("会員のお客様", unit="名", count_min=300, count_max=300, count_certainty=C),
+        mem_group("お届け先の方", unit="名", count_max=80, categories={"address": L.POSSIBLE}),
+        mem_group("店頭でご購入のお客様", affected=False),
+    ])
+    text = placeholders.render("{件数}", report, INCIDENT)
+    assert text.startswith("対象となる会員のお客様は300名であることを確認いたしました。対象となるお届け先の方の数は現在調査しておりますが、最大で80名")
+    assert "店頭" not in text and text.endswith(phrasing.STILL_INVESTIGATING)
 
 
 def test_period_caveat_follows_certainty():
@@ -55,7 +67,7 @@ def test_leaked_items_keep_their_possibility_wording():
     text = fill("{漏えい項目}", categories={"name": L.CONFIRMED, "card_number": L.POSSIBLE,
                                           "security_code": L.INVESTIGATING, "password": L.NOT_LEAKED})
     assert "現時点で判明している限りでは、氏名の漏えいを確認しております。" in text
-    assert "クレジットカード番号が漏えいした可能性も否定できません" in text
+    assert "クレジットカード番号は、漏えいした可能性を否定できません。" in text
     assert "セキュリティコードについては、漏えいの有無を調査しております。" in text
     assert "パスワードについては、漏えいしていないことを確認しております。" in text
     assert "現在調査しております" in fill("{漏えい項目}", categories={})
@@ -118,12 +130,12 @@ def test_render_refuses_bad_text_and_missing_report():
 
 
 def test_fields_used_and_changed_fields():
-    assert placeholders.fields_used("{件数}と{窓口電話}") == {"count_min", "count_max", "count_certainty", "contact_phone"}
+    assert placeholders.fields_used("{件数}と{窓口電話}") == {"counts", "contact_phone"}
     assert placeholders.fields_used("{最新の報}{事案名}{不明}") == set()
     old, new = mem_report(number=1), mem_report(number=2, count_min=150)
-    assert placeholders.changed_fields(old, new) == {"count_min"}
-    assert placeholders.describe_fields({"count_min", "count_max", "categories"}) == ["漏えい件数", "漏えいした情報の項目"]
-    assert "categories" in placeholders.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
+    assert placeholders.changed_fields(old, new) == {"counts"}
+    assert placeholders.describe_fields({"counts", "items"}) == ["対象となる方の数", "漏えいした情報の項目"]
+    assert "items" in placeholders.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
     assert placeholders.changed_fields(None, new) == set(placeholders.FIELD_LABELS)
 
 

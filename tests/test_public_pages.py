@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hotline import demo, notices
 from hotline.extensions import db
-from hotline.models import Certainty, Report, User
+from hotline.models import Report, User
 
 from .factories import make_draft, make_incident, publish
 from .pages import assert_valid_html, body
@@ -50,7 +50,7 @@ def test_top_page_without_incidents_says_so(client):
 def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/"))
     assert "第二報" in html and "訂正とお詫び" in html
-    for title in ("1. 本件の概要", "4. 漏えいした期間", "5. 漏えいの可能性がある情報の内容・件数", "7. 漏えいの原因",
+    for title in ("1. 本件の概要", "4. 漏えいした期間", "5. 漏えいの可能性がある情報と対象者", "7. 漏えいの原因",
                   "10. 今後の対応", "11. お問い合わせ窓口"):
         assert title in html
     assert "再発防止策" not in html  # left empty in the demo, so it is not numbered either
@@ -61,10 +61,13 @@ def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(
 
 def test_every_provisional_fact_reads_with_its_caveat(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/2"))
-    assert "少なくとも31,200件" in html and "最大で48,000件に及ぶ可能性がございます" in html
-    assert "セキュリティコードが漏えいした可能性も否定できません" in html
+    assert "対象となる会員のお客様は少なくとも31,200名でございますが、最大で48,000名に及ぶ可能性がございます。" in html
+    assert "セキュリティコードは、漏えいした可能性を否定できません。" in html
+    assert "パスワードは、当社ではお預かりしておりません。" in html
+    assert "お電話でご注文のお客様は、本件の対象ではございません。" in html
     assert "今後の調査により変わる可能性がございます" in html
-    assert "調査を継続している事項：漏えいした件数、セキュリティコード、現在発生している被害の状況、漏えいの原因" in html
+    assert ("調査を継続している事項：会員のお客様の数と情報の項目の一部、ゲスト購入のお客様の数と情報の項目の一部、"
+            "現在発生している被害の状況、漏えいの原因") in html
     assert html.count("速やかにお知らせいたします") == 1  # said once, in the caveat summary
     assert "漏えいしていないことを確認" in html
 
@@ -72,7 +75,9 @@ def test_every_provisional_fact_reads_with_its_caveat(client, demo_site):
 def test_report_page_shows_changes_since_the_previous_report(client, demo_site):
     html = body(client.get(f"/notices/{SLUG}/2"))
     assert "前回のお知らせ（第一報）からの変更点" in html
-    assert "12,000件〜48,000件（調査中）" in html and "31,200件〜48,000件（調査中）" in html
+    assert "12,000名〜48,000名（調査中）" in html and "31,200名〜48,000名（調査中）" in html
+    assert "ログの解析が進み" in html  # the reason for the changed number
+    assert html.count("会員登録をせずにご購入されたお客様の決済も") == 1  # once per group, not per row
     first = body(client.get(f"/notices/{SLUG}/1"))
     assert "からの変更点" not in first
     assert "過去のお知らせです" in first and f'href="/notices/{SLUG}/2"' in first
@@ -128,7 +133,7 @@ def test_feed_lists_reports_newest_first_with_absolute_links(client, demo_site):
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.startswith("http://") and link.endswith(f"/notices/{SLUG}/2")
     summary = entries[0].find(f"{ATOM}summary").text
-    assert "最大で48,000件" in summary
+    assert "最大で48,000名" in summary and "最大で6,500名" in summary
 
 
 @pytest.mark.parametrize("url", ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/2", "/notices/feed.atom"])
@@ -147,9 +152,9 @@ def test_public_pages_can_be_cached_and_revalidated(client, demo_site, url):
 def test_a_new_report_changes_the_validators(client, app, demo_site, staff):
     first = client.get(f"/notices/{SLUG}/")
     second = db.session.scalar(select(Report).filter_by(number=2))
-    report = make_draft(second.incident, staff["sup1"], count_min=31200, count_max=40000,
-                        count_certainty=Certainty.PROVISIONAL,
-                        categories={c.category: (c.status, c.note) for c in second.categories})
+    groups = [notices.spec_of(g) for g in second.groups]
+    groups[0].count_max, groups[0].reason = 40000, "上限を見直しました。"
+    report = make_draft(second.incident, staff["sup1"], groups=groups)
     publish(report, staff["sup1"], staff["sup2"])
     again = client.get(f"/notices/{SLUG}/", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200 and "第三報" in body(again)

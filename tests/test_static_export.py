@@ -23,7 +23,7 @@ def test_export_writes_every_public_page_with_working_links(app, tmp_path):
         assert (out / name).is_file() and name in files
     report = (out / f"notices/{SLUG}/2.html").read_text(encoding="utf-8")
     assert_valid_html(report)
-    assert "訂正とお詫び" in report and "最大で48,000件" in report
+    assert "訂正とお詫び" in report and "最大で48,000名" in report
     assert "簡易版" in report and 'action="/faq/search"' not in report
     for page in out.rglob("*.html"):
         for link in re.findall(r'href="(/[^"#]*)"', page.read_text(encoding="utf-8")):

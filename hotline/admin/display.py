@@ -145,7 +145,7 @@ def last_return_reason(report: Report) -> dict | None:
 
 def unwritten_items(sections: list[Section]) -> list[str]:
     """Titles of the items left empty, which the public page leaves out."""
-    return [s.title for s in sections if not s.paragraphs]
+    return [s.title for s in sections if not (s.paragraphs or s.groups)]
 
 
 def report_summary(report: Report) -> dict:

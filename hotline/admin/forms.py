@@ -1,4 +1,4 @@
-"""Admin forms: incidents, report drafts and the buttons that change a report's state.
+"""Admin forms: incidents, filings and the buttons that change a report's state (drafts: report_forms).
 
 Validators check shape only (types, lengths, formats); the rules about reports live in
 hotline/notices (workflow.py and consistency.py).
@@ -10,32 +10,19 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
-from ..models import Certainty, DataCategory, FilingKind, IncidentStatus, LeakStatus, Report
-from ..notices.draft_files import MAX_TEXT, SHORT_LIMITS, parse_count
+from ..models import Certainty, FilingKind, IncidentStatus
+from ..notices.draft_values import SHORT_LIMITS, parse_count
 from ..web.form_filters import SelectChoice
 from ..web.form_filters import block as _block
 from ..web.form_filters import line as _line
 from ..web.form_filters import too_long as _too_long
 
-NOT_MENTIONED = ""
-TEXT_ITEMS = {
-    "situation": "1. 事故発生の状況",
-    "apology": "2. お詫び",
-    "background": "3. 発生と発覚の経緯",
-    "investigation": "8. 事実調査の方法と講じた処置",
-    "secondary_risks": "9. 予想される二次被害と防止措置",
-    "customer_actions": "9. お客様にお願いしたいこと",
-    "next_steps": "10. 今後の対応",
-    "prevention": "11. 再発防止策",
-    "correction": "訂正文（前の報から訂正する内容と理由）",
-}
 CERTAINTY_CHOICES = [SelectChoice(c.value, c.label) for c in (Certainty.PROVISIONAL, Certainty.CONFIRMED)]
-LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(s.value, s.label) for s in LeakStatus]
 
 
-def _check_url(_form, field) -> None:
+def check_url(_form, field) -> None:
     """A path on this site or an http(s) address; never javascript: and the like."""
     value = field.data or ""
     if value and not (re.match(r"^/(?!/)", value) or re.match(r"^https?://[^\s/]+", value, re.I)):
@@ -105,7 +92,7 @@ class IncidentForm(StaffForm):
     contact_phone = StringField("窓口の電話番号", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_phone"])])
     contact_hours = StringField("受付時間", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_hours"])])
     contact_form_url = StringField("問い合わせフォームのURL", filters=[_line], validators=[
-        _too_long(SHORT_LIMITS["contact_form_url"]), _check_url])
+        _too_long(SHORT_LIMITS["contact_form_url"]), check_url])
     status = SelectField("状態", choices=[SelectChoice(s.value, s.label) for s in IncidentStatus], default=IncidentStatus.ACTIVE.value)
     reason = TextAreaField("変更の理由", filters=[_block], validators=[_too_long(300)])
 
@@ -135,68 +122,3 @@ def incident_fields(form: IncidentForm) -> dict:
     values = {name: getattr(form, name).data for name in names}
     values["status"] = IncidentStatus(form.status.data)
     return values
-
-
-def _certainty(label: str) -> SelectField:
-    """A 確定 / 調査中 select."""
-    return SelectField(label, choices=CERTAINTY_CHOICES, default=Certainty.PROVISIONAL.value)
-
-
-class ReportForm(StaffForm):
-    """Every field of a report draft in one form; category fields are added below."""
-
-    is_final = BooleanField("最終報告として作成する（すべての事項が確定していることが必要です）")
-    period_start = JaDateField("4. 漏えいした期間（開始日）", validators=[Optional()])
-    period_end = JaDateField("4. 漏えいした期間（終了日）", validators=[Optional()])
-    period_certainty = _certainty("漏えい期間の確度")
-    count_min = CountField("5. 漏えい件数（最小・確認済みの件数）")
-    count_max = CountField("5. 漏えい件数（最大・可能性のある件数）")
-    count_certainty = _certainty("件数の確度")
-    damage = TextAreaField("6. 現在発生している被害の状況", filters=[_block], validators=[_too_long(MAX_TEXT)])
-    damage_certainty = _certainty("被害状況の確度")
-    cause = TextAreaField("7. 漏えいの原因", filters=[_block], validators=[_too_long(MAX_TEXT)])
-    cause_certainty = _certainty("原因の確度")
-    contact_phone = StringField("12. 窓口の電話番号", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_phone"])])
-    contact_hours = StringField("12. 受付時間", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_hours"])])
-    contact_form_url = StringField("12. 問い合わせフォームのURL", filters=[_line], validators=[
-        _too_long(SHORT_LIMITS["contact_form_url"]), _check_url])
-
-
-for _name, _label in TEXT_ITEMS.items():
-    setattr(ReportForm, _name, TextAreaField(_label, filters=[_block], validators=[_too_long(MAX_TEXT)]))
-for _category in DataCategory:
-    setattr(ReportForm, f"cat_{_category.value}", SelectField(_category.label, choices=LEAK_CHOICES, default=NOT_MENTIONED))
-    setattr(ReportForm, f"note_{_category.value}", StringField(f"{_category.label}の補足", filters=[_line],
-                                                               validators=[_too_long(SHORT_LIMITS["note"])]))
-
-FACT_NAMES = ("period_start", "period_end", "count_min", "count_max", "damage", "cause",
-              "contact_phone", "contact_hours", "contact_form_url")
-CERTAINTY_NAMES = ("period_certainty", "count_certainty", "damage_certainty", "cause_certainty")
-
-
-def report_form_data(report: Report) -> dict:
-    """Initial form values from a stored report."""
-    data = {name: getattr(report, name) for name in (*TEXT_ITEMS, *FACT_NAMES, "is_final")}
-    data.update({name: getattr(report, name).value for name in CERTAINTY_NAMES})
-    for row in report.categories:
-        data[f"cat_{row.category.value}"] = row.status.value
-        data[f"note_{row.category.value}"] = row.note
-    return data
-
-
-def report_changes(form: ReportForm) -> tuple[dict, dict]:
-    """(fields, categories) for notices.update_draft from a validated form."""
-    fields = {name: getattr(form, name).data for name in (*TEXT_ITEMS, *FACT_NAMES)}
-    fields.update({name: Certainty(getattr(form, name).data) for name in CERTAINTY_NAMES})
-    fields["is_final"] = bool(form.is_final.data)
-    categories = {}
-    for category in DataCategory:
-        status = getattr(form, f"cat_{category.value}").data
-        if status != NOT_MENTIONED:
-            categories[category] = (LeakStatus(status), getattr(form, f"note_{category.value}").data)
-    return fields, categories
-
-
-def category_rows(form: ReportForm) -> list[tuple]:
-    """(status field, note field) per data category, in display order, for the template."""
-    return [(getattr(form, f"cat_{c.value}"), getattr(form, f"note_{c.value}")) for c in DataCategory]

@@ -11,10 +11,8 @@ from ..extensions import db
 from ..models import FilingKind, Incident, IncidentChange, Report, ReportState, Role, User
 from ..web.auth import role_required
 from . import display
-from .forms import (
-    ActionForm, FilingForm, IncidentForm, ReportForm, ReportingForm, ReturnForm, category_rows,
-    incident_fields, report_changes, report_form_data,
-)
+from .forms import ActionForm, FilingForm, IncidentForm, ReportingForm, ReturnForm, incident_fields
+from .report_forms import ReportForm, category_rows, flat_errors, group_problems, report_changes, report_form_data
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.before_request
@@ -216,22 +214,26 @@ def report_edit(report_id: int):
     if report.is_published:
         return _report_page(report, error=notices.FROZEN_MESSAGE, status=409)
     form = ReportForm(data=report_form_data(report))
-    if form.validate_on_submit():
-        fields, categories = report_changes(form)
+    refused = ""
+    if form.validate_on_submit() and not group_problems(form):
+        fields, groups = report_changes(form)
         try:
-            notices.update_draft(report, fields, categories, editor=_me())
+            notices.update_draft(report, fields, groups, editor=_me())
             db.session.commit()
-        except notices.NoticeError as error:
+            flash("下書きを保存しました。", "success")
+            return redirect(url_for("admin.report_view", report_id=report.id))
+        except notices.ReportFrozen as error:
             db.session.rollback()
             return _report_page(db.get_or_404(Report, report_id), error=str(error), status=409)
-        flash("下書きを保存しました。", "success")
-        return redirect(url_for("admin.report_view", report_id=report.id))
-    status = 422 if form.errors else 200
+        except notices.NoticeError as error:
+            db.session.rollback()
+            refused = str(error)  # the form keeps what was typed
+    errors = flat_errors(form) + ([("", "保存できませんでした", refused)] if refused else [])
     return render_template(
-        "admin/report_edit.html", form=form, report=report, incident=report.incident,
-        label=notices.report_label(report), category_rows=category_rows(form),
+        "admin/report_edit.html", form=form, report=report, incident=report.incident, errors=errors,
+        label=notices.report_label(report), category_rows=category_rows,
         was_awaiting=report.state is ReportState.AWAITING_APPROVAL,
-    ), status
+    ), 422 if errors else 200
 
 
 @bp.route("/reports/<int:report_id>/submit", methods=["POST"])

@@ -22,9 +22,9 @@ JST_OFFSET = timedelta(hours=9)
 
 # Report fields a placeholder may draw on, with the words used when they change.
 FIELD_LABELS = {
-    "count_min": "漏えい件数", "count_max": "漏えい件数", "count_certainty": "漏えい件数",
+    "counts": "対象となる方の数",
     "period_start": "漏えいした期間", "period_end": "漏えいした期間", "period_certainty": "漏えいした期間",
-    "categories": "漏えいした情報の項目",
+    "items": "漏えいした情報の項目",
     "cause": "漏えいの原因", "cause_certainty": "漏えいの原因",
     "damage": "被害の状況", "damage_certainty": "被害の状況",
     "secondary_risks": "予想される二次被害",
@@ -92,11 +92,11 @@ def _latest(report: Report, _incident: Incident) -> str:
 
 
 def _categories(report: Report, _incident: Incident) -> str:
-    """All category sentences, or 'under investigation' when the report names none."""
-    sentences = phrasing.category_sentences(report)
-    if not sentences:
+    """Every group's item sentences, or 'under investigation' when the report names none."""
+    text = phrasing.items_sentence(report)
+    if not text:
         return "漏えいした情報の項目は、現在調査しております。" + phrasing.STILL_INVESTIGATING
-    return "".join(sentences)
+    return text
 
 
 def _phone(report: Report, incident: Incident) -> str:
@@ -139,12 +139,12 @@ def _entries() -> list[Placeholder]:
         P("事案名", "事案の名称", frozenset(), lambda r, i: i.title),
         P("最新の報", "最新の公表済みの報（第N報と公表日）。報ごとに変わる前提のため確認対象にはなりません",
           frozenset(), _latest),
-        P("件数", "漏えい件数（調査中は「少なくとも〜、最大で〜の可能性」）",
-          frozenset({"count_min", "count_max", "count_certainty"}), lambda r, i: phrasing.count_sentence(r)),
+        P("件数", "対象となる方の数を区分ごとに（調査中は「少なくとも〜、最大で〜の可能性」）",
+          frozenset({"counts"}), lambda r, i: phrasing.groups_sentence(r)),
         P("期間", "漏えいした期間（調査中は「変わる可能性」を添えます）",
           frozenset({"period_start", "period_end", "period_certainty"}), lambda r, i: phrasing.period_sentence(r)),
         P("漏えい項目", "漏えいした情報の項目（確認済み・可能性あり・調査中・漏えいなしを区別）",
-          frozenset({"categories"}), _categories),
+          frozenset({"items"}), _categories),
         P("原因", "漏えいの原因（調査中はその旨を添えます）", frozenset({"cause", "cause_certainty"}),
           lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因は、現在調査しております。")),
         P("被害状況", "現在発生している被害の状況（調査中はその旨を添えます）",
@@ -244,9 +244,12 @@ def render(text: str, report: Report | None, incident: Incident, base_url: str =
 
 
 def _field_value(report: Report, field: str):
-    """A comparable value of one report field (categories as a sorted tuple)."""
-    if field == "categories":
-        return tuple(sorted((row.category.value, row.status.value, row.note or "") for row in report.categories))
+    """A comparable value of one report field (the groups' numbers or items as tuples)."""
+    if field == "counts":
+        return tuple((g.name, g.affected, g.unit, g.count_min, g.count_max, g.count_approx, g.count_certainty,
+                      g.cleared, g.final_scope) for g in report.groups)
+    if field == "items":
+        return tuple(sorted((g.name, i.label, i.status.value, i.note or "") for g in report.groups for i in g.items))
     return getattr(report, field)
 
 

@@ -5,13 +5,15 @@ from .faq import FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
-    Certainty, ChangeState, DataCategory, Incident, IncidentChange, IncidentStatus, LeakStatus, Report,
-    ReportCategory, ReportEdit, ReportState,
+    Certainty, ChangeState, Incident, IncidentChange, IncidentStatus, Report, ReportEdit, ReportState,
 )
+from .facts import AffectedGroup, DataCategory, GroupItem, LeakStatus
 from .regulator import FilingKind, RegulatorFiling, ReportingDecision
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
+    "AffectedGroup",
+    "GroupItem",
     "AnswerTemplate",
     "AnswerTemplateVersion",
     "TemplateStatus",
@@ -38,7 +40,6 @@ __all__ = [
     "OutboxMail",
     "RegulatorFiling",
     "Report",
-    "ReportCategory",
     "ReportEdit",
     "ReportState",
     "ReportingDecision",

@@ -60,77 +60,6 @@ class Certainty(enum.Enum):
         return {"confirmed": "確定", "provisional": "調査中（暫定）"}[self.value]
 
 
-class LeakStatus(enum.Enum):
-    """What is known about one category of personal data."""
-
-    CONFIRMED = "confirmed"
-    POSSIBLE = "possible"
-    NOT_LEAKED = "not_leaked"
-    INVESTIGATING = "investigating"
-
-    @property
-    def label(self) -> str:
-        """Japanese label."""
-        return {
-            "confirmed": "漏えいを確認",
-            "possible": "漏えいの可能性あり",
-            "not_leaked": "漏えいしていないことを確認",
-            "investigating": "調査中",
-        }[self.value]
-
-    @property
-    def is_firm(self) -> bool:
-        """Confirmed either way; the other two still need investigation."""
-        return self in (LeakStatus.CONFIRMED, LeakStatus.NOT_LEAKED)
-
-
-class DataCategory(enum.Enum):
-    """Kinds of personal data a report can speak of, in display order."""
-
-    NAME = "name"
-    ADDRESS = "address"
-    EMAIL = "email"
-    PHONE = "phone"
-    BIRTH_DATE = "birth_date"
-    GENDER = "gender"
-    CARD_HOLDER = "card_holder"
-    CARD_NUMBER = "card_number"
-    CARD_EXPIRY = "card_expiry"
-    SECURITY_CODE = "security_code"
-    LOGIN_ID = "login_id"
-    PASSWORD = "password"
-    PURCHASE_HISTORY = "purchase_history"
-    BANK_ACCOUNT = "bank_account"
-
-    @property
-    def label(self) -> str:
-        """Japanese name of the category."""
-        return _CATEGORY_LABELS[self.value]
-
-    @property
-    def order(self) -> int:
-        """Display position."""
-        return list(DataCategory).index(self)
-
-
-_CATEGORY_LABELS = {
-    "name": "氏名",
-    "address": "住所",
-    "email": "メールアドレス",
-    "phone": "電話番号",
-    "birth_date": "生年月日",
-    "gender": "性別",
-    "card_holder": "クレジットカード名義人名",
-    "card_number": "クレジットカード番号",
-    "card_expiry": "クレジットカード有効期限",
-    "security_code": "セキュリティコード",
-    "login_id": "ログインID",
-    "password": "パスワード",
-    "purchase_history": "購入履歴",
-    "bank_account": "銀行口座情報",
-}
-
-
 class Incident(db.Model):
     """One breach (事案) the company is handling in public."""
 
@@ -181,11 +110,6 @@ class Report(db.Model):
     period_certainty: Mapped[Certainty] = mapped_column(
         enum_column(Certainty), default=Certainty.PROVISIONAL
     )
-    count_min: Mapped[int | None]
-    count_max: Mapped[int | None]
-    count_certainty: Mapped[Certainty] = mapped_column(
-        enum_column(Certainty), default=Certainty.PROVISIONAL
-    )
     damage: Mapped[str] = mapped_column(Text, default="")
     damage_certainty: Mapped[Certainty] = mapped_column(
         enum_column(Certainty), default=Certainty.PROVISIONAL
@@ -207,8 +131,8 @@ class Report(db.Model):
     incident: Mapped[Incident] = relationship(back_populates="reports")
     author = relationship("User", foreign_keys=[author_id])
     approver = relationship("User", foreign_keys=[approver_id])
-    categories: Mapped[list["ReportCategory"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan"
+    groups = relationship(  # list of facts.AffectedGroup
+        "AffectedGroup", back_populates="report", cascade="all, delete-orphan", order_by="AffectedGroup.position"
     )
     edits: Mapped[list["ReportEdit"]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportEdit.id"
@@ -219,26 +143,14 @@ class Report(db.Model):
         """Published reports are immutable."""
         return self.state is ReportState.PUBLISHED
 
-    def category_status(self, category: DataCategory) -> "LeakStatus | None":
-        """Status of one data category in this report, or None if not mentioned."""
-        for row in self.categories:
-            if row.category is category:
-                return row.status
-        return None
+    @property
+    def affected_groups(self) -> list:
+        """The groups of people the incident concerns, in display order."""
+        return [g for g in self.groups if g.affected]
 
-
-class ReportCategory(db.Model):
-    """What one report says about one category of leaked data."""
-
-    __table_args__ = (UniqueConstraint("report_id", "category"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
-    category: Mapped[DataCategory] = mapped_column(enum_column(DataCategory))
-    status: Mapped[LeakStatus] = mapped_column(enum_column(LeakStatus))
-    note: Mapped[str] = mapped_column(String(300), default="")
-
-    report: Mapped[Report] = relationship(back_populates="categories")
+    def group_named(self, name: str):
+        """The group with this name, or None."""
+        return next((g for g in self.groups if g.name == name), None)
 
 
 class ReportEdit(db.Model):

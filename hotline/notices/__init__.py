@@ -7,13 +7,17 @@ for the approver's preview, `changes` says what moved since the previous report,
 `draft_files` reads prepared drafts, `static_export` writes the public pages as files,
 `freeze` keeps published reports unchanged (the database refuses it too: see the
 migration a6b5fcad0006), `versions` fingerprints a report and knows who wrote it,
-`regulator` holds the regulator's deadlines, the filings and the reporting decision, `incident_changes` the two-person changes
+`groups` the groups of people a report speaks of (GroupSpec, replace_groups) and
+`group_rules` the checks on their numbers and items, `regulator` holds the regulator's deadlines, the filings and the reporting decision, `incident_changes` the two-person changes
 of an incident readers have seen, `cli` is `flask notices …`.
 
 The names below are the package's operations, so callers write `notices.approve_and_publish`.
 """
 
 from . import freeze  # noqa: F401  (installs the guard on published reports)
+from .groups import (  # noqa: F401
+    DEFAULT_GROUP, GroupError, GroupSpec, ItemSpec, replace_groups, spec_of,
+)
 from .incident_changes import (  # noqa: F401
     GUARDED, ALLOWED, ChangeNeedsApproval, pending_change, request_change, approve_change,
     reject_change, describe, guard_incident_fields,

@@ -1,8 +1,8 @@
 """What changed between two published reports, in short Japanese phrases for readers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..models import Certainty, Report
+from ..models import AffectedGroup, Certainty, Report
 from .consistency import ITEM_LABELS
 from .phrasing import format_count, format_date
 
@@ -17,8 +17,8 @@ FREE_TEXT_ITEMS = ("situation", "background", "investigation", "secondary_risks"
 class Change:
     """One item that reads differently in the newer report.
 
-    A figure (count, period, a category, how firm a fact is, the contact window) has a
-    before and an after; an item of text has `mark` instead (更新, 新たに記載, 記載を削除),
+    A figure (a group's number, the period, a data item, how firm a fact is, the contact
+    window) has a before and an after, and the reason the draft gives for it; an item of text has `mark` instead (更新, 新たに記載, 記載を削除),
     and the page marks its section, where readers find what it says now.
     """
 
@@ -27,6 +27,7 @@ class Change:
     after: str = ""
     key: str = ""
     mark: str = ""
+    reason: str = ""
 
     @property
     def is_text(self) -> bool:
@@ -44,20 +45,23 @@ def section_marks(changes: list[Change]) -> dict[str, str]:
     return marks
 
 
-def count_summary(report: Report) -> str:
-    """'12,000件〜48,000件（調査中）' or '31,200件（確定）'."""
-    lo, hi = report.count_min, report.count_max
+def count_summary(group: AffectedGroup) -> str:
+    """'12,000名〜48,000名（調査中）', '3,412件（確定）' or '対象外'."""
+    if not group.affected:
+        return "対象外"
+    lo, hi, unit = group.count_min, group.count_max, group.unit
+    approx = "約" if group.count_approx else ""
     if lo is None and hi is None:
         return "調査中"
-    if report.count_certainty is Certainty.CONFIRMED and lo is not None:
-        return f"{format_count(lo)}件（確定）"
+    if group.count_certainty is Certainty.CONFIRMED and lo is not None:
+        return f"{approx}{format_count(lo)}{unit}（確定）"
     if hi is None:
-        return f"少なくとも{format_count(lo)}件（調査中）"
+        return f"少なくとも{approx}{format_count(lo)}{unit}（調査中）"
     if lo is None:
-        return f"最大{format_count(hi)}件（調査中）"
+        return f"最大{approx}{format_count(hi)}{unit}（調査中）"
     if lo == hi:
-        return f"{format_count(lo)}件（調査中）"
-    return f"{format_count(lo)}件〜{format_count(hi)}件（調査中）"
+        return f"{approx}{format_count(lo)}{unit}（調査中）"
+    return f"{approx}{format_count(lo)}{unit}〜{format_count(hi)}{unit}（調査中）"
 
 
 def period_summary(report: Report) -> str:
@@ -68,18 +72,48 @@ def period_summary(report: Report) -> str:
     return f"{span}（{FIRMNESS[report.period_certainty]}）"
 
 
-def _category_changes(previous: Report, current: Report) -> list[Change]:
-    """Categories whose status changed, appeared or disappeared."""
+def _group_changes(previous: Report, current: Report) -> list[Change]:
+    """Per group: its number and each item whose status changed, appeared or disappeared."""
     changes = []
-    rows = {row.category: row for row in previous.categories}
-    now = {row.category: row for row in current.categories}
-    for category in sorted(set(rows) | set(now), key=lambda c: c.order):
-        before = rows[category].status.label if category in rows else NOT_STATED
-        after = now[category].status.label if category in now else NOT_STATED
-        if before != after:
-            changes.append(Change(category.label, before, after, key="leaked",
-                                  mark="新たに判明" if category not in rows else ""))
+    before_groups = {g.name: g for g in previous.groups}
+    now_groups = {g.name: g for g in current.groups}
+    several = len(set(before_groups) | set(now_groups)) > 1
+    for name in [*before_groups, *(n for n in now_groups if n not in before_groups)]:
+        old, new = before_groups.get(name), now_groups.get(name)
+        prefix = f"{name}：" if several else ""
+        reason = new.reason if new is not None else ""
+        if old is None:  # a new group is one row: its number and its items by status
+            changes.append(Change(name, NOT_STATED, _group_summary(new), key="leaked", mark="新たに判明", reason=reason))
+            continue
+        if new is None:  # only with a 訂正 (consistency): one row saying the group is no longer named
+            changes.append(Change(name, _group_summary(old), NOT_STATED, key="leaked"))
+            continue
+        first = len(changes)
+        old_count, new_count = count_summary(old), count_summary(new)
+        if old_count != new_count:
+            changes.append(Change(f"{prefix}対象となる数" if several else f"対象となる{name}の数",
+                                  old_count, new_count, key="leaked"))
+        old_items = {i.label: i.status.label for i in old.items}
+        new_items = {i.label: i.status.label for i in new.items}
+        for label in [*old_items, *(k for k in new_items if k not in old_items)]:
+            before, after = old_items.get(label, NOT_STATED), new_items.get(label, NOT_STATED)
+            if before != after:
+                changes.append(Change(f"{prefix}{label}", before, after, key="leaked",
+                                      mark="新たに判明" if label not in old_items else ""))
+        if reason and len(changes) > first:  # said once, on the group's first changed row
+            changes[first] = replace(changes[first], reason=reason)
     return changes
+
+
+def _group_summary(group: AffectedGroup) -> str:
+    """'最大1,500名（調査中）。氏名・住所：漏えいの可能性を否定できない／…' for a group new in this report."""
+    if not group.affected:
+        return "対象外"
+    by_status: dict[str, list[str]] = {}
+    for item in group.items:
+        by_status.setdefault(item.status.label, []).append(item.label)
+    items = "／".join(f"{'・'.join(labels)}：{status}" for status, labels in by_status.items())
+    return count_summary(group) + (f"。{items}" if items else "")
 
 
 def _contact(report: Report) -> str:
@@ -90,14 +124,9 @@ def _contact(report: Report) -> str:
 def changes_between(previous: Report, current: Report) -> list[Change]:
     """Every item a reader of `previous` should know reads differently in `current`."""
     changes = []
-    pairs = [
-        ("漏えい件数", count_summary),
-        ("漏えいした期間", period_summary),
-    ]
-    for (label, summary), key in zip(pairs, ("leaked", "period")):
-        if summary(previous) != summary(current):
-            changes.append(Change(label, summary(previous), summary(current), key=key))
-    changes += _category_changes(previous, current)
+    if period_summary(previous) != period_summary(current):
+        changes.append(Change("漏えいした期間", period_summary(previous), period_summary(current), key="period"))
+    changes += _group_changes(previous, current)
     for field, certainty in (("cause", "cause_certainty"), ("damage", "damage_certainty")):
         old_c, new_c = getattr(previous, certainty), getattr(current, certainty)
         if old_c is not new_c and getattr(current, field).strip():

@@ -1,48 +1,33 @@
 """Report drafts as TOML files, so a 第一報 can be prepared before it is needed.
 
 The format is documented in docs/draft-format.md; examples/ holds ready-made files.
-The value normalizers here are also used by the admin form, so a file and the form
-accept and refuse the same input.
+Values are read by draft_values (shared with the admin form, so a file and the form
+accept and refuse the same input) and groups of people by draft_groups.
 """
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from sqlalchemy import select
 
 from ..cleaning import clean_text
 from ..extensions import db
-from ..models import Certainty, DataCategory, Incident, LeakStatus, Report, ReportCategory, User
+from ..models import Incident, Report, User
 from . import phrasing
+from .draft_groups import read_groups
+from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_date
+from .groups import GroupError, GroupSpec, replace_groups
 from . import workflow as notices
 from .consistency import Finding, check_report
 
-MAX_TEXT = 10_000
-MAX_COUNT = 1_000_000_000
-SHORT_LIMITS = {"contact_phone": 40, "contact_hours": 200, "contact_form_url": 300, "note": 300}
+TOP_KEYS = {"incident", "is_final", "report", "period", "groups", "cause", "damage", "contact"}
+MOVED_KEYS = {"count": "件数は [[groups]] の count に", "categories": "情報の項目は [[groups]] の items に"}
 TEXT_KEYS = ("situation", "apology", "background", "investigation", "secondary_risks",
              "customer_actions", "next_steps", "prevention", "correction")
 FACT_TABLES = {"cause": "cause", "damage": "damage"}
 CONTACT_KEYS = {"phone": "contact_phone", "hours": "contact_hours", "form_url": "contact_form_url"}
-TOP_KEYS = {"incident", "is_final", "report", "period", "count", "cause", "damage", "contact", "categories"}
-# C0/C1 controls except tab and newline, bidi overrides (text spoofing), odd separators.
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-LEAK_WORDS = {
-    **{s.value: s for s in LeakStatus}, **{s.label: s for s in LeakStatus},
-    "確認済み": LeakStatus.CONFIRMED, "漏えいあり": LeakStatus.CONFIRMED,
-    "可能性あり": LeakStatus.POSSIBLE, "漏えいなし": LeakStatus.NOT_LEAKED,
-    "漏えいしていない": LeakStatus.NOT_LEAKED,
-}
-CERTAINTY_WORDS = {
-    **{c.value: c for c in Certainty}, **{c.label: c for c in Certainty},
-    "確定": Certainty.CONFIRMED, "確認済み": Certainty.CONFIRMED,
-    "暫定": Certainty.PROVISIONAL, "調査中": Certainty.PROVISIONAL,
-}
-CATEGORY_WORDS = {**{c.value: c for c in DataCategory}, **{c.label: c for c in DataCategory}}
 
 
 class DraftFileError(ValueError):
@@ -56,41 +41,7 @@ class DraftSpec:
     incident_slug: str
     is_final: bool = False
     fields: dict = field(default_factory=dict)
-    categories: dict | None = None
-
-
-def parse_count(value) -> int | None:
-    """A record count from an int or text ('１，２００' → 1200); ValueError in Japanese."""
-    if isinstance(value, bool):
-        raise ValueError("件数は数字で入力してください。")
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).replace(",", "").replace("件", "").strip()
-        if not text:
-            return None
-        if not re.fullmatch(r"[+-]?\d{1,12}", text):
-            raise ValueError("件数は数字で入力してください（例：1,200）。")
-        value = int(text)
-    if not isinstance(value, int):
-        raise ValueError("件数は数字で入力してください。")
-    if value < 0:
-        raise ValueError("件数に負の数は使えません。")
-    if value > MAX_COUNT:
-        raise ValueError(f"件数が大きすぎます（{MAX_COUNT:,}件以下で入力してください）。")
-    return value
-
-
-def word_key(text: str) -> str:
-    """Normalize a status or category word for lookup (width, case, spaces)."""
-    text = unicodedata.normalize("NFKC", text).strip().lower()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-def _lookup(table: dict, raw, what: str):
-    """Find a word in one of the vocabularies above."""
-    folded = {word_key(k): v for k, v in table.items()}
-    if isinstance(raw, str) and word_key(raw) in folded:
-        return folded[word_key(raw)]
-    raise ValueError(f"{what}として使えない値です: {raw!r}")
+    groups: list[GroupSpec] | None = None
 
 
 def parse_draft(text: str) -> DraftSpec:
@@ -100,6 +51,9 @@ def parse_draft(text: str) -> DraftSpec:
     except tomllib.TOMLDecodeError as error:
         raise DraftFileError(_toml_message(error)) from error
     reader = _Reader(text)
+    moved = sorted(set(data) & set(MOVED_KEYS))
+    if moved:
+        reader.fail("", moved[0], f"{MOVED_KEYS[moved[0]]}移りました（docs/draft-format.md の「対象者の区分」を参照してください）。")
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         reader.fail("", unknown[0], "不明なキーです（docs/draft-format.md を参照してください）。")
@@ -112,8 +66,8 @@ def parse_draft(text: str) -> DraftSpec:
     spec = DraftSpec(incident_slug=slug.strip(), is_final=is_final, fields={"is_final": is_final})
     reader.read_texts(data, spec.fields)
     reader.read_facts(data, spec.fields)
-    if "categories" in data:
-        spec.categories = reader.read_categories(data["categories"])
+    if "groups" in data:
+        spec.groups = read_groups(reader, data["groups"])
     return spec
 
 
@@ -139,12 +93,17 @@ class _Reader:
         raise DraftFileError(f"{name}{where}: {message}")
 
     def line_of(self, table: str, key: str) -> int | None:
-        """Line number of `key = …` inside `[table]` (best effort)."""
-        current, pattern = "", re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        """Line number of `key = …` inside `[table]`, or inside the Nth `[[groups]]` for 'groups[N]'."""
+        array = re.fullmatch(r"(\w+)\[(\d+)\]", table)
+        current, seen, pattern = "", 0, re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
         for number, line in enumerate(self.lines, start=1):
-            header = re.match(r"^\s*\[([^\]]+)\]", line)
-            if header:
-                current = header.group(1).strip()
+            header = re.match(r"^\s*\[\[\s*([^\]]+?)\s*\]\]|^\s*\[([^\]]+)\]", line)
+            if header and header.group(1):
+                seen += header.group(1) == (array.group(1) if array else None)
+                current = f"{header.group(1)}[{seen}]"
+            elif header:
+                name = header.group(2).strip()
+                current = current if array and name.startswith(array.group(1) + ".") else name
             elif current == table and pattern.match(line):
                 return number
         return None
@@ -189,63 +148,14 @@ class _Reader:
         for key in ("start", "end"):
             if key in period:
                 fields[f"period_{key}"] = self.convert("period", key, parse_date, period[key])
-        count = self.table(data, "count", ("min", "max", "certainty"))
-        for key in ("min", "max"):
-            if key in count:
-                fields[f"count_{key}"] = self.convert("count", key, parse_count, count[key])
-        for name, table in (("period", period), ("count", count)):
-            if "certainty" in table:
-                fields[f"{name}_certainty"] = self.convert(name, "certainty", parse_certainty, table["certainty"])
+        if "certainty" in period:
+            fields["period_certainty"] = self.convert("period", "certainty", parse_certainty, period["certainty"])
         for name in FACT_TABLES:
             fact = self.table(data, name, ("text", "certainty"))
             if "text" in fact:
                 fields[name] = self.text(name, "text", fact["text"])
             if "certainty" in fact:
                 fields[f"{name}_certainty"] = self.convert(name, "certainty", parse_certainty, fact["certainty"])
-
-    def read_categories(self, raw) -> dict:
-        """[categories]: category = "status" or { status = "…", note = "…" }."""
-        if not isinstance(raw, dict):
-            self.fail("", "categories", "表（[categories]）として書いてください。")
-        out = {}
-        for key, value in raw.items():
-            category = self.convert("categories", key, lambda k: _lookup(CATEGORY_WORDS, k, "データの種類"), key)
-            note = ""
-            if isinstance(value, dict):
-                extra = set(value) - {"status", "note"}
-                if extra or "status" not in value:
-                    self.fail("categories", key, "{ status = \"…\", note = \"…\" } の形で書いてください。")
-                note = self.text("categories", key, value.get("note", ""), SHORT_LIMITS["note"])
-                value = value["status"]
-            if category in out:
-                self.fail("categories", key, "同じ種類が二度書かれています。")
-            out[category] = (self.convert("categories", key, parse_leak_status, value), note)
-        return out
-
-
-def parse_date(value) -> date:
-    """A TOML date or 'YYYY-MM-DD' text (full-width digits allowed)."""
-    if isinstance(value, datetime):
-        raise ValueError("日付だけを書いてください（時刻は不要です）。")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace("/", "-")
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError("日付は YYYY-MM-DD の形で書いてください（例：2026-11-01）。")
-
-
-def parse_certainty(value) -> Certainty:
-    """確定/confirmed or 暫定/調査中/provisional."""
-    return _lookup(CERTAINTY_WORDS, value, "確度（確定／暫定）")
-
-
-def parse_leak_status(value) -> LeakStatus:
-    """確認済み/可能性あり/漏えいなし/調査中 or their English names."""
-    return _lookup(LEAK_WORDS, value, "漏えいの状況（確認済み／可能性あり／漏えいなし／調査中）")
 
 
 def find_incident(slug: str) -> Incident:
@@ -259,7 +169,7 @@ def find_incident(slug: str) -> Incident:
 def load_draft(spec: DraftSpec, author: User) -> Report:
     """Create a draft from a parsed file (start_draft, then update_draft)."""
     report = notices.start_draft(find_incident(spec.incident_slug), author)
-    notices.update_draft(report, spec.fields, spec.categories, editor=author)
+    notices.update_draft(report, spec.fields, spec.groups, editor=author)
     db.session.flush()
     return report
 
@@ -278,6 +188,9 @@ def _unsaved_draft(incident: Incident, spec: DraftSpec) -> Report:
     report = notices.unsaved_draft(incident)
     for name, value in spec.fields.items():
         setattr(report, name, value)
-    if spec.categories is not None:
-        report.categories = [ReportCategory(category=c, status=st, note=n) for c, (st, n) in spec.categories.items()]
+    if spec.groups is not None:
+        try:
+            replace_groups(report, spec.groups)
+        except GroupError as error:
+            raise DraftFileError(f"groups: {error}") from error
     return report

@@ -6,7 +6,7 @@ Installed when hotline.notices is imported; nothing needs to call it.
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from ..models import Report, ReportCategory, ReportState
+from ..models import AffectedGroup, GroupItem, Report, ReportState
 from .workflow import FROZEN_MESSAGE, ReportFrozen
 
 
@@ -29,16 +29,20 @@ def _freeze_published(session, _context, _instances) -> None:
         if _was_published(report):
             raise ReportFrozen(FROZEN_MESSAGE)
     for obj in session.new:
-        if isinstance(obj, ReportCategory) and obj.report is not None and not inspect(obj.report).pending:
-            if _was_published(obj.report):
-                raise ReportFrozen(FROZEN_MESSAGE)
+        report = _owning_report(session, obj) if isinstance(obj, (AffectedGroup, GroupItem)) else None
+        if report is not None and not inspect(report).pending and _was_published(report):
+            raise ReportFrozen(FROZEN_MESSAGE)
 
 
 def _owning_report(session, obj) -> Report | None:
-    """The report an object belongs to (itself, or the report of a category row)."""
+    """The report an object belongs to: itself, the report of a group, or of an item's group."""
+    if isinstance(obj, GroupItem):
+        group = obj.group if obj.group is not None else (
+            session.get(AffectedGroup, obj.group_id) if obj.group_id else None)
+        return _owning_report(session, group) if group is not None else None
     if isinstance(obj, Report):
         return obj
-    if isinstance(obj, ReportCategory):
+    if isinstance(obj, AffectedGroup):
         if obj.report is not None:
             return obj.report
         return session.get(Report, obj.report_id) if obj.report_id else None

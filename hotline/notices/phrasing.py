@@ -6,7 +6,8 @@ so a provisional fact can only ever be published with its caveat.
 
 from datetime import date
 
-from ..models import Certainty, DataCategory, LeakStatus, Report
+from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
+from .groups import count_is_open, item_is_open
 
 STILL_INVESTIGATING = "調査を継続しており、新たな事実が判明しましたら速やかにお知らせいたします。"
 PROVISIONAL_NOTE = "これは現時点での調査結果であり、今後の調査により変わる可能性がございます。"
@@ -66,27 +67,41 @@ def _then(caveat: bool) -> str:
     return STILL_INVESTIGATING if caveat else ""
 
 
-def count_sentence(report: Report, caveat: bool = True) -> str:
-    """The record count, with 'at least N, possibly up to M' when not confirmed.
+def _n(group: AffectedGroup, n: int | None) -> str:
+    """'約12,000名' style: the number with the group's unit and 約 when approximate."""
+    return f"{'約' if group.count_approx else ''}{format_count(n)}{group.unit}"
+
+
+def count_sentence(group: AffectedGroup, caveat: bool = True) -> str:
+    """A group's number, with 'at least N, possibly up to M' when not confirmed.
 
     `caveat=False` leaves out the promise to report more, for pages that say it once
     in their caveat summary.
     """
-    lo, hi = report.count_min, report.count_max
+    lo, hi, who = group.count_min, group.count_max, group.name
     tail = _then(caveat)
-    if report.count_certainty is Certainty.CONFIRMED and lo is not None:
-        return f"漏えいした件数は{format_count(lo)}件であることを確認いたしました。"
+    if group.count_certainty is Certainty.CONFIRMED and lo is not None:
+        if group.final_scope:
+            return f"対象となる{who}は{_n(group, lo)}で確定いたしました。"
+        return f"対象となる{who}は{_n(group, lo)}であることを確認いたしました。"
     if lo is None and hi is None:
-        return f"漏えいした件数は、現在調査しております。{tail}"
+        return f"対象となる{who}の数は、現在調査しております。{tail}"
     if lo is None:
-        return f"漏えいした件数は現在調査しておりますが、最大で{format_count(hi)}件に及ぶ可能性がございます。{tail}"
+        return f"対象となる{who}の数は現在調査しておりますが、最大で{_n(group, hi)}に及ぶ可能性がございます。{tail}"
     if hi is None:
-        return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認しておりますが、"
-                f"件数はさらに増える可能性がございます。{tail}")
+        return (f"現時点で、対象となる{who}は少なくとも{_n(group, lo)}でございますが、"
+                f"さらに増える可能性がございます。{tail}")
     if hi == lo:
-        return f"現時点で{format_count(lo)}件の漏えいを確認しておりますが、件数は確定しておりません。{tail}"
-    return (f"現時点で少なくとも{format_count(lo)}件の漏えいを確認しておりますが、"
-            f"最大で{format_count(hi)}件に及ぶ可能性がございます。{tail}")
+        return f"現時点で、対象となる{who}は{_n(group, lo)}でございますが、数は確定しておりません。{tail}"
+    return (f"現時点で、対象となる{who}は少なくとも{_n(group, lo)}でございますが、"
+            f"最大で{_n(group, hi)}に及ぶ可能性がございます。{tail}")
+
+
+def cleared_sentence(group: AffectedGroup) -> str:
+    """The part of a group confirmed not to be affected, if any."""
+    if not group.cleared:
+        return ""
+    return f"なお、このうち{_n(group, group.cleared)}については、対象外であることを確認しております。"
 
 
 def period_sentence(report: Report, caveat: bool = True) -> str:
@@ -101,25 +116,64 @@ def period_sentence(report: Report, caveat: bool = True) -> str:
             f"今後の調査により変わる可能性がございます。{_then(caveat)}")
 
 
-def category_sentences(report: Report, caveat: bool = True) -> list[str]:
-    """Leaked data categories grouped by status, each group with its own wording."""
-    groups: dict[LeakStatus, list[str]] = {status: [] for status in LeakStatus}
-    for row in sorted(report.categories, key=lambda r: r.category.order):
-        groups[row.status].append(row.category.label)
-    settled = not any(groups[s] for s in (LeakStatus.POSSIBLE, LeakStatus.INVESTIGATING))
+def item_sentences(group: AffectedGroup, caveat: bool = True) -> list[str]:
+    """A group's data items by status, each status with its own wording, strongest first."""
+    by_status: dict[LeakStatus, list[str]] = {status: [] for status in LeakStatus}
+    for item in group.items:
+        by_status[item.status].append(item.label)
+    words = {status: join_ja(labels) for status, labels in by_status.items() if labels}
+    settled = not any(item_is_open(group, s) for s in words)
+    S = LeakStatus
     sentences = []
-    if groups[LeakStatus.CONFIRMED]:
+    if S.CONFIRMED in words:
         lead = "調査の結果、" if settled else "現時点で判明している限りでは、"
-        sentences.append(f"{lead}{join_ja(groups[LeakStatus.CONFIRMED])}の漏えいを確認しております。")
-    if groups[LeakStatus.POSSIBLE]:
-        also = "また、" if sentences else ""
-        sentences.append(f"{also}現時点では確認されておりませんが、{join_ja(groups[LeakStatus.POSSIBLE])}"
-                         f"が漏えいした可能性も否定できません。{_then(caveat)}")
-    if groups[LeakStatus.INVESTIGATING]:
-        sentences.append(f"{join_ja(groups[LeakStatus.INVESTIGATING])}については、漏えいの有無を調査しております。")
-    if groups[LeakStatus.NOT_LEAKED]:
-        sentences.append(f"{join_ja(groups[LeakStatus.NOT_LEAKED])}については、漏えいしていないことを確認しております。")
+        sentences.append(f"{lead}{words[S.CONFIRMED]}の漏えいを確認しております。")
+    if S.LIKELY in words:
+        sentences.append(f"{words[S.LIKELY]}は、漏えいした可能性が高いと考えております。")
+    if S.POSSIBLE in words:
+        sentences.append(f"{words[S.POSSIBLE]}は、漏えいした可能性を否定できません。")
+    if group.final_scope and (S.LIKELY in words or S.POSSIBLE in words):
+        sentences.append("対象の範囲は調査により確定しておりますが、お一人おひとりの情報について"
+                         "漏えいの事実を確認したものではございません。")
+    elif caveat and (S.LIKELY in words or S.POSSIBLE in words):
+        sentences.append(STILL_INVESTIGATING)
+    if S.INVESTIGATING in words:
+        sentences.append(f"{words[S.INVESTIGATING]}については、漏えいの有無を調査しております。")
+    if S.NOT_LEAKED in words:
+        sentences.append(f"{words[S.NOT_LEAKED]}については、漏えいしていないことを確認しております。")
+    if S.NOT_HELD in words:
+        sentences.append(f"{words[S.NOT_HELD]}は、当社ではお預かりしておりません。")
     return sentences
+
+
+def group_sentences(group: AffectedGroup, caveat: bool = True) -> list[str]:
+    """What a report says about one group: its number, the part cleared, its items; or that it is not concerned."""
+    if not group.affected:
+        return [f"{group.name}は、本件の対象ではございません。" + (group.note or "")]
+    out = [count_sentence(group, caveat), cleared_sentence(group), *item_sentences(group, caveat)]
+    if group.note:
+        out.append(group.note)
+    return [s for s in out if s]
+
+
+def groups_sentence(report: Report, caveat: bool = True) -> str:
+    """Every group's number in one paragraph (for answer templates)."""
+    groups = report.affected_groups
+    if not groups:
+        return f"対象となるお客様の数は、現在調査しております。{_then(caveat)}"
+    return "".join(count_sentence(g, caveat=False) for g in groups) + (
+        _then(caveat) if any(count_is_open(g) for g in groups) else "")
+
+
+def items_sentence(report: Report, caveat: bool = True) -> str:
+    """Every group's data items in one paragraph, named by group when there are several."""
+    groups = [g for g in report.affected_groups if g.items]
+    if not groups:
+        return ""
+    if len(groups) == 1:
+        return "".join(item_sentences(groups[0], caveat))
+    text = "\n".join(f"【{g.name}】" + "".join(item_sentences(g, caveat=False)) for g in groups)
+    return text + (_then(caveat) if any(item_is_open(g, i.status) for g in groups for i in g.items) else "")
 
 
 def fact_caveat(certainty: Certainty) -> str:
@@ -132,10 +186,10 @@ def provisional_items(report: Report) -> list[str]:
     items = []
     if report.period_certainty is Certainty.PROVISIONAL:
         items.append("漏えいの可能性がある期間")
-    if report.count_certainty is Certainty.PROVISIONAL:
-        items.append("漏えいした件数")
-    items += [label_of(c.category) for c in sorted(report.categories, key=lambda c: c.category.order)
-              if not c.status.is_firm]
+    groups = report.affected_groups
+    several = len(groups) > 1
+    for group in groups:
+        items += _open_in_group(group, several)
     if report.damage_certainty is Certainty.PROVISIONAL:
         items.append("現在発生している被害の状況")
     if report.cause_certainty is Certainty.PROVISIONAL:
@@ -143,9 +197,22 @@ def provisional_items(report: Report) -> list[str]:
     return items
 
 
+def _open_in_group(group: AffectedGroup, several: bool) -> list[str]:
+    """What is open in one group, briefly: its number, and its items by name (or in summary when many)."""
+    open_items = [item.label for item in group.items if item_is_open(group, item.status)]
+    counted = count_is_open(group)
+    if not (counted or open_items):
+        return []
+    if not several and len(open_items) <= 3:
+        return ([f"対象となる{group.name}の数"] if counted else []) + open_items
+    if not open_items:
+        part = "数"
+    else:
+        which = "情報の項目" if len(open_items) == len(group.items) else "情報の項目の一部"
+        part = f"数と{which}" if counted else (which if len(open_items) > 3 else "、".join(open_items))
+    return [f"{group.name}の{part}"]
+
+
 def has_provisional_facts(report: Report) -> bool:
     """True when any fact in the report is still under investigation."""
-    certainties = (report.count_certainty, report.period_certainty, report.cause_certainty, report.damage_certainty)
-    return any(c is Certainty.PROVISIONAL for c in certainties) or any(
-        not row.status.is_firm for row in report.categories
-    )
+    return bool(provisional_items(report))

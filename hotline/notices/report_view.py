@@ -7,10 +7,21 @@ readers will see. Every uncertain fact is worded by hotline.phrasing.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..models import Certainty, Report
+from ..models import AffectedGroup, Certainty, LeakStatus, Report
 from . import phrasing
+from .groups import count_is_open, item_is_open
 
 JST = timezone(timedelta(hours=9))
+
+
+@dataclass
+class GroupView:
+    """One group of people inside the section on leaked data: its sentences and its table."""
+
+    name: str
+    paragraphs: list[str]
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    affected: bool = True
 
 
 @dataclass
@@ -19,7 +30,7 @@ class Section:
 
     title: str
     paragraphs: list[str]
-    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    groups: list[GroupView] = field(default_factory=list)
     key: str = ""
     provisional: bool = False
 
@@ -69,10 +80,25 @@ def tel_uri(phone: str) -> str:
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
 
 
-def category_rows(report: Report) -> list[tuple[str, str, str, str]]:
-    """(category, status, note, status key) for the table of leaked data, in display order."""
-    return [(row.category.label, row.status.label, row.note, row.status.value)
-            for row in sorted(report.categories, key=lambda row: row.category.order)]
+def item_rows(group: AffectedGroup) -> list[tuple[str, str, str, str]]:
+    """(item, status, note, status key) for a group's table, in display order."""
+    return [(item.label, item.status.label, item.note, item.status.value) for item in group.items]
+
+
+def group_views(report: Report) -> list[GroupView]:
+    """The groups as the page shows them: concerned groups first, then those not concerned."""
+    ordered = report.affected_groups + [g for g in report.groups if not g.affected]
+    return [GroupView(g.name, phrasing.group_sentences(g, caveat=False), item_rows(g), g.affected) for g in ordered]
+
+
+def leaked_title(report: Report) -> str:
+    """Stage-aware: possible while anything is open; leaked, or in scope, once settled."""
+    groups = report.affected_groups
+    if any(count_is_open(g) or any(item_is_open(g, i.status) for i in g.items) for g in groups):
+        return "漏えいの可能性がある情報と対象者"
+    if any(i.status is LeakStatus.CONFIRMED for g in groups for i in g.items):
+        return "漏えいした情報と対象者"
+    return "対象となる情報と対象者"
 
 
 def report_sections(report: Report) -> list[Section]:
@@ -83,17 +109,17 @@ def report_sections(report: Report) -> list[Section]:
     """
     r = report
     P = Certainty.PROVISIONAL
-    leaked_open = r.count_certainty is P or any(not row.status.is_firm for row in r.categories)
+    title = leaked_title(r)
     period_title = "漏えいの可能性がある期間" if r.period_certainty is P else "漏えいした期間"
-    leaked_title = "漏えいの可能性がある情報の内容・件数" if leaked_open else "漏えいした情報の内容・件数"
+    views = group_views(r)
     sections = [
         Section("本件の概要", paragraphs(r.situation), key="situation"),
         Section("お詫び", paragraphs(r.apology), key="apology"),
         Section("発生と発覚の経緯", paragraphs(r.background), key="background"),
         Section(period_title, [phrasing.period_sentence(r, caveat=False)], key="period",
                 provisional=r.period_certainty is P),
-        Section(leaked_title, phrasing.category_sentences(r, caveat=False) + [phrasing.count_sentence(r, caveat=False)],
-                category_rows(r), key="leaked", provisional=leaked_open),
+        Section(title, [] if views else ["対象となるお客様と情報の項目は、現在調査しております。"], views,
+                key="leaked", provisional=title.startswith("漏えいの可能性") or not views),
         Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty), key="damage",
                 provisional=r.damage_certainty is P),
         Section("漏えいの原因", _fact(r.cause, r.cause_certainty), key="cause", provisional=r.cause_certainty is P),
@@ -106,7 +132,7 @@ def report_sections(report: Report) -> list[Section]:
     ]
     number = 1
     for section in sections:
-        if section.paragraphs and section.key != "customer_actions":
+        if (section.paragraphs or section.groups) and section.key != "customer_actions":
             section.title = f"{number}. {section.title}"
             number += 1
     return sections

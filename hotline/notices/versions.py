@@ -9,6 +9,7 @@ import json
 
 from ..extensions import db
 from ..models import Report, ReportEdit, User
+from . import groups
 
 TEXT_FIELDS = (
     "situation", "apology", "background", "damage", "cause", "investigation",
@@ -16,8 +17,7 @@ TEXT_FIELDS = (
     "contact_phone", "contact_hours", "contact_form_url",
 )
 FACT_FIELDS = (
-    "period_start", "period_end", "period_certainty", "count_min", "count_max",
-    "count_certainty", "damage_certainty", "cause_certainty", "is_final",
+    "period_start", "period_end", "period_certainty", "damage_certainty", "cause_certainty", "is_final",
 )
 CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("correction", "is_final"))
 
@@ -28,7 +28,7 @@ def content_hash(report: Report) -> str:
         content = {name: getattr(report, name) for name in TEXT_FIELDS + FACT_FIELDS}
         content["incident"] = report.incident_id if report.incident_id is not None else getattr(
             report.incident, "id", None)
-        content["categories"] = sorted([row.category.value, row.status.value, row.note] for row in report.categories)
+        content["groups"] = groups.fingerprint(report)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=lambda v: getattr(v, "value", str(v)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

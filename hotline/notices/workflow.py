@@ -6,11 +6,10 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..models import (
-    Certainty, Incident, IncidentStatus, Report, ReportCategory, ReportState, Role, User,
-)
+from ..models import Certainty, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..models._types import utcnow
 from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
+from . import groups as group_rows
 from . import phrasing
 from .consistency import Finding, check_report, is_blocked
 
@@ -114,8 +113,8 @@ def start_draft(incident: Incident, author: User) -> Report:
 def unsaved_draft(incident: Incident) -> Report:
     """A draft built like start_draft, kept out of the session (for checking files)."""
     report = Report(is_final=False, state=ReportState.DRAFT, period_start=None, period_end=None,
-                    count_min=None, count_max=None, **{name: "" for name in TEXT_FIELDS},
-                    **{f"{name}_certainty": Certainty.PROVISIONAL for name in ("period", "count", "cause", "damage")})
+                    **{name: "" for name in TEXT_FIELDS},
+                    **{f"{name}_certainty": Certainty.PROVISIONAL for name in ("period", "cause", "damage")})
     with db.session.no_autoflush:
         prefill(report, incident, attach=False)
     return report
@@ -133,13 +132,11 @@ def prefill(report: Report, incident: Incident, attach: bool = True) -> None:
         return
     for name in CARRIED_OVER:
         setattr(report, name, getattr(previous, name))
-    report.categories = [
-        ReportCategory(category=c.category, status=c.status, note=c.note) for c in previous.categories
-    ]
+    group_rows.replace_groups(report, [group_rows.spec_of(g) for g in previous.groups])
 
 
-def update_draft(report: Report, fields: dict, categories: dict | None = None, *, editor: User) -> Report:
-    """Change a draft's fields and, if given, its data categories {category: (status, note)}.
+def update_draft(report: Report, fields: dict, groups: list | None = None, *, editor: User) -> Report:
+    """Change a draft's fields and, if given, its groups of people (a list of GroupSpec).
 
     The editor joins the people who wrote the report, none of whom may approve it; an
     edit of a report awaiting approval sends it back to draft, to be submitted again.
@@ -150,8 +147,11 @@ def update_draft(report: Report, fields: dict, categories: dict | None = None, *
         if name not in TEXT_FIELDS + FACT_FIELDS:
             raise NoticeError(f"不明な項目です: {name}")
         setattr(report, name, value)
-    if categories is not None:
-        _replace_categories(report, categories)
+    if groups is not None:
+        try:
+            group_rows.replace_groups(report, groups)
+        except group_rows.GroupError as error:
+            raise NoticeError(str(error)) from error
     detail = ""
     if report.state is ReportState.AWAITING_APPROVAL:
         report.state = ReportState.DRAFT
@@ -160,20 +160,6 @@ def update_draft(report: Report, fields: dict, categories: dict | None = None, *
     record_edit(report, editor)
     audit.record("update", "report", report.id, detail=detail, user=editor)
     return report
-
-
-def _replace_categories(report: Report, categories: dict) -> None:
-    """Update rows in place (a delete and insert of one category would clash on flush)."""
-    existing = {row.category: row for row in report.categories}
-    for category, row in existing.items():
-        if category not in categories:
-            report.categories.remove(row)
-    for category, (status, note) in sorted(categories.items(), key=lambda kv: kv[0].order):
-        row = existing.get(category)
-        if row is None:
-            report.categories.append(ReportCategory(category=category, status=status, note=note or ""))
-        else:
-            row.status, row.note = status, note or ""
 
 
 def findings_for(report: Report) -> list[Finding]:

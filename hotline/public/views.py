@@ -138,5 +138,5 @@ def _feed_summary(report: Report) -> str:
     """A few plain sentences for feed readers: correction first, then the key facts."""
     parts = report_view.paragraphs(report.correction)[:1]
     parts += report_view.paragraphs(report.situation)[:1]
-    parts += phrasing.category_sentences(report)[:1] + [phrasing.count_sentence(report)]
+    parts.append(phrasing.groups_sentence(report))
     return "\n".join(parts)

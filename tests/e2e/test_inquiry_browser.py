@@ -33,8 +33,8 @@ GIFT_SEARCH = "もらったギフト券、期限すぎても大丈夫？"  # a v
 # What the template fills in from the second (latest) report of the demo incident. The
 # first report said the card number had possibly leaked and the security code was still
 # being investigated, so these sentences come only from the latest one.
-LATEST_FACTS = ["クレジットカード名義人名、クレジットカード番号およびクレジットカード有効期限の漏えいを確認しております",
-                "セキュリティコードが漏えいした可能性も否定できません"]
+LATEST_FACTS = ["クレジットカード名義人名、クレジットカード番号およびクレジットカード有効期限は、漏えいした可能性が高いと考えております",
+                "セキュリティコードは、漏えいした可能性を否定できません", "【ゲスト購入のお客様】"]
 CARD_TEMPLATE_TEXT = "カードの再発行（カード番号の変更）をご検討ください"
 
 

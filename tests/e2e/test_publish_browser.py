@@ -37,10 +37,11 @@ def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
 
     log_in(page, live_site, "kato")
     register_incident_and_draft(page, "e2e-breach", "テスト商店への不正アクセスについて")
-    page.fill("#count_min", "１，２００")
-    page.fill("#count_max", "3000")
-    page.select_option("#cat_name", "confirmed")
-    page.select_option("#cat_card_number", "possible")
+    page.fill("#groups-0-name", "会員のお客様")
+    page.fill("#groups-0-count_min", "１，２００")
+    page.fill("#groups-0-count_max", "3000")
+    page.select_option("#groups-0-cat_name", "confirmed")
+    page.select_option("#groups-0-cat_card_number", "possible")
     page.click("text=下書きを保存")
     page.wait_for_selector("text=下書きを保存しました")
     page.click("text=承認を依頼する")
@@ -58,8 +59,8 @@ def test_draft_approve_and_see_it_on_the_top_page(live_site, page):
     assert "テスト商店への不正アクセスについて" in page.content()
     page.click("text=テスト商店への不正アクセスについて")
     text = page.inner_text("main")
-    assert "少なくとも1,200件" in text and "最大で3,000件" in text
-    assert "可能性も否定できません" in text
+    assert "対象となる会員のお客様は少なくとも1,200名でございますが、最大で3,000名に及ぶ可能性がございます。" in text
+    assert "クレジットカード番号は、漏えいした可能性を否定できません。" in text
 
 
 def test_a_supervisor_who_edited_the_draft_cannot_approve_it(live_site, page):
@@ -67,7 +68,8 @@ def test_a_supervisor_who_edited_the_draft_cannot_approve_it(live_site, page):
         live_site.create_user(name, "supervisor", PASSWORD)
     log_in(page, live_site, "kato")
     register_incident_and_draft(page, "e2e-edited", "編集された下書きの事案")
-    page.select_option("#cat_name", "confirmed")
+    page.fill("#groups-0-name", "お客様")
+    page.select_option("#groups-0-cat_name", "confirmed")
     page.click("text=下書きを保存")
     page.click("text=承認を依頼する")
     page.wait_for_selector("text=承認待ち")

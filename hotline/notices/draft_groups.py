@@ -1,0 +1,76 @@
+"""The [[groups]] tables of a draft file: groups of people, their numbers and data items.
+
+Read with the located errors of draft_files._Reader; the format is in docs/draft-format.md.
+"""
+
+import unicodedata
+
+from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_count, parse_leak_status
+from .groups import DEFAULT_GROUP, UNITS, GroupSpec, ItemSpec, category_for
+
+GROUP_KEYS = {"name", "affected", "unit", "count", "final_scope", "note", "reason", "items"}
+COUNT_KEYS = {"min", "max", "approx", "certainty", "cleared"}
+NOTE_LIMIT = SHORT_LIMITS["note"]
+
+
+def read_groups(reader, raw) -> list[GroupSpec]:
+    """[[groups]]: name, count = { … }, items = { "氏名" = "確認済み", … } per group."""
+    if not isinstance(raw, list) or not all(isinstance(g, dict) for g in raw):
+        reader.fail("", "groups", "[[groups]] の表の並びとして書いてください。")
+    return [read_group(reader, number, group) for number, group in enumerate(raw, start=1)]
+
+def read_group(reader, number: int, raw: dict) -> GroupSpec:
+    """One [[groups]] table."""
+    where = f"groups[{number}]"
+    for key in raw:
+        if key not in GROUP_KEYS:
+            reader.fail(where, key, "不明なキーです（docs/draft-format.md を参照してください）。")
+    spec = GroupSpec(name=reader.text(where, "name", raw.get("name", DEFAULT_GROUP), 60))
+    for key in ("affected", "final_scope"):
+        if key in raw:
+            if not isinstance(raw[key], bool):
+                reader.fail(where, key, "true または false で指定してください。")
+            setattr(spec, key, raw[key])
+    if "unit" in raw:
+        spec.unit = reader.convert(where, "unit", parse_unit, raw["unit"])
+    for key in ("note", "reason"):
+        if key in raw:
+            setattr(spec, key, reader.text(where, key, raw[key], NOTE_LIMIT if key == "note" else MAX_TEXT))
+    count = raw.get("count", {})
+    if not isinstance(count, dict) or set(count) - COUNT_KEYS:
+        reader.fail(where, "count", "{ min = …, max = …, certainty = \"…\" } の形で書いてください（approx, cleared も使えます）。")
+    for key in ("min", "max", "cleared"):
+        if key in count:
+            setattr(spec, "cleared" if key == "cleared" else f"count_{key}",
+                    reader.convert(where, "count", parse_count, count[key]))
+    if "approx" in count:
+        if not isinstance(count["approx"], bool):
+            reader.fail(where, "count", "approx は true または false で指定してください。")
+        spec.count_approx = count["approx"]
+    if "certainty" in count:
+        spec.count_certainty = reader.convert(where, "count", parse_certainty, count["certainty"])
+    items = raw.get("items", {})
+    if not isinstance(items, dict):
+        reader.fail(where, "items", "{ \"氏名\" = \"確認済み\", … } の形で書いてください。")
+    spec.items = [read_item(reader, where, key, value) for key, value in items.items()]
+    return spec
+
+def read_item(reader, where: str, key: str, value) -> ItemSpec:
+    """"氏名" = "確認済み", or { status = "…", note = "…" }; a name not in the fixed list is a free item."""
+    note = ""
+    if isinstance(value, dict):
+        if set(value) - {"status", "note"} or "status" not in value:
+            reader.fail(where, key, "{ status = \"…\", note = \"…\" } の形で書いてください。")
+        note = reader.text(where, key, value.get("note", ""), NOTE_LIMIT)
+        value = value["status"]
+    label = reader.text(where, key, key, 60)
+    status = reader.convert(where, key, parse_leak_status, value)
+    return ItemSpec(status=status, category=category_for(label), label=label, note=note)
+
+
+def parse_unit(value) -> str:
+    """名, 件, 人, 枚 or 社."""
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+    if text not in UNITS:
+        raise ValueError(f"単位は{'・'.join(UNITS)}のいずれかで書いてください。")
+    return text

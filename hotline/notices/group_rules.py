@@ -1,0 +1,162 @@
+"""Consistency rules about the groups of people: their numbers and their data items.
+
+Each rule yields (code, message, subjects): `subjects` are the words a 訂正 must name for
+the correction to cover the finding (the group, the item, 件数). Used by consistency.py.
+"""
+
+from ..models import AffectedGroup, Certainty, LeakStatus, Report
+from .groups import item_is_open
+from .phrasing import format_count, report_name
+
+COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
+
+
+def _name(report: Report) -> str:
+    """How a published report is referred to in messages."""
+    return report_name(report.number, report.is_final)
+
+
+def _n(group: AffectedGroup, n: int | None) -> str:
+    """A number with the group's unit."""
+    return f"{format_count(n)}{group.unit}"
+
+
+def _who(group: AffectedGroup) -> str:
+    """「会員のお客様」の数 as messages say it."""
+    return f"「{group.name}」の数"
+
+
+def _statements(earlier: list[Report]):
+    """For each group name, the latest published statement of it and of its number, maximum and items."""
+    groups, counts, maxima, items = {}, {}, {}, {}
+    for report in earlier:
+        for group in report.groups:
+            groups[group.name] = (report, group)
+            if group.count_min is not None or group.count_max is not None:
+                counts[group.name] = (report, group)
+            if group.count_max is not None:
+                maxima[group.name] = (report, group)
+            for item in group.items:
+                items[(group.name, item.label)] = (report, item.status)
+    return groups, counts, maxima, items
+
+
+def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str, tuple]]:
+    """Changes to what was published about groups that need a 訂正 naming them."""
+    groups, counts, maxima, items = _statements(earlier)
+    out = []
+    for name, (old_report, old) in groups.items():
+        now = draft.group_named(name)
+        if now is None:
+            out.append(("group_dropped", f"{_name(old_report)}で公表した対象者の区分「{name}」が、今回の報にありません。"
+                        "記載をやめることで取り消すことはできません。", (name,)))
+        elif old.affected != now.affected:
+            was, becomes = ("対象", "対象外") if old.affected else ("対象外", "対象")
+            out.append(("group_scope_changed", f"{_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", (name,)))
+    for name in counts:
+        now = draft.group_named(name)
+        if now is not None and now.affected:
+            out += _count_rules(name, now, counts, maxima)
+    for (name, label), (old_report, status) in items.items():
+        now_group = draft.group_named(name)
+        if now_group is None:
+            continue
+        now = now_group.item_status(label)
+        where = f"「{name}」の{label}"
+        if now is None:
+            out.append(("item_dropped", f"{_name(old_report)}で「{status.label}」と公表した{where}が、今回の報にありません。"
+                        "記載をやめることで取り消すことはできません。", (label,)))
+        elif now is status:
+            continue
+        elif status in (LeakStatus.NOT_LEAKED, LeakStatus.NOT_HELD) and now.may_have_leaked:
+            out.append(("not_leaked_became_leaked", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+        elif status.is_firm and not now.is_firm:
+            out.append(("confirmed_became_provisional", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」に戻っています。", (label,)))
+        elif status.is_firm:
+            out.append(("confirmed_figure_changed", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+    return out
+
+
+def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict) -> list[tuple[str, str, tuple]]:
+    """A confirmed number changes or regresses; a number disappears; a minimum or maximum passes a published maximum."""
+    out, subjects = [], (name, *COUNT_WORDS)
+    old_report, old = counts[name]
+    if old.count_certainty is Certainty.CONFIRMED and old.count_min is not None:
+        if now.count_certainty is Certainty.PROVISIONAL:
+            out.append(("confirmed_became_provisional", f"{_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が、調査中に戻っています。", subjects))
+        elif (now.count_min, now.count_max) != (old.count_min, old.count_max):
+            out.append(("confirmed_figure_changed", f"{_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が変わっています（{_n(now, now.count_min)}）。", subjects))
+    if now.count_min is None and now.count_max is None:
+        out.append(("count_dropped", f"{_name(old_report)}で公表した{_who(old)}が、今回の報にありません。記載をやめることで取り消すことはできません。", subjects))
+        return out
+    if name not in maxima:
+        return out
+    max_report, top = maxima[name]
+    if now.count_min is not None and now.count_min > top.count_max:
+        out.append(("min_exceeds_published_max", f"{_who(now)}の新しい最小（{_n(now, now.count_min)}）が、{_name(max_report)}で公表した最大（{_n(top, top.count_max)}）を超えています。", subjects))
+    elif now.count_max is None or now.count_max > top.count_max:
+        raised = "上限なし（さらに増える可能性）" if now.count_max is None else f"最大{_n(now, now.count_max)}"
+        out.append(("max_exceeds_published_max", f"{_name(max_report)}で「最大{_n(top, top.count_max)}」と公表した{_who(top)}の上限が、{raised}に広がっています。", subjects))
+    return out
+
+
+def shape_problems(draft: Report) -> list[tuple[str, str]]:
+    """Numbers that cannot be true, whatever was published before."""
+    out = []
+    for group in draft.groups:
+        lo, hi, who = group.count_min, group.count_max, _who(group)
+        if not group.affected:
+            if group.items:
+                out.append(("not_affected_with_items", f"「{group.name}」は対象外とされていますが、情報の項目が書かれています。"))
+            continue
+        if lo is not None and hi is not None and lo > hi:
+            out.append(("count_range_inverted", f"{who}の最小が最大を上回っています。"))
+        if group.count_certainty is Certainty.CONFIRMED and (lo is None or (hi is not None and hi != lo)):
+            out.append(("confirmed_count_not_exact", f"確定した{who}は一つの数（最小＝最大）で記載してください。幅がある場合は「調査中」にしてください。"))
+        if group.cleared is not None and (hi if hi is not None else lo) is not None and group.cleared > (hi if hi is not None else lo):
+            out.append(("cleared_exceeds_count", f"{who}のうち対象外と確認した数が、対象となる数を上回っています。"))
+        if group.final_scope and group.count_certainty is not Certainty.CONFIRMED:
+            out.append(("final_scope_without_count", f"「{group.name}」を対象範囲の確定とするには、数を確定させてください。"))
+    if draft.groups and not draft.affected_groups:
+        out.append(("no_affected_group", "対象となる区分がありません。少なくとも一つの区分を「対象」にしてください。"))
+    return out
+
+
+def unexplained(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
+    """New groups or items after the first report, and changed numbers, without a reason."""
+    if not earlier:
+        return []
+    groups, counts, _maxima, items = _statements(earlier)
+    previous = earlier[-1]
+    out = []
+    for group in draft.groups:
+        if group.reason.strip():
+            continue
+        if group.name not in groups:
+            out.append(("new_group_unexplained", f"「{group.name}」は今回新たに加わる区分です。経緯を「変更の理由」に書いてください（【新たに判明】と表示されます）。"))
+            continue
+        new_items = [i.label for i in group.items if (group.name, i.label) not in items and not i.note.strip()]
+        if new_items:
+            out.append(("new_item_unexplained", f"「{group.name}」に新たな情報の項目（{'、'.join(new_items)}）があります。経緯を「変更の理由」か項目の補足に書いてください。"))
+        old = previous.group_named(group.name)
+        if old is not None and (old.count_min, old.count_max, old.count_certainty) != (group.count_min, group.count_max, group.count_certainty):
+            out.append(("change_unexplained", f"{_who(group)}が{_name(previous)}から変わっています。読む方のために「変更の理由」を書いてください。"))
+    return out
+
+
+def unreconciled(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
+    """A final report gives the reason for every number that differs from the previous report."""
+    if not draft.is_final or not earlier:
+        return []
+    return [("final_unreconciled", message) for code, message in unexplained(draft, earlier)
+            if code in ("change_unexplained", "new_group_unexplained")]
+
+
+def open_items_hint(draft: Report) -> str:
+    """Advice when a final report still has possibilities that a final scope would settle."""
+    possible = [g.name for g in draft.affected_groups if any(
+        item_is_open(g, i.status) and i.status.is_possibility for i in g.items)]
+    if not possible:
+        return ""
+    return (f"対象の範囲が確定し、一件ごとに漏えいの可能性が残る場合は、「{'」「'.join(possible)}」の"
+            "「対象範囲の確定」を選んでください（「漏えいを確認」とは表示されません）。")

@@ -1,0 +1,157 @@
+"""The groups of people a report speaks of, and what it says about each one's data.
+
+Forms and draft files describe groups as GroupSpec values; replace_groups() writes them
+onto a draft, matching groups by name and items by label so unchanged rows stay.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..models import AffectedGroup, Certainty, DataCategory, GroupItem, LeakStatus, Report
+
+UNITS = ("名", "件", "人", "枚", "社")
+DEFAULT_GROUP = "お客様"
+MAX_GROUPS = 8
+MAX_ITEMS = 30
+
+
+class GroupError(ValueError):
+    """A group or item cannot be stored as given; the message is Japanese."""
+
+
+@dataclass
+class ItemSpec:
+    """One data item: a fixed category, or a free item (category None) with its own label."""
+
+    status: LeakStatus
+    category: DataCategory | None = None
+    label: str = ""
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        """The label readers see."""
+        return self.category.label if self.category is not None else self.label
+
+
+@dataclass
+class GroupSpec:
+    """One group of people as a form or file gives it."""
+
+    name: str = DEFAULT_GROUP
+    affected: bool = True
+    unit: str = "名"
+    count_min: int | None = None
+    count_max: int | None = None
+    count_approx: bool = False
+    count_certainty: Certainty = Certainty.PROVISIONAL
+    cleared: int | None = None
+    final_scope: bool = False
+    note: str = ""
+    reason: str = ""
+    items: list[ItemSpec] = field(default_factory=list)
+
+
+def normal_name(name: str) -> str:
+    """The form a group or item name is compared in (width and spaces folded)."""
+    return " ".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def category_for(label: str) -> DataCategory | None:
+    """The fixed category a label names, if any."""
+    wanted = normal_name(label)
+    return next((c for c in DataCategory if normal_name(c.label) == wanted or c.value == wanted), None)
+
+
+def spec_of(group: AffectedGroup) -> GroupSpec:
+    """A stored group as a spec (to prefill the next report or a form)."""
+    return GroupSpec(
+        name=group.name, affected=group.affected, unit=group.unit, count_min=group.count_min,
+        count_max=group.count_max, count_approx=group.count_approx, count_certainty=group.count_certainty,
+        cleared=group.cleared, final_scope=group.final_scope, note=group.note, reason="",
+        items=[ItemSpec(i.status, i.category, i.label, i.note) for i in group.items],
+    )
+
+
+def _check(specs: list[GroupSpec]) -> None:
+    """Names present and unique, within the limits."""
+    if len(specs) > MAX_GROUPS:
+        raise GroupError(f"対象者の区分は{MAX_GROUPS}つまでです。")
+    seen = set()
+    for spec in specs:
+        name = normal_name(spec.name)
+        if not name:
+            raise GroupError("対象者の区分の名称を入力してください（例：会員のお客様）。")
+        if name in seen:
+            raise GroupError(f"対象者の区分「{name}」が二度書かれています。")
+        seen.add(name)
+        if spec.unit not in UNITS:
+            raise GroupError(f"件数の単位は{'・'.join(UNITS)}のいずれかにしてください。")
+        if len(spec.items) > MAX_ITEMS:
+            raise GroupError(f"「{name}」の情報の項目は{MAX_ITEMS}個までです。")
+        labels = [normal_name(item.name) for item in spec.items]
+        if any(not label for label in labels):
+            raise GroupError(f"「{name}」に名称のない情報の項目があります。")
+        duplicate = next((label for label in labels if labels.count(label) > 1), None)
+        if duplicate:
+            raise GroupError(f"「{name}」の情報の項目「{duplicate}」が二度書かれています。")
+
+
+def replace_groups(report: Report, specs: list[GroupSpec]) -> None:
+    """Make the draft's groups exactly `specs`, updating rows in place where names match."""
+    _check(specs)
+    existing = {g.name: g for g in report.groups}
+    wanted = {normal_name(s.name) for s in specs}
+    for name, group in existing.items():
+        if name not in wanted:
+            report.groups.remove(group)
+    for position, spec in enumerate(specs):
+        name = normal_name(spec.name)
+        group = existing.get(name)
+        if group is None:
+            group = AffectedGroup(name=name)
+            report.groups.append(group)
+        group.position = position
+        for attr in ("affected", "unit", "count_min", "count_max", "count_approx", "count_certainty",
+                     "cleared", "final_scope", "note", "reason"):
+            setattr(group, attr, getattr(spec, attr))
+        _replace_items(group, spec.items)
+
+
+def _replace_items(group: AffectedGroup, items: list[ItemSpec]) -> None:
+    """Items in display order: fixed categories first in their order, then free items as given."""
+    ordered = sorted(items, key=lambda i: (i.category is None, i.category.order if i.category else 0))
+    existing = {item.label: item for item in group.items}
+    wanted = {normal_name(i.name) for i in ordered}
+    for label, row in existing.items():
+        if label not in wanted:
+            group.items.remove(row)
+    for position, spec in enumerate(ordered):
+        label = normal_name(spec.name)
+        row = existing.get(label)
+        if row is None:
+            row = GroupItem(label=label, status=spec.status)
+            group.items.append(row)
+        row.position, row.category, row.status, row.note = position, spec.category, spec.status, spec.note or ""
+
+
+def fingerprint(report: Report) -> list:
+    """Everything the groups say, as plain values (for the content hash and comparisons)."""
+    return [
+        [g.name, g.affected, g.unit, g.count_min, g.count_max, g.count_approx, g.count_certainty.value,
+         g.cleared, g.final_scope, g.note, g.reason,
+         [[i.label, i.category.value if i.category else None, i.status.value, i.note] for i in g.items]]
+        for g in sorted(report.groups, key=lambda g: g.position)
+    ]
+
+
+def item_is_open(group: AffectedGroup, status: LeakStatus) -> bool:
+    """Still under investigation: 調査中 always; a possibility unless the group's scope is final."""
+    if status is LeakStatus.INVESTIGATING:
+        return True
+    return status.is_possibility and not group.final_scope
+
+
+def count_is_open(group: AffectedGroup) -> bool:
+    """The group's number is not settled yet."""
+    return group.affected and group.count_certainty is Certainty.PROVISIONAL
