@@ -91,13 +91,16 @@ def _publish(incident, users, fields, groups, on: date) -> None:
     db.session.flush()
 
 
+SIGNATORY = "株式会社ミドリ商会\n代表取締役社長　緑川 一郎"
 FIRST_REPORT = dict(
     start_days_before=70,
+    title="【第一報】ミドリストア オンラインへの不正アクセスによる個人情報漏えいに関するお詫びとお知らせ",
+    signatory=SIGNATORY,
     situation="当社が運営する通信販売サイト「ミドリストア オンライン」のサーバーが第三者による不正アクセスを受け、"
-              "お客様の個人情報が外部に漏えいしたことが判明しました。",
+              "お客様の個人情報が外部に漏えいしたことが判明いたしました。",
     apology="お客様をはじめ関係者の皆様に多大なるご迷惑とご心配をおかけしておりますことを、深くお詫び申し上げます。",
     background="保守を委託している事業者から、サーバーに不審なファイルが置かれているとの連絡を受け、"
-               "同日中にサイトを停止して調査を開始しました。",
+               "同日中にサイトを停止して調査を開始いたしました。",
     period_certainty=C,
     damage="現時点で、漏えいした情報が悪用されたとの報告は受けておりません。", damage_certainty=P,
     cause="外部からの不正アクセスによるものと考えておりますが、侵入経路は調査中です。", cause_certainty=P,
@@ -130,6 +133,7 @@ def first_groups() -> list:
 
 SECOND_REPORT = dict(
     start_days_before=84,
+    title="【第二報】ミドリストア オンラインへの不正アクセスによる個人情報漏えいに関するお詫びとご報告",
     period_certainty=C,
     damage="一部のお客様から、クレジットカードの不正利用が疑われるとのご連絡を受けています。", damage_certainty=P,
     cause="決済画面のプログラムが第三者により改ざんされ、入力されたカード情報が外部に送信されていたものと見ています。",

@@ -216,8 +216,8 @@ def test_dashboard_lists_reports_with_state_author_and_approver(client, login, s
 
 def _article_blocks(html: str) -> list[str]:
     """The text of every block of a report's article, headings' levels ignored."""
-    blocks = re.findall(r'<(?:section|p) class="(?:correction|provisional-note|customer-actions|changes|notice-item[^"]*)"'
-                        r'.*?</(?:section|p)>', html, flags=re.S)
+    blocks = re.findall(r'<(?:section|p|footer) class="(?:summary-box|correction|corrected-note|provisional-note|changes|notice-item[^"]*|signatory)"'
+                        r'.*?</(?:section|p|footer)>', html, flags=re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", b).split()) for b in blocks]
 
 

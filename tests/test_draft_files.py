@@ -219,3 +219,10 @@ def test_agent_cannot_load_a_draft(staff):
     make_incident()
     with pytest.raises(notices.NoticeError):
         load_draft(parse_draft(MINIMAL), staff["agent"])
+
+
+def test_title_is_one_line_and_the_signature_keeps_its_lines():
+    spec = parse_draft(MINIMAL + '[report]\ntitle = """【第二報】\nお詫びとご報告"""\nsignatory = "株式会社テスト\\n代表取締役 試験 太郎"\n')
+    assert spec.fields["title"] == "【第二報】 お詫びとご報告"
+    assert spec.fields["signatory"] == "株式会社テスト\n代表取締役 試験 太郎"
+    assert "200文字以内" in error_of(MINIMAL + f'[report]\ntitle = "{"あ" * 201}"\n')

@@ -118,9 +118,11 @@ def test_submit_refused_while_blocking_findings(staff):
 
 def test_second_draft_starts_from_latest_published_report(staff):
     incident = make_incident()
-    publish(make_draft(incident, staff["sup1"], count_min=123, count_max=456,
-                       cause="不正アクセス"), staff["sup1"], staff["sup2"])
+    publish(make_draft(incident, staff["sup1"], count_min=123, count_max=456, cause="不正アクセス",
+                       title="【第一報】お詫びとお知らせ", signatory="株式会社テスト\n代表取締役 試験 太郎"),
+            staff["sup1"], staff["sup2"])
     second = notices.start_draft(incident, staff["sup2"])
+    assert second.title == "" and second.signatory == "株式会社テスト\n代表取締役 試験 太郎"  # a title is per stage
     group = second.groups[0]
     assert (group.name, group.count_min, group.count_max, second.cause) == ("お客様", 123, 456, "不正アクセス")
     assert [i.label for i in group.items] == ["氏名"] and group.reason == ""  # a reason belongs to one report

@@ -203,3 +203,30 @@ def test_changing_the_incident_or_a_template_changes_the_etag(client, app, demo_
     before = build_fingerprint(tmp_path)
     (tmp_path / "templates" / "page.html").write_text("ab")
     assert build_fingerprint(tmp_path) != before
+
+
+def test_the_summary_box_comes_first_with_scope_actions_and_a_phone_link(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    article = html[html.index('<article'):]
+    assert article.index('class="summary-box"') < article.index('class="correction"') < article.index("1. 本件の概要")
+    box = article[article.index('class="summary-box"'):article.index("</section>")]
+    assert "何が起きたか" in box and "お客様へのお願い" in box and "カードのご利用明細をご確認ください。" in box
+    assert '<span class="scope-line">会員のお客様：31,200名〜48,000名（調査中）</span>' in box
+    assert '<span class="scope-line">ゲスト購入のお客様：最大6,500名（調査中）</span>' in box
+    assert '<a class="tel" href="tel:0120000123">0120-000-123</a>' in box
+    assert "お電話でご注文" not in box  # a group not concerned is not in scope
+
+
+def test_a_stage_has_its_own_title_and_signature_without_a_doubled_label(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    assert '<h1 id="notice-title">【第二報】ミドリストア オンラインへの不正アクセスによる個人情報漏えいに関するお詫びとご報告</h1>' in html
+    assert '<span class="report-label">' not in html  # 【第二報】 already names the stage
+    signature = html[html.index('<footer class="signatory">'):]
+    assert "株式会社ミドリ商会" in signature and "代表取締役社長　緑川 一郎" in signature  # carried over from the 第一報
+
+
+def test_an_earlier_report_says_it_was_corrected_and_links_the_correction(client, demo_site):
+    first = body(client.get(f"/notices/{SLUG}/1"))
+    assert "この第一報の内容の一部は、第二報で訂正いたしました。" in first
+    assert f'href="/notices/{SLUG}/2#correction-title"' in first
+    assert "訂正いたしました" not in body(client.get(f"/notices/{SLUG}/2"))

@@ -32,7 +32,7 @@ TEXT_ITEMS = {
     "correction": "訂正文（何を、何から何へ訂正するのか、その理由）",
 }
 LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(s.value, s.label) for s in LeakStatus]
-FACT_NAMES = ("period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
+FACT_NAMES = ("title", "signatory", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
 CERTAINTY_NAMES = ("period_certainty", "damage_certainty", "cause_certainty")
 GROUP_COUNTS = ("count_min", "count_max", "cleared")
 
@@ -88,6 +88,10 @@ class ReportForm(StaffForm):
     """Every field of a report draft in one form."""
 
     is_final = BooleanField("最終報告として作成する（すべての事項が確定していることが必要です）")
+    title = StringField("この報の見出し（任意。空欄なら事案の名称）", filters=[_line],
+                        validators=[_too_long(SHORT_LIMITS["title"])])
+    signatory = TextAreaField("署名（会社名・役職・氏名。任意）", filters=[_block],
+                              validators=[_too_long(SHORT_LIMITS["signatory"])])
     period_start = JaDateField("4. 漏えいした期間（開始日）", validators=[Optional()])
     period_end = JaDateField("4. 漏えいした期間（終了日）", validators=[Optional()])
     period_certainty = _certainty("漏えい期間の確度")

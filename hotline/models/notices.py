@@ -101,6 +101,9 @@ class Report(db.Model):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
 
+    # The heading of this stage (empty: the incident's title) and who signs it.
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signatory: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The twelve items of a notice; uncertain ones have a certainty beside them.
     situation: Mapped[str] = mapped_column(Text, default="")
     apology: Mapped[str] = mapped_column(Text, default="")

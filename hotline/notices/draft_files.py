@@ -23,7 +23,7 @@ from .consistency import Finding, check_report
 
 TOP_KEYS = {"incident", "is_final", "report", "period", "groups", "cause", "damage", "contact"}
 MOVED_KEYS = {"count": "件数は [[groups]] の count に", "categories": "情報の項目は [[groups]] の items に"}
-TEXT_KEYS = ("situation", "apology", "background", "investigation", "secondary_risks",
+TEXT_KEYS = ("title", "signatory", "situation", "apology", "background", "investigation", "secondary_risks",
              "customer_actions", "next_steps", "prevention", "correction")
 FACT_TABLES = {"cause": "cause", "damage": "damage"}
 CONTACT_KEYS = {"phone": "contact_phone", "hours": "contact_hours", "form_url": "contact_form_url"}
@@ -137,7 +137,8 @@ class _Reader:
     def read_texts(self, data: dict, fields: dict) -> None:
         """[report] text items and [contact]."""
         for key, value in self.table(data, "report", TEXT_KEYS).items():
-            fields[key] = self.text("report", key, value)
+            text = self.text("report", key, value, SHORT_LIMITS.get(key, MAX_TEXT))
+            fields[key] = " ".join(text.split()) if key == "title" else text
         for key, value in self.table(data, "contact", CONTACT_KEYS).items():
             name = CONTACT_KEYS[key]
             fields[name] = self.text("contact", key, value, SHORT_LIMITS[name])

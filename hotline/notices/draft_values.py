@@ -12,7 +12,8 @@ from ..models import Certainty, LeakStatus
 
 MAX_TEXT = 10_000
 MAX_COUNT = 1_000_000_000
-SHORT_LIMITS = {"contact_phone": 40, "contact_hours": 200, "contact_form_url": 300, "note": 300}
+SHORT_LIMITS = {"contact_phone": 40, "contact_hours": 200, "contact_form_url": 300, "note": 300,
+                "title": 200, "signatory": 300}
 
 LEAK_WORDS = {
     **{s.value: s for s in LeakStatus}, **{s.label: s for s in LeakStatus},

@@ -100,39 +100,35 @@ def _check(specs: list[GroupSpec]) -> None:
 def replace_groups(report: Report, specs: list[GroupSpec]) -> None:
     """Make the draft's groups exactly `specs`, updating rows in place where names match."""
     _check(specs)
-    existing = {g.name: g for g in report.groups}
-    wanted = {normal_name(s.name) for s in specs}
-    for name, group in existing.items():
-        if name not in wanted:
-            report.groups.remove(group)
-    for position, spec in enumerate(specs):
-        name = normal_name(spec.name)
-        group = existing.get(name)
-        if group is None:
-            group = AffectedGroup(name=name)
-            report.groups.append(group)
-        group.position = position
+    for group, spec in _sync(report.groups, specs, "name", lambda s: normal_name(s.name), AffectedGroup):
         for attr in ("affected", "unit", "count_min", "count_max", "count_approx", "count_certainty",
                      "cleared", "final_scope", "note", "reason"):
             setattr(group, attr, getattr(spec, attr))
-        _replace_items(group, spec.items)
+        ordered = sorted(spec.items, key=lambda i: (i.category is None, i.category.order if i.category else 0))
+        for row, item in _sync(group.items, ordered, "label", lambda i: normal_name(i.name), GroupItem):
+            row.category, row.status, row.note = item.category, item.status, item.note or ""
 
 
-def _replace_items(group: AffectedGroup, items: list[ItemSpec]) -> None:
-    """Items in display order: fixed categories first in their order, then free items as given."""
-    ordered = sorted(items, key=lambda i: (i.category is None, i.category.order if i.category else 0))
-    existing = {item.label: item for item in group.items}
-    wanted = {normal_name(i.name) for i in ordered}
-    for label, row in existing.items():
-        if label not in wanted:
-            group.items.remove(row)
-    for position, spec in enumerate(ordered):
-        label = normal_name(spec.name)
-        row = existing.get(label)
+def _sync(rows: list, specs: list, attr: str, key, model) -> list[tuple]:
+    """Match rows to specs on `attr` (a group's name, an item's label): drop the unmatched, add the new.
+
+    Rows are updated in place rather than deleted and inserted again, which would clash with
+    the unique name on flush. Returns (row, spec) pairs in the specs' order.
+    """
+    existing = {getattr(row, attr): row for row in rows}
+    wanted = {key(spec) for spec in specs}
+    for name, row in existing.items():
+        if name not in wanted:
+            rows.remove(row)
+    pairs = []
+    for position, spec in enumerate(specs):
+        row = existing.get(key(spec))
         if row is None:
-            row = GroupItem(label=label, status=spec.status)
-            group.items.append(row)
-        row.position, row.category, row.status, row.note = position, spec.category, spec.status, spec.note or ""
+            row = model(**{attr: key(spec)})
+            rows.append(row)
+        row.position = position
+        pairs.append((row, spec))
+    return pairs
 
 
 def fingerprint(report: Report) -> list:

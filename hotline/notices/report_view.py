@@ -55,6 +55,13 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").split("\n") if p.strip()]
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of the first paragraph (up to and including 。)."""
+    first = next(iter(paragraphs(text)), "")
+    end = first.find("。")
+    return first if end < 0 else first[: end + 1]
+
+
 def _fact(text: str, certainty: Certainty) -> list[str]:
     """A free-text fact; while provisional the item is marked 調査中 and the page's caveat says the rest."""
     if not text.strip():

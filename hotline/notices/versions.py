@@ -12,14 +12,14 @@ from ..models import Report, ReportEdit, User
 from . import groups
 
 TEXT_FIELDS = (
-    "situation", "apology", "background", "damage", "cause", "investigation",
+    "title", "signatory", "situation", "apology", "background", "damage", "cause", "investigation",
     "secondary_risks", "customer_actions", "next_steps", "prevention", "correction",
     "contact_phone", "contact_hours", "contact_form_url",
 )
 FACT_FIELDS = (
     "period_start", "period_end", "period_certainty", "damage_certainty", "cause_certainty", "is_final",
 )
-CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("correction", "is_final"))
+CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in ("title", "correction", "is_final"))
 
 
 def content_hash(report: Report) -> str:
