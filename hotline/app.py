@@ -13,6 +13,7 @@ from . import answers, demo, extensions
 from . import config as config_module
 from .admin.answer_views import bp as answers_admin_bp
 from .admin.faq_views import bp as faq_admin_bp
+from .admin import report_views  # noqa: F401  (adds the report pages to the admin blueprint)
 from .admin.views import bp as admin_bp
 from .agent.supervisor_views import bp as supervisor_bp
 from .agent.views import bp as agent_bp

@@ -237,3 +237,20 @@ def test_the_approver_sees_exactly_what_readers_will_see(client, login, staff):
     assert client.post(f"/admin/reports/{second.id}/approve", data={"version": version}).status_code == 302
     public = text(client.get(f"/notices/{incident.slug}/2"))
     assert seen and seen == _article_blocks(public)
+
+
+def test_the_approver_writes_a_judgement_where_the_check_asks_for_one(client, login, staff):
+    report = make_draft(make_incident(), staff["sup1"], situation="決済画面が改ざんされ、カード情報が送信されていた可能性がございます。",
+                        categories={DataCategory.CARD_NUMBER: (LeakStatus.NOT_LEAKED, "")})
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    login("sup2")
+    page = text(client.get(f"/admin/reports/{report.id}"))
+    assert "承認者の判断が必要" in page and 'name="judgement"' in page
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', page).group(1)
+    refused = client.post(f"/admin/reports/{report.id}/approve", data={"version": version})
+    assert refused.status_code == 409 and "判断の理由" in text(refused)
+    assert fresh(report.id).state is ReportState.AWAITING_APPROVAL
+    accepted = client.post(f"/admin/reports/{report.id}/approve",
+                           data={"version": version, "judgement": "決済代行会社の画面で入力され、当社を経由しないことを確認。"})
+    assert accepted.status_code == 302 and fresh(report.id).approver_judgement.startswith("決済代行会社")

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from hotline.models import LeakStatus
-from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
+from hotline.notices.consistency import BLOCKING, CORRECTED, JUDGEMENT, WARNING, check_report, is_blocked, needs_judgement
 
 from .memory_reports import C, P, final_report, mem_group, mem_report
 
@@ -254,3 +254,17 @@ def test_leaving_out_a_published_figure_does_not_retract_it(published, draft, co
     assert code in codes(check_report(mem_report(**draft), [first]), BLOCKING)
     corrected = check_report(mem_report(**draft, correction="件数と期間の記載を訂正いたします。"), [first])
     assert code in codes(corrected, CORRECTED)
+
+
+def test_card_data_not_leaked_beside_an_altered_checkout_page_needs_the_approvers_judgement():
+    cards = {"name": L.CONFIRMED, "card_number": L.NOT_LEAKED, "security_code": L.NOT_LEAKED}
+    draft = mem_report(categories=cards, cause="決済画面のプログラムが改ざんされた可能性がございます。")
+    findings = check_report(draft, [])
+    judged = [f for f in findings if f.code == "not_leaked_implausible"]
+    assert [f.severity for f in judged] == [JUDGEMENT] and not is_blocked(findings) and needs_judgement(findings)
+    assert "クレジットカード番号、セキュリティコード" in judged[0].message and "当社では保有していない" in judged[0].message
+    held = mem_report(categories={**cards, "card_number": L.NOT_HELD, "security_code": L.POSSIBLE}, cause=draft.cause)
+    assert not needs_judgement(check_report(held, []))  # 当社では保有していない is the honest word
+    unrelated = mem_report(categories=cards, cause="社内サーバーがランサムウェアに感染いたしました。")
+    assert not needs_judgement(check_report(unrelated, []))
+    assert not needs_judgement(check_report(final_report(categories=cards, cause=draft.cause), []))

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline import notices
 from hotline.extensions import db
-from hotline.models import AuditEvent, Certainty, IncidentStatus, LeakStatus, Report, ReportState
+from hotline.models import AuditEvent, Certainty, DataCategory, IncidentStatus, LeakStatus, Report, ReportState
 
 from .factories import make_draft, make_incident, publish
 
@@ -205,3 +205,27 @@ def test_regulator_deadlines(staff):
     assert (final.due - incident.aware_on).days == 60
     incident.malicious = False
     assert (notices.regulator_deadlines(incident)[1].due - incident.aware_on).days == 30
+
+
+def test_a_finding_that_needs_judgement_publishes_only_with_the_approvers_written_reason(staff):
+    report = make_draft(make_incident(), staff["sup1"], cause="決済画面が改ざんされた可能性がございます。",
+                        categories={DataCategory.CARD_NUMBER: (LeakStatus.NOT_LEAKED, "")})
+    notices.submit_for_approval(report, staff["sup1"])  # the author may submit: a person decides
+    db.session.commit()
+    with pytest.raises(notices.JudgementRequired, match="判断の理由"):
+        notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report), judgement=" \u200b ")
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    reason = "調査会社の報告書で、カード番号は決済代行会社の画面で入力され当社を経由しないことを確認した。"
+    notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report), judgement=reason)
+    db.session.commit()
+    assert report.is_published and report.approver_judgement == reason
+    event = db.session.scalars(select(AuditEvent).filter_by(action="publish", target_id=str(report.id))).one()
+    assert "judgement=調査会社の報告書" in event.detail
+
+
+def test_a_judgement_is_not_stored_when_nothing_needed_one(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report), judgement="念のため")
+    assert report.approver_judgement == ""

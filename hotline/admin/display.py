@@ -8,11 +8,12 @@ from .. import notices
 from ..extensions import db
 from ..models import AuditEvent, FilingKind, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..notices import phrasing
-from ..notices.consistency import BLOCKING, CORRECTED, WARNING, Finding
+from ..notices.consistency import BLOCKING, CORRECTED, JUDGEMENT, WARNING, Finding
 from ..notices.report_view import JST, Section, jst
 
 FINDING_GROUPS = (
     (BLOCKING, "公開できない問題", "blocking"),
+    (JUDGEMENT, "承認者の判断が必要（判断の理由を記入して承認）", "judgement"),
     (WARNING, "確認事項", "warning"),
     (CORRECTED, "訂正として公表", "corrected"),
 )

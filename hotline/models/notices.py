@@ -130,6 +130,8 @@ class Report(db.Model):
     contact_hours: Mapped[str] = mapped_column(String(200), default="")
     contact_form_url: Mapped[str] = mapped_column(String(300), default="")
     correction: Mapped[str] = mapped_column(Text, default="")
+    # Written by the approver when a finding needs a person's judgement (consistency.JUDGEMENT).
+    approver_judgement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     incident: Mapped[Incident] = relationship(back_populates="reports")
     author = relationship("User", foreign_keys=[author_id])

@@ -15,6 +15,7 @@ The names below are the package's operations, so callers write `notices.approve_
 """
 
 from . import freeze  # noqa: F401  (installs the guard on published reports)
+from .consistency import Finding, is_blocked, needs_judgement  # noqa: F401
 from .groups import (  # noqa: F401
     DEFAULT_GROUP, GroupError, GroupSpec, ItemSpec, replace_groups, spec_of,
 )
@@ -30,7 +31,7 @@ from .versions import (  # noqa: F401
     TEXT_FIELDS, FACT_FIELDS, CARRIED_OVER, content_hash, editors_of, record_edit,
 )
 from .workflow import (  # noqa: F401
-    FROZEN_MESSAGE, report_published, NoticeError, ReportFrozen, PublishBlocked, published_reports,
+    FROZEN_MESSAGE, report_published, NoticeError, ReportFrozen, PublishBlocked, JudgementRequired, published_reports,
     latest_published, prospective_number, report_label, earlier_published, active_incidents,
     public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_draft,
     findings_for, submit_for_approval, return_to_draft, approve_and_publish, delete_draft,

@@ -12,7 +12,7 @@ from .groups import normal_name
 from .phrasing import join_ja, provisional_items, report_name
 from .wording import assertive_sentences
 
-BLOCKING, WARNING, CORRECTED = "blocking", "warning", "corrected"
+BLOCKING, WARNING, CORRECTED, JUDGEMENT = "blocking", "warning", "corrected", "judgement"
 ITEM_LABELS = {
     "situation": "事故発生の状況",
     "apology": "お詫び",
@@ -46,6 +46,11 @@ def is_blocked(findings: list[Finding]) -> bool:
     return any(f.blocks for f in findings)
 
 
+def needs_judgement(findings: list[Finding]) -> bool:
+    """True if the approver must give a written reason to publish (submission is not stopped)."""
+    return any(f.severity == JUDGEMENT for f in findings)
+
+
 def check_report(draft: Report, earlier: list[Report]) -> list[Finding]:
     """All findings for `draft` against the published reports in `earlier` (oldest first).
 
@@ -66,6 +71,7 @@ def check_report(draft: Report, earlier: list[Report]) -> list[Finding]:
     findings += [Finding(code, BLOCKING, message) for code, message in _always_blocking(draft)]
     findings += [Finding(code, BLOCKING, message) for code, message in _final_rules(draft, earlier)]
     findings += [Finding(code, WARNING, message) for code, message in _warnings(draft, earlier)]
+    findings += [Finding(code, JUDGEMENT, message) for code, message in group_rules.implausible_not_leaked(draft)]
     if correction and not correctable:
         findings.append(Finding("correction_without_change", WARNING,
                                 "訂正文がありますが、訂正が必要な変更は見つかりませんでした。訂正の対象と理由が読む方に伝わるか、ご確認ください。"))

@@ -4,11 +4,16 @@ Each rule yields (code, message, subjects): `subjects` are the words a 訂正 mu
 the correction to cover the finding (the group, the item, 件数). Used by consistency.py.
 """
 
-from ..models import AffectedGroup, Certainty, LeakStatus, Report
-from .groups import item_is_open
+from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
+from .groups import item_is_open, normal_name
 from .phrasing import format_count, report_name
 
 COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
+CARD_ITEMS = (DataCategory.CARD_HOLDER, DataCategory.CARD_NUMBER, DataCategory.CARD_EXPIRY, DataCategory.SECURITY_CODE)
+# What in a draft's own text makes card data plausibly leaked: the checkout page itself.
+CHECKOUT_SIGNS = ("決済画面", "決済ページ", "決済フォーム", "支払い画面", "支払画面", "お支払いページ",
+                  "カード情報の入力", "カード情報入力", "スキミング")
+FACT_TEXTS = ("situation", "background", "cause", "damage", "investigation")
 
 
 def _name(report: Report) -> str:
@@ -160,3 +165,27 @@ def open_items_hint(draft: Report) -> str:
         return ""
     return (f"対象の範囲が確定し、一件ごとに漏えいの可能性が残る場合は、「{'」「'.join(possible)}」の"
             "「対象範囲の確定」を選んでください（「漏えいを確認」とは表示されません）。")
+
+
+def implausible_not_leaked(draft: Report) -> list[tuple[str, str]]:
+    """「漏えいしていない」 card data while the same draft says the checkout page was altered.
+
+    Not for a final report, whose facts are settled; elsewhere it needs the approver's
+    written judgement (consistency.JUDGEMENT), since only the investigation can rule it out.
+    """
+    if draft.is_final:
+        return []
+    text = normal_name(" ".join(getattr(draft, field) for field in FACT_TEXTS))
+    checkout = any(sign in text for sign in CHECKOUT_SIGNS) or ("改ざん" in text and "カード" in text)
+    if not checkout:
+        return []
+    out = []
+    for group in draft.affected_groups:
+        items = [i.label for i in group.items if i.category in CARD_ITEMS and i.status is LeakStatus.NOT_LEAKED]
+        if items:
+            out.append(("not_leaked_implausible",
+                        f"「{group.name}」の{'、'.join(items)}を「漏えいしていないことを確認」としていますが、本文には決済画面の"
+                        "改ざんなど、これらが漏えいしうる事実が書かれています。調査で否定できた根拠を承認者が確かめ、判断の理由を"
+                        "記入して承認してください。お預かりしていない情報なら「当社では保有していない」を、否定できていなければ"
+                        "「可能性」や「調査中」を選んでください。"))
+    return out

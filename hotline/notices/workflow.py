@@ -11,7 +11,8 @@ from ..models._types import utcnow
 from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
 from . import groups as group_rows
 from . import phrasing
-from .consistency import Finding, check_report, is_blocked
+from ..cleaning import clean_text
+from .consistency import Finding, check_report, is_blocked, needs_judgement
 
 FROZEN_MESSAGE = "公開済みの報は変更できません。訂正は次の報で行ってください。"
 
@@ -34,9 +35,17 @@ class ReportFrozen(NoticeError):
 class PublishBlocked(NoticeError):
     """The consistency check found blocking problems."""
 
+    message = "整合性チェックで公開できない問題が見つかりました。"
+
     def __init__(self, findings: list[Finding]):
-        super().__init__("整合性チェックで公開できない問題が見つかりました。")
+        super().__init__(self.message)
         self.findings = findings
+
+
+class JudgementRequired(PublishBlocked):
+    """A finding needs the approver's written reason, and none was given."""
+
+    message = "承認者の判断が必要な事項があります。確かめた根拠を「判断の理由」に記入してから承認してください。"
 
 
 def published_reports(incident: Incident) -> list[Report]:
@@ -191,11 +200,13 @@ def return_to_draft(report: Report, user: User, reason: str = "") -> None:
     audit.record("return", "report", report.id, detail=reason[:200])
 
 
-def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Report:
+def approve_and_publish(report: Report, approver: User, seen_hash: str, judgement: str = "") -> Report:
     """Second person approves: the report gets its number and becomes public and frozen.
 
     `seen_hash` is the content_hash of the version the approver was shown; a report that
     changed since then is not published. Nobody who wrote any version may approve it.
+    A finding that needs a person's judgement publishes only with the approver's written
+    `judgement`, kept with the report.
     """
     require_role(approver, Role.SUPERVISOR, "承認には責任者以上の権限が必要です。")
     if report.state is not ReportState.AWAITING_APPROVAL:
@@ -211,11 +222,17 @@ def approve_and_publish(report: Report, approver: User, seen_hash: str) -> Repor
     findings = findings_for(report)
     if is_blocked(findings):
         raise PublishBlocked(findings)
+    judgement = clean_text(judgement or "").strip()[:1000]
+    if needs_judgement(findings):
+        if not judgement:
+            raise JudgementRequired(findings)
+        report.approver_judgement = judgement
     report.number = len(published_reports(report.incident)) + 1
     report.approver = approver
     report.published_at = utcnow()
     report.state = ReportState.PUBLISHED  # the final report leaves the incident open: 収束 is its own step
-    audit.record("publish", "report", report.id, detail=f"version={version[:16]}", user=approver)
+    detail = f"version={version[:16]}" + (f" judgement={report.approver_judgement[:150]}" if report.approver_judgement else "")
+    audit.record("publish", "report", report.id, detail=detail, user=approver)
     report_published.send(report)
     return report
 
