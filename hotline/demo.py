@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import inquiries, notices
+from .notices import contact_window
 from .extensions import db
 from .models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
 from .staff import accounts
@@ -49,6 +50,9 @@ def load_demo(env: str, today: date | None = None) -> bool:
         contact_phone="0120-000-123",
         contact_hours="9:00〜20:00（土日祝日も受け付けています）",
         contact_form_url="/inquiry",
+        contact_schedule=contact_window.normalized(
+            f"{aware.isoformat()}〜{(aware + timedelta(days=60)).isoformat()} 9:00-20:00 土日祝も受付\n"
+            f"{(aware + timedelta(days=61)).isoformat()}〜{(aware + timedelta(days=150)).isoformat()} 9:00-18:00 土日祝を除く"),
     )
     _publish(incident, users, FIRST_REPORT, first_groups(), aware + timedelta(days=2))
     _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))

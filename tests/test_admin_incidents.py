@@ -102,3 +102,14 @@ def test_dashboard_shows_deadlines_with_days_left_and_overdue_highlighted(client
     assert "期限切れ：5日超過" in html and 'class="deadline overdue"' in html  # 速報 of the old one
     assert "確報（発覚から30日以内）" in html and "あと20日" in html
     assert "あと4日" in html and "確報（発覚から60日以内）" in html and "あと59日" in html
+
+
+def test_the_contact_schedule_is_checked_in_japanese_and_stored_in_one_form(client, login, staff):
+    login("sup1")
+    bad = client.post("/admin/incidents/new", data={**NEW, "contact_schedule": "2026-11-20〜2026-12-31 20:00-9:00"})
+    assert bad.status_code == 422 and "1行目：終了時刻が開始時刻より前になっています。" in text(bad)
+    assert "2026-11-20〜2026-12-31 20:00-9:00" in text(bad) and incidents() == []
+    good = client.post("/admin/incidents/new", data={**NEW, "contact_schedule": "２０２６/１１/２０～２０２６/１２/３１　９:００－２０:００"})
+    assert good.status_code == 302
+    stored = db.session.scalar(select(Incident.contact_schedule))
+    assert stored == "2026-11-20〜2026-12-31 9:00-20:00 土日祝も受付"

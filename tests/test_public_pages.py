@@ -1,6 +1,7 @@
 """Public notice pages: top page, list, incident, each report, the feed, caching."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -230,3 +231,18 @@ def test_an_earlier_report_says_it_was_corrected_and_links_the_correction(client
     assert "この第一報の内容の一部は、第二報で訂正いたしました。" in first
     assert f'href="/notices/{SLUG}/2#correction-title"' in first
     assert "訂正いたしました" not in body(client.get(f"/notices/{SLUG}/2"))
+
+
+def test_pages_show_todays_hours_and_change_their_validators_at_midnight_in_japan(client, demo_site, monkeypatch):
+    from hotline.notices import contact_window
+
+    today = contact_window.today_in_japan()
+    for url in ("/", f"/notices/{SLUG}/2"):
+        html = body(client.get(url))
+        assert f"本日（{today.month}月{today.day}日）" in html, url
+        assert "受付時間を9:00〜18:00（土日祝日を除く）といたします。" in html, url
+    first = client.get("/")
+    monkeypatch.setattr(contact_window, "today_in_japan", lambda now=None: today + timedelta(days=1))
+    tomorrow = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert tomorrow.status_code == 200
+    assert f"（{(today + timedelta(days=1)).month}月{(today + timedelta(days=1)).day}日）" in body(tomorrow)

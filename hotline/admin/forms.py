@@ -13,6 +13,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
 from ..models import Certainty, FilingKind, IncidentStatus
+from ..notices import contact_window
 from ..notices.draft_values import SHORT_LIMITS, parse_count
 from ..web.form_filters import SelectChoice
 from ..web.form_filters import block as _block
@@ -27,6 +28,14 @@ def check_url(_form, field) -> None:
     value = field.data or ""
     if value and not (re.match(r"^/(?!/)", value) or re.match(r"^https?://[^\s/]+", value, re.I)):
         raise ValidationError("「/」で始まるサイト内のパス、または https:// で始まるアドレスを入力してください。")
+
+
+def _check_schedule(_form, field) -> None:
+    """Every line of the contact schedule reads as a period."""
+    try:
+        contact_window.parse_schedule(field.data or "")
+    except contact_window.ScheduleError as error:
+        raise ValidationError(str(error)) from error
 
 
 class JaDateField(DateField):
@@ -93,6 +102,7 @@ class IncidentForm(StaffForm):
     contact_hours = StringField("受付時間", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_hours"])])
     contact_form_url = StringField("問い合わせフォームのURL", filters=[_line], validators=[
         _too_long(SHORT_LIMITS["contact_form_url"]), check_url])
+    contact_schedule = TextAreaField("受付時間の予定（1行に1期間）", filters=[_block], validators=[_too_long(2000), _check_schedule])
     status = SelectField("状態", choices=[SelectChoice(s.value, s.label) for s in IncidentStatus], default=IncidentStatus.ACTIVE.value)
     reason = TextAreaField("変更の理由", filters=[_block], validators=[_too_long(300)])
 
@@ -121,4 +131,5 @@ def incident_fields(form: IncidentForm) -> dict:
     names = ("slug", "title", "aware_on", "malicious", "contact_phone", "contact_hours", "contact_form_url")
     values = {name: getattr(form, name).data for name in names}
     values["status"] = IncidentStatus(form.status.data)
+    values["contact_schedule"] = contact_window.normalized(form.contact_schedule.data or "")
     return values

@@ -74,6 +74,8 @@ class Incident(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_hours: Mapped[str] = mapped_column(String(200), default="")
     contact_form_url: Mapped[str] = mapped_column(String(300), default="")
+    # One period per line; see hotline.notices.contact_window.
+    contact_schedule: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -29,6 +29,7 @@ GUARDED = {
     "contact_phone": "窓口の電話番号",
     "contact_hours": "受付時間",
     "contact_form_url": "問い合わせフォームのURL",
+    "contact_schedule": "受付時間の予定",
 }
 ALLOWED = "hotline.approved_incident_changes"
 

@@ -1,6 +1,8 @@
 """Incidents and reports: drafting, review, publication. Plain functions over models."""
 
 
+from datetime import date
+
 from blinker import Namespace
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from ..extensions import db
 from ..models import Certainty, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..models._types import utcnow
 from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
+from . import contact_window
 from . import groups as group_rows
 from . import phrasing
 from ..cleaning import clean_text
@@ -78,12 +81,12 @@ def earlier_published(report: Report) -> list[Report]:
             (report.number is None or r.number < report.number)]
 
 
-def active_incidents() -> list[Incident]:
-    """Incidents still being handled that have at least one published report."""
-    rows = db.session.scalars(
-        select(Incident).where(Incident.status == IncidentStatus.ACTIVE).order_by(Incident.aware_on.desc())
-    )
-    return [i for i in rows if latest_published(i) is not None]
+def active_incidents(today: date | None = None) -> list[Incident]:
+    """Incidents with a published report that are still handled, or whose contact window is still open."""
+    day = today or contact_window.today_in_japan()
+    rows = db.session.scalars(select(Incident).order_by(Incident.aware_on.desc()))
+    return [i for i in rows if latest_published(i) is not None and (
+        i.status is IncidentStatus.ACTIVE or contact_window.is_open_window(i.contact_schedule, day))]
 
 
 def public_incidents() -> list[Incident]:

@@ -3,13 +3,15 @@
 No login, no JavaScript; every page sends validators so it can be cached.
 """
 
+from datetime import datetime, time, timezone
+
 from flask import Blueprint, abort, make_response, render_template
 from sqlalchemy import select
 
 from .. import notices
 from ..extensions import db
 from ..models import Incident, Report
-from ..notices import page, phrasing, report_view
+from ..notices import contact_window, page, phrasing, report_view
 from ..web.security import public
 from .caching import cacheable, newest, not_modified, page_tag
 
@@ -32,10 +34,24 @@ def _last_change(incidents: list[Incident]):
 
 
 def _version(incidents: list[Incident]) -> tuple[str, object]:
-    """(ETag, Last-Modified) of a page showing these incidents and their published reports."""
+    """(ETag, Last-Modified) of a page showing these incidents and their published reports.
+
+    A page that shows a contact schedule says today's hours, so it changes at midnight in Japan.
+    """
     parts = tuple((i.id, i.updated_at, tuple((r.id, r.published_at) for r in notices.published_reports(i)))
                   for i in incidents)
-    return page_tag(parts), _last_change(incidents)
+    last = _last_change(incidents)
+    if any(i.contact_schedule for i in incidents):
+        day = contact_window.today_in_japan()
+        parts += (day.isoformat(),)
+        midnight = datetime.combine(day, time(0), contact_window.JST).astimezone(timezone.utc).replace(tzinfo=None)
+        last = newest(last, midnight)
+    return page_tag(parts), last
+
+
+def window_today(incident: Incident):
+    """The contact window as of today in Japan, or None without a schedule."""
+    return contact_window.window_on(incident.contact_schedule, contact_window.today_in_japan())
 
 
 def _render(template: str, version: tuple[str, object], **context):
@@ -58,6 +74,7 @@ def report_context(incident: Incident, report: Report) -> dict:
         "latest_label": notices.report_label(reports[-1]),
         "next": reports[position + 1] if position + 1 < len(reports) else None,
         "aware_on": phrasing.format_date(incident.aware_on),
+        "window": window_today(incident),
     }
 
 
@@ -74,6 +91,7 @@ def index():
         banner["label"] = notices.report_label(banner["report"])
         banner["date"] = report_view.jst_date(banner["report"].published_at)
         banner["tel"] = report_view.tel_uri(banner["report"].contact_phone)
+        banner["window"] = window_today(banner["incident"])
     return _render("public/index.html", version, banners=banners)
 
 
