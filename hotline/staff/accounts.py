@@ -1,13 +1,10 @@
-"""Staff accounts: creation, password checks, login throttling. No Flask views here."""
+"""Staff accounts: creation, password checks, failed logins (the gate is in lockout.py). No Flask views here."""
 
-from datetime import timedelta
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import LoginAttempt, Role, User
-from ..models._types import utcnow
 from ..throttle import hashed
 
 MIN_PASSWORD_LENGTH = 12
@@ -51,15 +48,6 @@ def authenticate(username: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
-
-
-def is_throttled(username: str, address: str, limit: int, window_minutes: int) -> bool:
-    """True when recent failures for this username or this address reach the limit."""
-    since = utcnow() - timedelta(minutes=window_minutes)
-    recent = select(func.count(LoginAttempt.id)).where(LoginAttempt.created_at >= since)
-    by_name = db.session.scalar(recent.where(LoginAttempt.username == hashed(username)))
-    by_address = db.session.scalar(recent.where(LoginAttempt.address == hashed(address)))
-    return by_name >= limit or by_address >= limit * 4
 
 
 def record_failure(username: str, address: str) -> None:

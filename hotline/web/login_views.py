@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length
 from .. import audit
 from ..extensions import db
 from ..models import User
-from ..staff import accounts, mfa
+from ..notices.report_view import jst
+from ..staff import accounts, lockout, mfa
 from .auth import client_address, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -28,10 +29,11 @@ class CodeForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    """Username and password."""
+    """Username and password; the one-time code too while the account or address is under attack."""
 
     username = StringField("ユーザー名", validators=[DataRequired("ユーザー名を入力してください。"), Length(max=64)])
     password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。"), Length(max=256)])
+    code = StringField("確認コード（認証アプリの6桁）", validators=[Length(max=20)])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,16 +45,16 @@ def login():
     if form.validate_on_submit():
         name, address = form.username.data.strip(), client_address()
         cfg = current_app.config
-        if accounts.is_throttled(name, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"]):
-            current_app.logger.warning("login throttled")
-            return render_template("auth/login.html", form=form, throttled=True), 429
+        gate = lockout.gate(name, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if gate.wait_seconds:
+            return _refused(form, gate.wait_seconds, name)
         user = accounts.authenticate(name, form.password.data)
+        if gate.needs_code:  # under attack: the password counts only with the code of the account's app
+            if user is not None and user.totp_secret and mfa.verify(user, form.code.data or ""):
+                return _complete_login(user, request.args.get("next"))
+            return _failed(form, name, user, needs_code=True)
         if user is None:
-            accounts.record_failure(name, address)
-            db.session.commit()
-            current_app.logger.info("login failed")
-            flash("ユーザー名またはパスワードが正しくありません。", "error")
-            return render_template("auth/login.html", form=form), 200
+            return _failed(form, name, user, needs_code=False)
         session.clear()
         if user.totp_secret:
             session[PENDING_KEY] = {"user": user.id, "version": user.session_version,
@@ -63,12 +65,46 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _known_id(name: str):
+    """The id of the account a name belongs to, for the audit log ('' for an unknown name)."""
+    user = db.session.scalar(select(User).filter_by(username=name))
+    return user.id if user is not None else ""
+
+
+def _failed(form: LoginForm, name: str, user: User | None, needs_code: bool):
+    """Count a failed try, audit it, and answer without saying which part was wrong."""
+    accounts.record_failure(name, client_address())
+    audit.record("login_failed", "user", _known_id(name), detail="code required" if needs_code else "", user=None)
+    db.session.commit()
+    current_app.logger.info("login failed")
+    if needs_code:
+        form.code.errors = ["ログインの失敗が続いているため、確認コードも入力していただく必要があります。"
+                            "認証アプリに表示されている6桁のコードを、ユーザー名・パスワードとあわせて入力してください。"]
+    else:
+        flash("ユーザー名またはパスワードが正しくありません。", "error")
+    return render_template("auth/login.html", form=form, needs_code=needs_code), 200
+
+
+def _refused(form: LoginForm, wait: int, name: str):
+    """Too many failures from this name and address just now: say how long to wait."""
+    audit.record("login_throttled", "user", _known_id(name), detail=f"wait={wait}s", user=None)
+    db.session.commit()
+    current_app.logger.warning("login throttled")
+    response = make_response(render_template("auth/login.html", form=form, wait=wait, needs_code=True), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _complete_login(user: User, next_url: str | None):
     """Start the staff session (a fresh one: the identifier rotates at login)."""
     session.clear()
     session.permanent = True
     login_user(user)
     session["login_at"] = datetime.now(timezone.utc).timestamp()
+    failures, latest = lockout.failures_since(user)
+    if failures:
+        flash(f"前回のログインの後、このアカウントへのログインの失敗が{failures}回ありました（最後：{jst(latest)}）。"
+              "心当たりがない場合は、管理者に連絡し、パスワードを変更してください。", "warning")
     audit.record("login", "user", user.id, user=user)
     db.session.commit()
     return redirect(safe_next(next_url))
@@ -98,12 +134,16 @@ def login_code():
     form = CodeForm()
     if form.validate_on_submit():
         address, cfg = client_address(), current_app.config
-        if accounts.is_throttled(user.username, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"]):
+        gate = lockout.gate(user.username, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if gate.wait_seconds:  # the password was right; only this pair's own guessing slows it
             current_app.logger.warning("login code throttled")
-            return render_template("auth/code.html", form=form, throttled=True), 429
+            response = make_response(render_template("auth/code.html", form=form, wait=gate.wait_seconds), 429)
+            response.headers["Retry-After"] = str(gate.wait_seconds)
+            return response
         if mfa.verify(user, form.code.data):
             return _complete_login(user, session[PENDING_KEY].get("next"))
         accounts.record_failure(user.username, address)
+        audit.record("login_failed", "user", user.id, detail="wrong code", user=None)
         db.session.commit()
         current_app.logger.info("login code failed")
         form.code.errors = list(form.code.errors) + ["確認コードが正しくないか、既に使われています。アプリに表示されている新しいコードを入力してください。"]
