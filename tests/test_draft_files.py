@@ -226,3 +226,14 @@ def test_title_is_one_line_and_the_signature_keeps_its_lines():
     assert spec.fields["title"] == "【第二報】 お詫びとご報告"
     assert spec.fields["signatory"] == "株式会社テスト\n代表取締役 試験 太郎"
     assert "200文字以内" in error_of(MINIMAL + f'[report]\ntitle = "{"あ" * 201}"\n')
+
+
+def test_the_response_table_reads_figures_dates_and_a_compensation_status():
+    spec = parse_draft(MINIMAL + '[response]\ndamage_cases = "４２件"\ndamage_amount = 1234000\n'
+                       'compensation = { status = "検討中" }\nservice = "カード決済を停止しております。"\n'
+                       'reopening = { on = 2027-01-15, note = "新しい決済方式の導入後" }\n'
+                       'notices = { mail_from = 2026-12-05, letters_by = "2026/12/20" }\nnext_update = { on = 2026-12-20 }\n')
+    assert (spec.fields["damage_cases"], spec.fields["damage_amount"], spec.fields["compensation_status"]) == (42, 1234000, "considering")
+    assert spec.fields["reopening_on"] == date(2027, 1, 15) and spec.fields["notice_letters_by"] == date(2026, 12, 20)
+    assert "「検討中」か「決定」" in error_of(MINIMAL + '[response]\ncompensation = { status = "たぶん" }\n')
+    assert "response.notices" in error_of(MINIMAL + '[response]\nnotices = { mail = 2026-12-05 }\n')

@@ -13,13 +13,29 @@ def test_broken_encodings_in_search_do_not_crash(client, query):
     assert response.status_code in (200, 400)
 
 
-def test_nul_bytes_and_invalid_utf8_in_a_form_are_just_a_wrong_login(client):
-    response = client.post("/login", data=b"username=%FF%00x&password=secret-secret",
+def test_nul_bytes_in_a_form_are_just_a_wrong_login(client):
+    response = client.post("/login", data=b"username=ab%00x&password=secret-secret",
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
     assert "ユーザー名またはパスワードが正しくありません" in response.get_data(as_text=True)
     names = db.session.scalars(select(LoginAttempt.username)).all()
     assert names and all("\x00" not in name for name in names)
+
+
+@pytest.mark.parametrize("body", [b"name=%FF%FE&email=a%40example.jp&message=x", b"name=taro&message=%E3%81",
+                                  "name=太郎&message=こんにちは".encode("shift_jis")])
+def test_bytes_that_are_not_utf8_are_refused_in_japanese_and_nothing_is_stored(client, body):
+    from hotline.models import Inquiry
+
+    response = client.post("/inquiry", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "読み取れない文字" in response.get_data(as_text=True) and "何も保存していません" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Inquiry.id))) == 0
+
+
+def test_invalid_utf8_in_a_query_is_refused_in_japanese(client):
+    response = client.get("/faq/search?q=%FF%FE")
+    assert response.status_code == 400 and "読み取れない文字" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("content_type", ["multipart/form-data", "application/x-www-form-urlencoded"])

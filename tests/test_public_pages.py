@@ -52,7 +52,8 @@ def test_incident_page_shows_latest_report_in_full_with_timeline_and_faq_search(
     html = body(client.get(f"/notices/{SLUG}/"))
     assert "第二報" in html and "訂正とお詫び" in html
     for title in ("1. 本件の概要", "4. 漏えいした期間", "5. 漏えいの可能性がある情報と対象者", "7. 漏えいの原因",
-                  "10. 今後の対応", "11. お問い合わせ窓口"):
+                  "10. 対象のお客様への対応", "11. サービスの状況", "12. 今後の対応", "13. 次回のお知らせ",
+                  "14. お問い合わせ窓口"):
         assert title in html
     assert "再発防止策" not in html  # left empty in the demo, so it is not numbered either
     assert "お客様へのお願い" in html
@@ -246,3 +247,13 @@ def test_pages_show_todays_hours_and_change_their_validators_at_midnight_in_japa
     tomorrow = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
     assert tomorrow.status_code == 200
     assert f"（{(today + timedelta(days=1)).month}月{(today + timedelta(days=1)).day}日）" in body(tomorrow)
+
+
+def test_the_response_facts_read_as_sentences_with_their_caveats(client, demo_site):
+    html = body(client.get(f"/notices/{SLUG}/2"))
+    assert "現時点で把握しております被害の件数は31件でございます。今後の調査により変わる可能性がございます。" in html
+    assert "対象のお客様への補償などの対応は、現在検討しております。決まり次第、お知らせいたします。" in html
+    assert "カードによるお支払いを停止しております。" in html and "決済方式への切り替えが完了した後に再開いたします。" in html
+    assert "調査の完了後、最終報告でお知らせいたします。" in html
+    first = body(client.get(f"/notices/{SLUG}/1"))
+    assert "サービスの状況" not in first  # nothing said, nothing shown

@@ -1,6 +1,6 @@
 """Filings with the regulator (速報, 確報, 追完) and the reporting decision reviewed by a second person."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -86,3 +86,23 @@ def test_the_dashboard_records_and_shows_filings_and_the_decision(app, client, l
     bad = client.post(f"/admin/incidents/{incident.id}/filings", data={"kind": "final", "filed_on": "2026-13-40"},
                       follow_redirects=True)
     assert "日付は YYYY-MM-DD の形で入力してください" in text(bad)
+
+
+def test_a_report_names_the_filings_made_by_its_publication_and_no_later_ones(staff):
+    from hotline.notices import response_view
+
+    from .factories import make_draft, publish
+
+    incident = make_incident()
+    notices.record_filing(incident, FilingKind.PRELIMINARY, incident.aware_on + timedelta(days=2), staff["sup1"],
+                          today=incident.aware_on + timedelta(days=2))
+    notices.record_filing(incident, FilingKind.POLICE, incident.aware_on + timedelta(days=1), staff["sup1"],
+                          today=incident.aware_on + timedelta(days=2))
+    first = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    assert response_view.filings(first) == ["個人情報保護委員会には、速報を2026年11月3日に報告いたしました。",
+                                            "警察には、2026年11月2日に相談・届出をいたしました。"]
+    notices.record_filing(incident, FilingKind.FINAL, incident.aware_on + timedelta(days=30), staff["sup1"],
+                          today=incident.aware_on + timedelta(days=30))
+    assert "確報" not in "".join(response_view.filings(first))  # the published page does not change
+    later = make_draft(incident, staff["sup1"])
+    assert "速報を2026年11月3日、確報を2026年12月1日に報告いたしました" in "".join(response_view.filings(later))

@@ -32,7 +32,10 @@ TEXT_ITEMS = {
     "correction": "訂正文（何を、何から何へ訂正するのか、その理由）",
 }
 LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(s.value, s.label) for s in LeakStatus]
-FACT_NAMES = ("title", "signatory", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
+RESPONSE_NAMES = ("damage_cases", "damage_amount", "compensation_status", "compensation", "service_status",
+                  "reopening_on", "reopening_note", "notice_mail_from", "notice_letters_by", "next_update_on",
+                  "next_update_note")
+FACT_NAMES = (*RESPONSE_NAMES, "title", "signatory", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
 CERTAINTY_NAMES = ("period_certainty", "damage_certainty", "cause_certainty")
 GROUP_COUNTS = ("count_min", "count_max", "cleared")
 
@@ -100,6 +103,20 @@ class ReportForm(StaffForm):
     damage_certainty = _certainty("被害状況の確度")
     cause = TextAreaField("7. 漏えいの原因", filters=[_block], validators=[_too_long(MAX_TEXT)])
     cause_certainty = _certainty("原因の確度")
+    damage_cases = CountField("被害の件数（任意）")
+    damage_amount = CountField("被害額の合計（円・任意）")
+    compensation_status = SelectField("補償などの対応", choices=[SelectChoice("", "記載しない"), SelectChoice("considering", "検討中"),
+                                                          SelectChoice("decided", "決定")], default="")
+    compensation = TextAreaField("決定した対応の内容（何を、どなたに、いつ）", filters=[_block], validators=[_too_long(MAX_TEXT)])
+    service_status = TextAreaField("サービスの状況（例：カードでのお支払いを停止しております）", filters=[_block],
+                                   validators=[_too_long(MAX_TEXT)])
+    reopening_on = JaDateField("再開の予定日（任意）", validators=[Optional()])
+    reopening_note = StringField("再開の条件など（任意）", filters=[_line], validators=[_too_long(SHORT_LIMITS["note"])])
+    notice_mail_from = JaDateField("個別のご連絡：メールの送信開始日（任意）", validators=[Optional()])
+    notice_letters_by = JaDateField("個別のご連絡：書面の発送完了日（任意）", validators=[Optional()])
+    next_update_on = JaDateField("次回のお知らせの予定日（任意）", validators=[Optional()])
+    next_update_note = StringField("日付を示せない場合（例：新たな事実が判明し次第お知らせいたします）", filters=[_line],
+                                   validators=[_too_long(SHORT_LIMITS["note"])])
     contact_phone = StringField("12. 窓口の電話番号", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_phone"])])
     contact_hours = StringField("12. 受付時間", filters=[_line], validators=[_too_long(SHORT_LIMITS["contact_hours"])])
     contact_form_url = StringField("12. 問い合わせフォームのURL", filters=[_line], validators=[

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -132,6 +132,18 @@ class Report(db.Model):
     contact_hours: Mapped[str] = mapped_column(String(200), default="")
     contact_form_url: Mapped[str] = mapped_column(String(300), default="")
     correction: Mapped[str] = mapped_column(Text, default="")
+    # The response as data: damage so far, compensation, service, individual notices, next update.
+    damage_cases: Mapped[int | None] = mapped_column(BigInteger)
+    damage_amount: Mapped[int | None] = mapped_column(BigInteger)  # yen
+    compensation_status: Mapped[str] = mapped_column(String(16), default="", server_default="")  # considering | decided
+    compensation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    service_status: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reopening_on: Mapped[date | None]
+    reopening_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notice_mail_from: Mapped[date | None]
+    notice_letters_by: Mapped[date | None]
+    next_update_on: Mapped[date | None]
+    next_update_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Written by the approver when a finding needs a person's judgement (consistency.JUDGEMENT).
     approver_judgement: Mapped[str] = mapped_column(Text, default="", server_default="")
 

@@ -16,11 +16,17 @@ class FilingKind(enum.Enum):
     PRELIMINARY = "preliminary"
     FINAL = "final"
     SUPPLEMENT = "supplement"
+    POLICE = "police"
 
     @property
     def label(self) -> str:
         """Japanese name."""
-        return {"preliminary": "速報", "final": "確報", "supplement": "追完"}[self.value]
+        return {"preliminary": "速報", "final": "確報", "supplement": "追完", "police": "警察への相談・届出"}[self.value]
+
+    @property
+    def to_regulator(self) -> bool:
+        """Filed with 個人情報保護委員会 (the police is told separately)."""
+        return self is not FilingKind.POLICE
 
 
 class RegulatorFiling(db.Model):

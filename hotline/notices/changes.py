@@ -3,12 +3,19 @@
 from dataclasses import dataclass, replace
 
 from ..models import AffectedGroup, Certainty, Report
+from . import response_view
 from .consistency import ITEM_LABELS
 from .phrasing import format_count, format_date
 
 NOT_STATED = "記載なし"
 READER_LABELS = {**ITEM_LABELS, "situation": "本件の概要", "customer_actions": "お客様へのお願い"}
 FIRMNESS = {Certainty.CONFIRMED: "確定", Certainty.PROVISIONAL: "調査中"}
+RESPONSE_ITEMS = (
+    ("damage", "被害の件数・金額", response_view.damage_figures),
+    ("response", "対象のお客様への対応", lambda r: response_view.compensation(r) + response_view.individual_notices(r)),
+    ("service", "サービスの状況", response_view.service),
+    ("filings", "関係機関への報告", response_view.filings),
+)
 FREE_TEXT_ITEMS = ("situation", "background", "investigation", "secondary_risks",
                    "customer_actions", "next_steps", "prevention")
 
@@ -136,6 +143,11 @@ def changes_between(previous: Report, current: Report) -> list[Change]:
         if old_text != new_text:
             mark = "記載を削除" if not new_text else ("新たに記載" if not old_text else "更新")
             changes.append(Change(READER_LABELS[field], key=field, mark=mark))
+    for key, label, words in RESPONSE_ITEMS:
+        old_words, new_words = words(previous), words(current)
+        if old_words != new_words:
+            mark = "記載を削除" if not new_words else ("新たに記載" if not old_words else "更新")
+            changes.append(Change(label, key=key, mark=mark))
     if _contact(previous) != _contact(current):
         changes.append(Change("お問い合わせ窓口", _contact(previous) or NOT_STATED, _contact(current) or NOT_STATED,
                               key="contact"))

@@ -200,6 +200,9 @@ def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     for group in draft.affected_groups:
         if group.count_certainty is Certainty.PROVISIONAL and group.count_min is not None and group.count_max is None:
             out.append(("max_unknown", f"「{group.name}」の数の最大が未記載です。「さらに増える可能性がある」と表示されます。"))
+    if draft.is_final and draft.compensation_status == "considering":
+        out.append(("final_compensation_open", "最終報告で、対象のお客様への補償などの対応が「検討中」のままです。"
+                    "決まっている場合は「決定」として内容を書いてください。"))
     if not draft.groups:
         out.append(("no_groups", "対象者の区分がありません。「対象となるお客様の数と情報の項目は調査中」と表示されます。"))
     return out

@@ -15,13 +15,13 @@ from ..cleaning import clean_text
 from ..extensions import db
 from ..models import Incident, Report, User
 from . import phrasing
-from .draft_groups import read_groups
+from .draft_groups import RESPONSE_KEYS, read_groups, read_response
 from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_date
 from .groups import GroupError, GroupSpec, replace_groups
 from . import workflow as notices
 from .consistency import Finding, check_report
 
-TOP_KEYS = {"incident", "is_final", "report", "period", "groups", "cause", "damage", "contact"}
+TOP_KEYS = {"incident", "is_final", "report", "period", "groups", "cause", "damage", "contact", "response"}
 MOVED_KEYS = {"count": "件数は [[groups]] の count に", "categories": "情報の項目は [[groups]] の items に"}
 TEXT_KEYS = ("title", "signatory", "situation", "apology", "background", "investigation", "secondary_risks",
              "customer_actions", "next_steps", "prevention", "correction")
@@ -66,6 +66,7 @@ def parse_draft(text: str) -> DraftSpec:
     spec = DraftSpec(incident_slug=slug.strip(), is_final=is_final, fields={"is_final": is_final})
     reader.read_texts(data, spec.fields)
     reader.read_facts(data, spec.fields)
+    read_response(reader, reader.table(data, "response", RESPONSE_KEYS), spec.fields)
     if "groups" in data:
         spec.groups = read_groups(reader, data["groups"])
     return spec

@@ -1,16 +1,21 @@
-"""The [[groups]] tables of a draft file: groups of people, their numbers and data items.
+"""The typed parts of a draft file: [[groups]] (groups of people, their numbers and items)
+and [response] (damage figures, compensation, service, individual notices, next update).
 
 Read with the located errors of draft_files._Reader; the format is in docs/draft-format.md.
 """
 
 import unicodedata
 
-from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_count, parse_leak_status
+from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_count, parse_date, parse_leak_status
 from .groups import DEFAULT_GROUP, UNITS, GroupSpec, ItemSpec, category_for
 
 GROUP_KEYS = {"name", "affected", "unit", "count", "final_scope", "note", "reason", "items"}
 COUNT_KEYS = {"min", "max", "approx", "certainty", "cleared"}
 NOTE_LIMIT = SHORT_LIMITS["note"]
+RESPONSE_KEYS = ("damage_cases", "damage_amount", "compensation", "service", "reopening", "notices", "next_update")
+COMPENSATION_WORDS = {"検討中": "considering", "considering": "considering", "決定": "decided", "decided": "decided"}
+SUBTABLES = {"compensation": ("status", "text"), "reopening": ("on", "note"), "notices": ("mail_from", "letters_by"),
+             "next_update": ("on", "note")}
 
 
 def read_groups(reader, raw) -> list[GroupSpec]:
@@ -74,3 +79,35 @@ def parse_unit(value) -> str:
     if text not in UNITS:
         raise ValueError(f"単位は{'・'.join(UNITS)}のいずれかで書いてください。")
     return text
+
+
+def read_response(reader, raw: dict, fields: dict) -> None:
+    """[response] into report fields; each value checked like the rest of the file."""
+    where = "response"
+    for key in ("damage_cases", "damage_amount"):
+        if key in raw:
+            fields[key] = reader.convert(where, key, parse_count, raw[key])
+    if "service" in raw:
+        fields["service_status"] = reader.text(where, "service", raw["service"])
+    tables = {}
+    for key, allowed in SUBTABLES.items():
+        value = raw.get(key, {})
+        if not isinstance(value, dict) or set(value) - set(allowed):
+            reader.fail(where, key, f"{{ {' = …, '.join(allowed)} = … }} の形で書いてください。")
+        tables[key] = value
+    compensation = tables["compensation"]
+    if "status" in compensation:
+        status = COMPENSATION_WORDS.get(str(compensation["status"]).strip())
+        if status is None:
+            reader.fail(where, "compensation", "status は「検討中」か「決定」で書いてください。")
+        fields["compensation_status"] = status
+    if "text" in compensation:
+        fields["compensation"] = reader.text(where, "compensation", compensation["text"])
+    dates = (("reopening", "on", "reopening_on"), ("notices", "mail_from", "notice_mail_from"),
+             ("notices", "letters_by", "notice_letters_by"), ("next_update", "on", "next_update_on"))
+    for table, key, name in dates:
+        if key in tables[table]:
+            fields[name] = reader.convert(where, table, parse_date, tables[table][key])
+    for table, name in (("reopening", "reopening_note"), ("next_update", "next_update_note")):
+        if "note" in tables[table]:
+            fields[name] = reader.text(where, table, tables[table]["note"], NOTE_LIMIT)

@@ -59,14 +59,15 @@ def filings(incident: Incident) -> list[RegulatorFiling]:
 
 def record_filing(incident: Incident, kind: FilingKind, filed_on: date, user: User,
                   reference: str = "", note: str = "", today: date | None = None) -> RegulatorFiling:
-    """Record a report filed with the regulator (速報 and 確報 once each; 追完 as often as needed)."""
+    """Record a report filed with the regulator (速報 and 確報 once each; 追完 as often as needed),
+    or a report to the police (as often as needed)."""
     require_role(user, Role.SUPERVISOR, "報告の記録には責任者以上の権限が必要です。")
     if filed_on > (today or date.today()) + timedelta(days=1):
         raise NoticeError("提出日に未来の日付は入力できません。")
     if filed_on < incident.aware_on:
         raise NoticeError("提出日が発覚日より前になっています。")
     filed = {f.kind for f in filings(incident)}
-    if kind is not FilingKind.SUPPLEMENT and kind in filed:
+    if kind in (FilingKind.PRELIMINARY, FilingKind.FINAL) and kind in filed:
         raise NoticeError(f"{kind.label}は既に記録されています。追加の報告は「追完」として記録してください。")
     if kind is FilingKind.FINAL and FilingKind.PRELIMINARY not in filed:
         raise NoticeError("確報の前に速報を記録してください（速報と確報を同時に提出した場合は、同じ日付で両方を記録してください）。")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ..models import AffectedGroup, Certainty, LeakStatus, Report
-from . import phrasing
+from . import phrasing, response_view
 from .groups import count_is_open, item_is_open
 
 JST = timezone(timedelta(hours=9))
@@ -127,14 +127,19 @@ def report_sections(report: Report) -> list[Section]:
                 provisional=r.period_certainty is P),
         Section(title, [] if views else ["対象となるお客様と情報の項目は、現在調査しております。"], views,
                 key="leaked", provisional=title.startswith("漏えいの可能性") or not views),
-        Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty), key="damage",
-                provisional=r.damage_certainty is P),
+        Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty) + response_view.damage_figures(r),
+                key="damage", provisional=r.damage_certainty is P),
         Section("漏えいの原因", _fact(r.cause, r.cause_certainty), key="cause", provisional=r.cause_certainty is P),
         Section("事実調査の方法と講じた処置", paragraphs(r.investigation), key="investigation"),
         Section("予想される二次被害と防止措置", paragraphs(r.secondary_risks), key="secondary_risks"),
         Section("お客様へのお願い", paragraphs(r.customer_actions), key="customer_actions"),
+        Section("対象のお客様への対応", response_view.compensation(r) + response_view.individual_notices(r),
+                key="response"),
+        Section("サービスの状況", response_view.service(r), key="service"),
         Section("今後の対応", paragraphs(r.next_steps), key="next_steps"),
+        Section("関係機関への報告", response_view.filings(r), key="filings"),
         Section("再発防止策", paragraphs(r.prevention), key="prevention"),
+        Section("次回のお知らせ", response_view.next_update(r), key="next_update"),
         Section("お問い合わせ窓口", contact_lines(r), key="contact"),
     ]
     number = 1

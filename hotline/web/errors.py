@@ -22,9 +22,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _render(code: int, reference: str | None = None):
-    """Render the generic error page for a status code."""
-    title, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+def _render(code: int, reference: str | None = None, words: tuple[str, str] | None = None):
+    """Render the error page for a status code (or with the error's own Japanese words)."""
+    title, message = words or MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     return render_template("errors/error.html", code=code, title=title, message=message, reference=reference), code
 
 
@@ -32,7 +32,7 @@ def _http_error(error: HTTPException):
     """Known HTTP errors (404, 413, 429, CSRF failures …)."""
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code)
+    return _render(error.code, words=getattr(error, "japanese", None))
 
 
 def _unexpected_error(error: Exception):

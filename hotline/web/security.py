@@ -1,12 +1,14 @@
 """Response headers every page gets, and the list of endpoints open to the public."""
 
+from urllib.parse import unquote_to_bytes
+
 from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from ..models._types import MAX_ID
-from werkzeug.utils import cached_property
 
 HSTS = "max-age=31536000; includeSubDomains"
 PUBLIC_ENDPOINTS: set[str] = {"static", "auth.login", "auth.login_code", "auth.logout"}
@@ -39,6 +41,26 @@ def is_public_endpoint(endpoint: str | None) -> bool:
     return bool(getattr(view, "hotline_public", False))
 
 
+class BadEncoding(BadRequest):
+    """Input that was not UTF-8: refused with its own message rather than stored as '�'."""
+
+    japanese = ("文字を読み取れませんでした",
+                "送信された内容に、読み取れない文字（UTF-8ではない文字コード）が含まれていたため、何も保存していません。"
+                "ページを再読み込みして、もう一度入力してください。")
+
+
+def _utf8_only(raw: bytes) -> None:
+    """Refuse a query string or url-encoded body whose bytes, percent-escapes decoded, are not UTF-8.
+
+    werkzeug would keep an invalid escape as the literal text '%FF' (and raw bytes as '�'),
+    which would then be stored as if the person had typed it.
+    """
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadEncoding() from None
+
+
 def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
     """The same parameters with NUL bytes dropped from names and values."""
     if not any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
@@ -49,7 +71,7 @@ def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
 
 
 class CleanRequest(Request):
-    """A request whose query and form parameters never carry NUL bytes.
+    """A request whose query and form parameters are UTF-8 and never carry NUL bytes.
 
     No field legitimately holds one and PostgreSQL cannot store one, so they are
     dropped before any view sees the input; the other control characters are the
@@ -58,14 +80,19 @@ class CleanRequest(Request):
 
     @cached_property
     def args(self) -> ImmutableMultiDict:
+        _utf8_only(self.query_string)
         return _without_nul(super().args)
 
     def _load_form_data(self) -> None:
+        if self.mimetype == "application/x-www-form-urlencoded":
+            _utf8_only(self.get_data(cache=True))
         super()._load_form_data()
         form = self.__dict__["form"]
         # werkzeug bounds the parts of multipart bodies only; url-encoded ones get the same bound.
         if self.max_form_parts is not None and len(form) + len(self.__dict__.get("files", ())) > self.max_form_parts:
             raise RequestEntityTooLarge()
+        if any("\ufffd" in key or "\ufffd" in value for key, value in form.items(multi=True)):
+            raise BadEncoding()  # a multipart part that was not UTF-8
         self.__dict__["form"] = _without_nul(form)
 
 
