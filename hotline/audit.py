@@ -33,3 +33,25 @@ def _refuse_audit_changes(session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AuditImmutable("audit rows cannot be changed or deleted")
+
+
+ACTION_LABELS = {
+    "view": "閲覧", "create": "作成", "update": "更新", "delete": "削除", "claim": "担当", "release": "担当解除",
+    "answer": "回答", "wait": "保留", "resume": "再開", "export": "書き出し", "purge": "削除（保存期間経過）",
+    "submit": "承認依頼", "return": "差し戻し", "publish": "公開", "approve": "承認", "reject": "却下",
+    "retire": "廃止", "flag": "要確認", "import": "取り込み", "use": "使用", "propose": "提案",
+    "publish_faq": "FAQとして公開", "refresh_faq": "FAQの内容更新", "request_change": "変更の申請",
+    "approve_change": "変更の承認", "reject_change": "変更の却下", "file": "報告の記録",
+    "decide_reporting": "報告要否の判断", "review_reporting": "報告要否の確認",
+    "login": "ログイン", "logout": "ログアウト", "login_failed": "ログイン失敗", "login_throttled": "ログイン待機",
+    "mfa_enable": "二段階認証の設定", "mfa_reset": "二段階認証の解除",
+}
+TARGET_LABELS = {
+    "inquiry": "問い合わせ", "report": "報", "incident": "事案", "answer_template": "回答テンプレート",
+    "faq_entry": "FAQ", "user": "アカウント",
+}
+
+
+def action_label(action: str) -> str:
+    """The Japanese word for an audit action ('view' → '閲覧'); unknown codes as they are."""
+    return ACTION_LABELS.get(action, action)

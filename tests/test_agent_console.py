@@ -275,8 +275,13 @@ def test_audit_log_is_for_admins_and_lists_views(client, login, staff, incident)
     db.session.commit()
     login("admin1")
     html = body(client.get("/supervisor/audit?action=view"))
-    assert "AGENT1" in html and f"inquiry {item.id}" in html
+    assert "AGENT1" in html and f"問い合わせ：受付番号 {item.receipt}" in html and "<td>閲覧" in html
     assert client.get("/supervisor/audit?before=abc").status_code == 400
+    client.post("/logout")
+    client.post("/login", data={"username": "nobody-here", "password": "wrong wrong wrong"})
+    login("admin1")
+    failed = body(client.get("/supervisor/audit?action=login_failed"))
+    assert "ログイン失敗" in failed and "アカウント" in failed
 
 
 def test_a_proposal_needs_a_title_and_a_question(client, login, staff, incident):

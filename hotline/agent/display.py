@@ -1,7 +1,8 @@
 """What console templates show: plain values built from inquiries."""
 
-from .. import inquiries
-from ..models import Inquiry, InquiryStatus, Role, User
+from .. import audit, inquiries, notices
+from ..extensions import db
+from ..models import AnswerTemplate, AuditEvent, FaqEntry, Incident, Inquiry, InquiryStatus, Report, Role, User
 from ..notices.report_view import jst
 
 TABS = (("new", "未対応"), ("mine", "自分の担当"), ("waiting", "保留中"), ("answered", "回答済み"), ("all", "すべて"))
@@ -40,3 +41,32 @@ def inquiry_view(inquiry: Inquiry, user: User) -> dict:
         "answer_lines": inquiry.answer_text.split("\n") if inquiry.answer_text else [],
         "note_lines": inquiry.staff_note.split("\n") if inquiry.staff_note else [],
     }
+
+
+def target_labels(events: list[AuditEvent]) -> dict[int, str]:
+    """{event id: what it concerns in words}: receipt numbers, report names, account names."""
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.target_id.isdigit():
+            wanted.setdefault(e.target_type, set()).add(int(e.target_id))
+    names: dict[tuple[str, int], str] = {}
+    lookups = {
+        "inquiry": (Inquiry, lambda row: f"受付番号 {row.receipt}"),
+        "report": (Report, lambda row: f"{row.incident.title}（{notices.report_label(row) if row.number else '下書き'}）"),
+        "incident": (Incident, lambda row: row.title),
+        "answer_template": (AnswerTemplate, lambda row: row.title),
+        "faq_entry": (FaqEntry, lambda row: row.question),
+        "user": (User, lambda row: f"{row.display_name}（{row.username}）"),
+    }
+    for kind, ids in wanted.items():
+        if kind not in lookups:
+            continue
+        model, word = lookups[kind]
+        for row in db.session.scalars(db.select(model).where(model.id.in_(ids))):
+            names[(kind, row.id)] = word(row)
+    out = {}
+    for e in events:
+        kind = audit.TARGET_LABELS.get(e.target_type, e.target_type)
+        found = names.get((e.target_type, int(e.target_id))) if e.target_id.isdigit() else None
+        out[e.id] = f"{kind}：{found}" if found else (f"{kind} {e.target_id}".strip() if e.target_id else kind)
+    return out

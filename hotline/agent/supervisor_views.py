@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import mail
+from .. import audit, mail
 from ..extensions import db
 from ..inquiries import export as inquiry_export
 from ..inquiries import stats as inquiry_stats
@@ -12,6 +12,7 @@ from ..models import AuditEvent, Role, User
 from ..models._types import MAX_ID
 from ..notices.report_view import jst
 from ..web.auth import role_required
+from . import display
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 AUDIT_PAGE = 100
@@ -73,7 +74,9 @@ def audit_log():
             abort(400)
         query = query.where(AuditEvent.id < int(before))
     events = db.session.scalars(query.limit(AUDIT_PAGE)).all()
+    targets = display.target_labels(events)
     rows = [{"id": e.id, "at": jst(e.created_at), "user": e.user.display_name if e.user else "（システム）",
-             "action": e.action, "target": f"{e.target_type} {e.target_id}", "detail": e.detail} for e in events]
+             "action": audit.action_label(e.action), "code": e.action, "target": targets[e.id], "detail": e.detail}
+            for e in events]
     return render_template("agent/audit.html", rows=rows, action=action, target=target, username=username,
                            next_before=rows[-1]["id"] if len(rows) == AUDIT_PAGE else None)
