@@ -52,7 +52,20 @@ def test_a_valid_inquiry_gets_a_receipt_and_a_confirmation_mail_in_the_same_tran
     row = db.session.scalar(select(OutboxMail))
     assert row.to_addr == "taro@example.jp" and receipt in row.subject and receipt in row.body
     assert "3営業日以内" in row.body
-    assert client.get("/inquiry/thanks").status_code == 302  # shown once
+    again = client.get("/inquiry/thanks")  # a reload shows it again: a phone-only sender has no other copy
+    assert again.status_code == 200 and receipt in body(again) and again.headers["Cache-Control"] == "no-store"
+    assert client.post("/inquiry/thanks/hide").status_code == 303
+    assert client.get("/inquiry/thanks").status_code == 302  # hidden on request
+
+
+def test_the_receipt_stops_showing_after_half_an_hour(client, app, monkeypatch):
+    from hotline.public import inquiry_views
+
+    send(client)
+    assert client.get("/inquiry/thanks").status_code == 200
+    later = inquiry_views.time.time() + inquiry_views.RECEIPT_SECONDS + 1
+    monkeypatch.setattr(inquiry_views.time, "time", lambda: later)
+    assert client.get("/inquiry/thanks").status_code == 302
 
 
 def test_the_confirmation_mail_reaches_a_real_smtp_server(client, app, smtp):
@@ -155,14 +168,20 @@ def test_status_lookup_shows_the_answer_only_for_the_right_pair(client, app, sta
     receipt = receipt_of(client)
     response = client.post("/inquiry/status", data={"receipt": receipt, "contact": "taro@example.jp"})
     assert "受け付けました" in body(response) and response.headers["Cache-Control"] == "no-store"
+    assert "営業日以内を目安に、メールで回答いたします" in body(response) and "受付日時：" in body(response)
     inquiry = db.session.scalar(select(Inquiry))
     assert inquiries.claim(inquiry.id, staff["agent"])
     db.session.commit()
-    inquiries.record_answer(inquiry, staff["agent"], inquiries.AnswerChoice("ご回答します。<b>太字</b>", "email"))
+    inquiries.record_answer(inquiry, staff["agent"], inquiries.AnswerChoice(
+        "ご回答します。<b>太字</b>\n詳しくは https://example.jp/notice?a=1&b=2 と /faq/ をご覧ください。"
+        "\njavascript:alert(1) は書いただけの文字です。", "email"))
     db.session.commit()
     html = body(client.post("/inquiry/status", data={"receipt": receipt.lower().replace("-", ""),
                                                     "contact": "０９０１２３４５６７８"}))
     assert "回答しました" in html and "ご回答します。&lt;b&gt;太字&lt;/b&gt;" in html
+    assert '<a href="https://example.jp/notice?a=1&amp;b=2">https://example.jp/notice?a=1&amp;b=2</a>' in html
+    assert '<a href="/faq/">/faq/</a>' in html and 'href="javascript' not in html
+    assert "受付番号 " + receipt in html and "このあとのこと" in html
     wrong = [body(client.post("/inquiry/status", data=d)) for d in (
         {"receipt": receipt, "contact": "other@example.jp"},
         {"receipt": "2222-2222-2222", "contact": "taro@example.jp"},

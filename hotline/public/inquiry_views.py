@@ -4,9 +4,12 @@ No login and no JavaScript needed. Responses hold personal data or CSRF tokens, 
 none of them may be cached.
 """
 
+import re
 import secrets
+import time
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from .. import inquiries, notices, throttle
@@ -19,7 +22,25 @@ from .inquiry_forms import ContactForm, InquiryForm, StatusForm
 
 bp = Blueprint("inquiry", __name__, url_prefix="/inquiry")
 RECEIPT_KEY = "inquiry_receipt"
+RECEIPT_SECONDS = 30 * 60  # a reload within this time shows the receipt again (a phone-only sender has no other copy)
 HOUR = 3600
+
+
+_LINK = re.compile(r"(https?://[^\s<>「」（）()、。]+|(?<![\w/])/(?:notices|faq|inquiry)[^\s<>「」（）()、。]*)")
+
+
+def linked(text: str) -> list[list[tuple[str, str]]]:
+    """Lines of an answer as (text, href) pieces: web addresses and this site's pages become links."""
+    lines = []
+    for line in (text or "").split("\n"):
+        pieces, position = [], 0
+        for match in _LINK.finditer(line):
+            pieces.append((line[position:match.start()], ""))
+            pieces.append((match.group(0), match.group(0)))
+            position = match.end()
+        pieces.append((line[position:], ""))
+        lines.append([p for p in pieces if p[0]])
+    return lines
 
 
 def _page(template: str, status: int = 200, **context):
@@ -28,7 +49,8 @@ def _page(template: str, status: int = 200, **context):
     report = notices.latest_published(incident) if incident else None
     phone = report.contact_phone if report else ""
     context.update(contact_phone=phone, contact_hours=report.contact_hours if report else "",
-                   contact_tel=report_view.tel_uri(phone))
+                   contact_tel=report_view.tel_uri(phone), linked=linked,
+                   received_on=lambda inquiry: report_view.jst(inquiry.created_at))
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -67,7 +89,8 @@ def form():
         token = getattr(inquiry, "status_token", "")
         session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
                                 "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent,
-                                "status_url": url_for("inquiry.status_link", token=token) if token else ""}
+                                "status_url": url_for("inquiry.status_link", token=token) if token else "",
+                                "at": time.time()}
         return redirect(url_for("inquiry.thanks"), 303)
     return _page("inquiry/form.html", form=form)
 
@@ -92,11 +115,21 @@ def _store(form: InquiryForm, address: str):
 @bp.route("/thanks")
 @public
 def thanks():
-    """The receipt number, once, right after sending."""
-    shown = session.pop(RECEIPT_KEY, None)
-    if not shown:
+    """The receipt number right after sending, again on reloads for a while, until the sender hides it."""
+    shown = session.get(RECEIPT_KEY)
+    if not shown or time.time() - shown.get("at", 0) > RECEIPT_SECONDS:
+        session.pop(RECEIPT_KEY, None)
         return redirect(url_for("inquiry.status"))
-    return _page("inquiry/thanks.html", shown=shown)
+    return _page("inquiry/thanks.html", shown=shown, minutes=RECEIPT_SECONDS // 60, hide_form=FlaskForm())
+
+
+@bp.route("/thanks/hide", methods=["POST"])
+@public
+def thanks_hide():
+    """The sender noted the number: this browser stops showing it (a shared computer keeps nothing)."""
+    if FlaskForm().validate_on_submit():
+        session.pop(RECEIPT_KEY, None)
+    return redirect(url_for("inquiry.status"), 303)
 
 
 @bp.route("/status", methods=["GET", "POST"])
