@@ -160,7 +160,8 @@ def test_inquiry_answered_from_template_and_new_question_becomes_faq(site, page,
     # 1. The customer asks whether her card should be replaced.
     receipt = send_inquiry(page, site, "山田 花子", "hanako@example.jp", "クレジットカード・不正利用", CARD_QUESTION)
     before = check_status(page, site, receipt, "hanako@example.jp")
-    assert "状況：受け付けました" in before and "回答" not in before
+    assert "状況：受け付けました" in before and "回答しました" not in before and CARD_TEMPLATE_TEXT not in before
+    assert "営業日以内を目安に、メールで回答いたします" in before  # when and how the reply comes
 
     # 2. An agent claims it and answers with the suggested template.
     agent = new_page()
