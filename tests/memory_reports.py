@@ -13,7 +13,11 @@ def mem_group(name="お客様", categories=None, unit="件", **fields) -> Affect
                           count_approx=fields.pop("count_approx", False), final_scope=fields.pop("final_scope", False),
                           cleared=fields.pop("cleared", None), note=fields.pop("note", ""), reason=fields.pop("reason", ""),
                           count_min=fields.pop("count_min", None), count_max=fields.pop("count_max", None),
-                          count_certainty=fields.pop("count_certainty", Certainty.PROVISIONAL), position=0)
+                          count_certainty=fields.pop("count_certainty", Certainty.PROVISIONAL), position=0,
+                          **{key: fields.pop(key) for key in list(fields) if key.startswith("period_")})
+    for end in ("start", "end"):
+        if getattr(group, f"period_{end}_certainty") is None:
+            setattr(group, f"period_{end}_certainty", Certainty.PROVISIONAL)
     assert not fields, fields
     cats = categories if categories is not None else {}
     items = []

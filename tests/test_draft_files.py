@@ -173,7 +173,8 @@ def test_missing_incident_and_bad_types_are_refused():
     assert "incident" in error_of('is_final = false\n')
     assert "is_final" in error_of(MINIMAL + 'is_final = "yes"\n')
     assert "文字列" in error_of(MINIMAL + "[report]\nsituation = 5\n")
-    assert "日付だけ" in error_of(MINIMAL + "[period]\nstart = 2026-09-01T10:00:00\n")
+    assert "日付だけ" in error_of(MINIMAL + "[response]\nreopening = { on = 2026-09-01T10:00:00 }\n")
+    assert "24時間制" in error_of(MINIMAL + '[period]\nstart = "2026-09-01 25:00"\n')
     assert "YYYY-MM-DD" in error_of(MINIMAL + '[period]\nstart = "9月1日"\n')
 
 

@@ -111,9 +111,11 @@ def test_settled_categories_drop_the_so_far_wording():
 
 
 def test_period_caveat_follows_certainty():
-    provisional = phrasing.period_sentence(mem_report(period_start=date(2026, 8, 1), period_end=date(2026, 10, 15)))
+    from hotline.notices import periods
+
+    provisional = periods.sentence(periods.of_report(mem_report(period_start=date(2026, 8, 1), period_end=date(2026, 10, 15))))
     assert "2026年8月1日から2026年10月15日まで" in provisional and "変わる可能性" in provisional
-    confirmed = phrasing.period_sentence(mem_report(period_certainty=C))
+    confirmed = periods.sentence(periods.of_report(mem_report(period_certainty=C)))
     assert "変わる可能性" not in confirmed and "確認いたしました" in confirmed
 
 

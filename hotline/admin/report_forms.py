@@ -10,7 +10,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import Optional
 
 from ..models import Certainty, DataCategory, LeakStatus, Report
-from ..notices.draft_values import MAX_TEXT, SHORT_LIMITS
+from ..notices.draft_values import MAX_TEXT, SHORT_LIMITS, parse_clock
 from ..notices.groups import MAX_GROUPS, UNITS, GroupSpec, ItemSpec, normal_name, spec_of
 from ..web.form_filters import SelectChoice
 from ..web.form_filters import block as _block
@@ -35,9 +35,25 @@ LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(
 RESPONSE_NAMES = ("damage_cases", "damage_amount", "compensation_status", "compensation", "service_status",
                   "reopening_on", "reopening_note", "notice_mail_from", "notice_letters_by", "next_update_on",
                   "next_update_note")
-FACT_NAMES = (*RESPONSE_NAMES, "title", "signatory", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
+FACT_NAMES = (*RESPONSE_NAMES, "title", "signatory", "period_start_time", "period_end_time", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
 CERTAINTY_NAMES = ("period_certainty", "damage_certainty", "cause_certainty")
 GROUP_COUNTS = ("count_min", "count_max", "cleared")
+GROUP_PERIOD = ("period_start", "period_start_time", "period_end", "period_end_time")
+
+
+class ClockField(StringField):
+    """A time of day ('10:12', full-width digits accepted); empty is None."""
+
+    def process_formdata(self, valuelist):
+        """Parse the time; a ValueError becomes the field's (Japanese) error."""
+        if valuelist:
+            self.data = parse_clock(valuelist[0])
+
+    def _value(self) -> str:
+        """What was typed after an error, else the stored time."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.hour}:{self.data:%M}"
 
 
 class _SubForm(Form):
@@ -78,6 +94,12 @@ class GroupForm(_SubForm):
     note = StringField("区分についての補足（任意）", filters=[_line], validators=[_too_long(SHORT_LIMITS["note"])])
     reason = TextAreaField("前の報からの変更の理由（変更点の表に表示されます）", filters=[_block],
                            validators=[_too_long(MAX_TEXT)])
+    period_start = JaDateField("この区分の期間（開始日）", validators=[Optional()])
+    period_start_time = ClockField("開始時刻（任意）")
+    period_start_certainty = _certainty("開始の確度")
+    period_end = JaDateField("この区分の期間（終了日）", validators=[Optional()])
+    period_end_time = ClockField("終了時刻（任意）")
+    period_end_certainty = _certainty("終了の確度")
     free = FieldList(FormField(FreeItemForm), min_entries=FREE_ITEMS, max_entries=FREE_ITEMS + 30)
 
 
@@ -97,7 +119,10 @@ class ReportForm(StaffForm):
                               validators=[_too_long(SHORT_LIMITS["signatory"])])
     period_start = JaDateField("4. 漏えいした期間（開始日）", validators=[Optional()])
     period_end = JaDateField("4. 漏えいした期間（終了日）", validators=[Optional()])
-    period_certainty = _certainty("漏えい期間の確度")
+    period_certainty = _certainty("開始の確度（終了も同じ場合は終了も）")
+    period_start_time = ClockField("開始時刻（任意）")
+    period_end_time = ClockField("終了時刻（任意）")
+    period_end_certainty = SelectField("終了の確度", choices=[SelectChoice("", "開始と同じ")] + CERTAINTY_CHOICES, default="")
     groups = FieldList(FormField(GroupForm), min_entries=1, max_entries=MAX_GROUPS + 1)
     damage = TextAreaField("6. 現在発生している被害の状況", filters=[_block], validators=[_too_long(MAX_TEXT)])
     damage_certainty = _certainty("被害状況の確度")
@@ -133,6 +158,9 @@ def _group_data(spec: GroupSpec) -> dict:
                                                    "note", "reason")}
     data["affected"] = "yes" if spec.affected else "no"
     data["count_certainty"] = spec.count_certainty.value
+    data.update({name: getattr(spec, name) for name in GROUP_PERIOD})
+    data["period_start_certainty"] = spec.period_start_certainty.value
+    data["period_end_certainty"] = spec.period_end_certainty.value
     free = []
     for item in spec.items:
         if item.category is None:
@@ -148,6 +176,7 @@ def report_form_data(report: Report) -> dict:
     """Initial form values from a stored report, with one empty group to add."""
     data = {name: getattr(report, name) for name in (*TEXT_ITEMS, *FACT_NAMES, "is_final")}
     data.update({name: getattr(report, name).value for name in CERTAINTY_NAMES})
+    data["period_end_certainty"] = report.period_end_certainty.value if report.period_end_certainty else ""
     data["groups"] = [_group_data(spec_of(g)) for g in report.groups]
     if len(data["groups"]) < MAX_GROUPS:
         data["groups"].append({})
@@ -156,7 +185,7 @@ def report_form_data(report: Report) -> dict:
 
 def _is_blank(group: GroupForm) -> bool:
     """An unused group slot: no name, no number, no item."""
-    return not (group.name.data or any(getattr(group, n).data is not None for n in GROUP_COUNTS)
+    return not (group.name.data or any(getattr(group, n).data is not None for n in GROUP_COUNTS + GROUP_PERIOD)
                 or _items(group))
 
 
@@ -193,6 +222,7 @@ def report_changes(form: ReportForm) -> tuple[dict, list[GroupSpec]]:
     fields = {name: getattr(form, name).data for name in (*TEXT_ITEMS, *FACT_NAMES)}
     fields.update({name: Certainty(getattr(form, name).data) for name in CERTAINTY_NAMES})
     fields["is_final"] = bool(form.is_final.data)
+    fields["period_end_certainty"] = Certainty(form.period_end_certainty.data) if form.period_end_certainty.data else None
     groups = []
     for entry in form.groups:
         group = entry.form
@@ -203,7 +233,9 @@ def report_changes(form: ReportForm) -> tuple[dict, list[GroupSpec]]:
             count_min=group.count_min.data, count_max=group.count_max.data, count_approx=bool(group.count_approx.data),
             count_certainty=Certainty(group.count_certainty.data), cleared=group.cleared.data,
             final_scope=bool(group.final_scope.data), note=group.note.data or "", reason=group.reason.data or "",
-            items=_items(group)))
+            items=_items(group), **{name: getattr(group, name).data for name in GROUP_PERIOD},
+            period_start_certainty=Certainty(group.period_start_certainty.data),
+            period_end_certainty=Certainty(group.period_end_certainty.data)))
     return fields, groups
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..models import Certainty, Incident, Report
 from .. import notices
-from ..notices import phrasing
+from ..notices import periods, phrasing
 
 OPEN, CLOSE = "{｛", "}｝"
 SPACES = " \u3000\t"
@@ -24,6 +24,7 @@ JST_OFFSET = timedelta(hours=9)
 FIELD_LABELS = {
     "counts": "対象となる方の数",
     "period_start": "漏えいした期間", "period_end": "漏えいした期間", "period_certainty": "漏えいした期間",
+    "period_start_time": "漏えいした期間", "period_end_time": "漏えいした期間", "period_end_certainty": "漏えいした期間",
     "items": "漏えいした情報の項目",
     "cause": "漏えいの原因", "cause_certainty": "漏えいの原因",
     "damage": "被害の状況", "damage_certainty": "被害の状況",
@@ -142,7 +143,9 @@ def _entries() -> list[Placeholder]:
         P("件数", "対象となる方の数を区分ごとに（調査中は「少なくとも〜、最大で〜の可能性」）",
           frozenset({"counts"}), lambda r, i: phrasing.groups_sentence(r)),
         P("期間", "漏えいした期間（調査中は「変わる可能性」を添えます）",
-          frozenset({"period_start", "period_end", "period_certainty"}), lambda r, i: phrasing.period_sentence(r)),
+          frozenset({"period_start", "period_end", "period_certainty", "period_start_time", "period_end_time",
+                     "period_end_certainty"}),
+          lambda r, i: periods.sentence(periods.of_report(r), then=phrasing.STILL_INVESTIGATING if periods.of_report(r).open else "")),
         P("漏えい項目", "漏えいした情報の項目（確認済み・可能性あり・調査中・漏えいなしを区別）",
           frozenset({"items"}), _categories),
         P("原因", "漏えいの原因（調査中はその旨を添えます）", frozenset({"cause", "cause_certainty"}),

@@ -1,6 +1,7 @@
 """What a report says about people: groups of people (対象者の区分) and their data items."""
 
 import enum
+from datetime import date, time
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -122,6 +123,15 @@ class AffectedGroup(db.Model):
     )
     cleared: Mapped[int | None]
     final_scope: Mapped[bool] = mapped_column(default=False)
+    # The group's own period, where it differs from the report's (empty: the report's applies).
+    period_start: Mapped[date | None]
+    period_start_time: Mapped[time | None]
+    period_start_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL, server_default="provisional")
+    period_end: Mapped[date | None]
+    period_end_time: Mapped[time | None]
+    period_end_certainty: Mapped[Certainty] = mapped_column(
+        enum_column(Certainty), default=Certainty.PROVISIONAL, server_default="provisional")
     note: Mapped[str] = mapped_column(String(300), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
 

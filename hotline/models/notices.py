@@ -1,7 +1,7 @@
 """Incidents and their staged reports (第一報, 第二報, …, 最終報告)."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -112,9 +112,12 @@ class Report(db.Model):
     background: Mapped[str] = mapped_column(Text, default="")
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
-    period_certainty: Mapped[Certainty] = mapped_column(
+    period_certainty: Mapped[Certainty] = mapped_column(  # of the start, and of the end unless it has its own
         enum_column(Certainty), default=Certainty.PROVISIONAL
     )
+    period_start_time: Mapped[time | None]
+    period_end_time: Mapped[time | None]
+    period_end_certainty: Mapped[Certainty | None] = mapped_column(enum_column(Certainty))
     damage: Mapped[str] = mapped_column(Text, default="")
     damage_certainty: Mapped[Certainty] = mapped_column(
         enum_column(Certainty), default=Certainty.PROVISIONAL

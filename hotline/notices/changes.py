@@ -3,9 +3,9 @@
 from dataclasses import dataclass, replace
 
 from ..models import AffectedGroup, Certainty, Report
-from . import response_view
+from . import periods, response_view
 from .consistency import ITEM_LABELS
-from .phrasing import format_count, format_date
+from .phrasing import format_count
 
 NOT_STATED = "記載なし"
 READER_LABELS = {**ITEM_LABELS, "situation": "本件の概要", "customer_actions": "お客様へのお願い"}
@@ -72,11 +72,8 @@ def count_summary(group: AffectedGroup) -> str:
 
 
 def period_summary(report: Report) -> str:
-    """'2026年6月1日〜2026年9月30日（確定）'."""
-    if report.period_start is None and report.period_end is None:
-        return "調査中"
-    span = f"{format_date(report.period_start)}〜{format_date(report.period_end)}"
-    return f"{span}（{FIRMNESS[report.period_certainty]}）"
+    """'2026年6月1日〜2026年9月30日（確定）', with times and each end's certainty where they differ."""
+    return periods.summary(periods.of_report(report))
 
 
 def _group_changes(previous: Report, current: Report) -> list[Change]:
@@ -96,6 +93,11 @@ def _group_changes(previous: Report, current: Report) -> list[Change]:
             changes.append(Change(name, _group_summary(old), NOT_STATED, key="leaked"))
             continue
         first = len(changes)
+        old_span, new_span = periods.of_group(old), periods.of_group(new)
+        if old_span != new_span:
+            changes.append(Change(f"{prefix}期間" if several else f"{name}の期間",
+                                  periods.summary(old_span) if old_span else NOT_STATED,
+                                  periods.summary(new_span) if new_span else "本件の期間と同じ", key="leaked"))
         old_count, new_count = count_summary(old), count_summary(new)
         if old_count != new_count:
             changes.append(Change(f"{prefix}対象となる数" if several else f"対象となる{name}の数",

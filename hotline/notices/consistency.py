@@ -7,7 +7,7 @@ can lift are marked `correctable`: with a correction they are shown, not blockin
 from dataclasses import dataclass
 
 from ..models import Certainty, Report
-from . import group_rules
+from . import group_rules, periods
 from .groups import normal_name
 from .phrasing import join_ja, provisional_items, report_name
 from .wording import assertive_sentences
@@ -108,11 +108,9 @@ def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str
     old = _latest(earlier, lambda r: r.period_start is not None or r.period_end is not None)
     if old is not None and draft.period_start is None and draft.period_end is None:
         out.append(("period_dropped", f"{_name(old)}で公表した漏えいの期間が、今回の報にありません。記載をやめることで取り消すことはできません。", period))
-    elif old is not None and old.period_certainty is Certainty.CONFIRMED:
-        if draft.period_certainty is Certainty.PROVISIONAL:
-            out.append(("confirmed_became_provisional", f"{_name(old)}で確定として公表した漏えい期間が、調査中に戻っています。", period))
-        elif (draft.period_start, draft.period_end) != (old.period_start, old.period_end):
-            out.append(("confirmed_figure_changed", f"{_name(old)}で確定として公表した漏えい期間が変わっています。", period))
+    elif old is not None:
+        out += [(code, message, period) for code, message in periods.contradictions(
+            periods.of_report(old), periods.of_report(draft), "漏えい期間", _name(old))]
     for field, word in (("cause", "原因"), ("damage", "被害")):
         old = _latest(earlier, lambda r, f=field: bool(getattr(r, f).strip()))
         if old is None:
@@ -177,12 +175,7 @@ def _carried_over(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]
 
 def _shape_problems(draft: Report) -> list[tuple[str, str]]:
     """Periods that cannot be true."""
-    out = []
-    if draft.period_start and draft.period_end and draft.period_start > draft.period_end:
-        out.append(("period_inverted", "漏えい期間の終了日が開始日より前になっています。"))
-    if draft.period_certainty is Certainty.CONFIRMED and not (draft.period_start and draft.period_end):
-        out.append(("confirmed_period_open", "確定した漏えい期間には開始日と終了日の両方が必要です。"))
-    return out
+    return periods.shape_problems(periods.of_report(draft), "漏えい期間")
 
 
 def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Incident, Report, User
 from . import phrasing
 from .draft_groups import RESPONSE_KEYS, read_groups, read_response
-from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_date
+from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_moment
 from .groups import GroupError, GroupSpec, replace_groups
 from . import workflow as notices
 from .consistency import Finding, check_report
@@ -146,12 +146,15 @@ class _Reader:
 
     def read_facts(self, data: dict, fields: dict) -> None:
         """[period], [count], [cause], [damage]: values with a certainty."""
-        period = self.table(data, "period", ("start", "end", "certainty"))
+        period = self.table(data, "period", ("start", "end", "certainty", "start_certainty", "end_certainty"))
         for key in ("start", "end"):
             if key in period:
-                fields[f"period_{key}"] = self.convert("period", key, parse_date, period[key])
-        if "certainty" in period:
-            fields["period_certainty"] = self.convert("period", "certainty", parse_certainty, period["certainty"])
+                fields[f"period_{key}"], fields[f"period_{key}_time"] = self.convert(
+                    "period", key, parse_moment, period[key])
+        for key, name in (("certainty", "period_certainty"), ("start_certainty", "period_certainty"),
+                          ("end_certainty", "period_end_certainty")):
+            if key in period:
+                fields[name] = self.convert("period", key, parse_certainty, period[key])
         for name in FACT_TABLES:
             fact = self.table(data, name, ("text", "certainty"))
             if "text" in fact:

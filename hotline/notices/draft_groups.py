@@ -6,10 +6,13 @@ Read with the located errors of draft_files._Reader; the format is in docs/draft
 
 import unicodedata
 
-from .draft_values import MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_count, parse_date, parse_leak_status
+from .draft_values import (
+    MAX_TEXT, SHORT_LIMITS, parse_certainty, parse_count, parse_date, parse_leak_status, parse_moment,
+)
 from .groups import DEFAULT_GROUP, UNITS, GroupSpec, ItemSpec, category_for
 
-GROUP_KEYS = {"name", "affected", "unit", "count", "final_scope", "note", "reason", "items"}
+GROUP_KEYS = {"name", "affected", "unit", "count", "final_scope", "note", "reason", "items", "period"}
+PERIOD_KEYS = {"start", "end", "start_certainty", "end_certainty"}
 COUNT_KEYS = {"min", "max", "approx", "certainty", "cleared"}
 NOTE_LIMIT = SHORT_LIMITS["note"]
 RESPONSE_KEYS = ("damage_cases", "damage_amount", "compensation", "service", "reopening", "notices", "next_update")
@@ -54,6 +57,16 @@ def read_group(reader, number: int, raw: dict) -> GroupSpec:
         spec.count_approx = count["approx"]
     if "certainty" in count:
         spec.count_certainty = reader.convert(where, "count", parse_certainty, count["certainty"])
+    period = raw.get("period", {})
+    if not isinstance(period, dict) or set(period) - PERIOD_KEYS:
+        reader.fail(where, "period", "{ start = …, end = …, start_certainty = \"…\", end_certainty = \"…\" } の形で書いてください。")
+    for key in ("start", "end"):
+        if key in period:
+            day, clock = reader.convert(where, "period", parse_moment, period[key])
+            setattr(spec, f"period_{key}", day)
+            setattr(spec, f"period_{key}_time", clock)
+        if f"{key}_certainty" in period:
+            setattr(spec, f"period_{key}_certainty", reader.convert(where, "period", parse_certainty, period[f"{key}_certainty"]))
     items = raw.get("items", {})
     if not isinstance(items, dict):
         reader.fail(where, "items", "{ \"氏名\" = \"確認済み\", … } の形で書いてください。")

@@ -6,7 +6,7 @@ each raises ValueError with a Japanese message.
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from ..models import Certainty, LeakStatus
 
@@ -77,6 +77,31 @@ def parse_date(value) -> date:
         except ValueError:
             pass
     raise ValueError("日付は YYYY-MM-DD の形で書いてください（例：2026-11-01）。")
+
+
+def parse_clock(value) -> time | None:
+    """'10:12' (full-width digits allowed) → time; '' → None."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    text = unicodedata.normalize("NFKC", value or "").strip() if isinstance(value, str) else None
+    if text == "":
+        return None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text or "")
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError("時刻は 10:12 のように24時間制で書いてください。")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_moment(value) -> tuple[date, time | None]:
+    """A date, or a date and time: TOML 2026-07-14T10:12:00, or text '2026-07-14 10:12'."""
+    if isinstance(value, datetime):
+        return value.date(), value.time().replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace("T", " ")
+        if " " in text:
+            day, clock = text.split(None, 1)
+            return parse_date(day), parse_clock(clock)
+    return parse_date(value), None
 
 
 def parse_certainty(value) -> Certainty:

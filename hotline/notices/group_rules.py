@@ -5,6 +5,7 @@ the correction to cover the finding (the group, the item, 件数). Used by consi
 """
 
 from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
+from . import periods
 from .groups import item_is_open, normal_name
 from .phrasing import format_count, report_name
 
@@ -62,6 +63,7 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
         now = draft.group_named(name)
         if now is not None and now.affected:
             out += _count_rules(name, now, counts, maxima)
+    out += _period_rules(draft, earlier)
     for (name, label), (old_report, status) in items.items():
         now_group = draft.group_named(name)
         if now_group is None:
@@ -79,6 +81,29 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
             out.append(("confirmed_became_provisional", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」に戻っています。", (label,)))
         elif status.is_firm:
             out.append(("confirmed_figure_changed", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+    return out
+
+
+def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, tuple]]:
+    """A group's own published period: not dropped silently, a confirmed end not moved."""
+    stated = {}
+    for report in earlier:
+        for group in report.groups:
+            if periods.of_group(group) is not None:
+                stated[group.name] = (report, periods.of_group(group))
+    out = []
+    for name, (old_report, old) in stated.items():
+        now = draft.group_named(name)
+        if now is None:
+            continue
+        span = periods.of_group(now)
+        subjects = (name, "期間")
+        if span is None:
+            out.append(("period_dropped", f"{_name(old_report)}で公表した「{name}」の期間が、今回の報にありません。"
+                        "記載をやめることで取り消すことはできません。", subjects))
+        else:
+            out += [(code, message, subjects) for code, message in
+                    periods.contradictions(old, span, f"「{name}」の期間", _name(old_report))]
     return out
 
 
@@ -109,6 +134,9 @@ def shape_problems(draft: Report) -> list[tuple[str, str]]:
     """Numbers that cannot be true, whatever was published before."""
     out = []
     for group in draft.groups:
+        span = periods.of_group(group)
+        if span is not None:
+            out += periods.shape_problems(span, f"「{group.name}」の期間")
         lo, hi, who = group.count_min, group.count_max, _who(group)
         if not group.affected:
             if group.items:

@@ -6,6 +6,7 @@ onto a draft, matching groups by name and items by label so unchanged rows stay.
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, time
 
 from ..models import AffectedGroup, Certainty, DataCategory, GroupItem, LeakStatus, Report
 
@@ -50,6 +51,12 @@ class GroupSpec:
     note: str = ""
     reason: str = ""
     items: list[ItemSpec] = field(default_factory=list)
+    period_start: date | None = None  # the group's own period, where it differs from the report's
+    period_start_time: time | None = None
+    period_start_certainty: Certainty = Certainty.PROVISIONAL
+    period_end: date | None = None
+    period_end_time: time | None = None
+    period_end_certainty: Certainty = Certainty.PROVISIONAL
 
 
 def normal_name(name: str) -> str:
@@ -63,14 +70,18 @@ def category_for(label: str) -> DataCategory | None:
     return next((c for c in DataCategory if normal_name(c.label) == wanted or c.value == wanted), None)
 
 
+GROUP_ATTRS = ("affected", "unit", "count_min", "count_max", "count_approx", "count_certainty", "cleared",
+               "final_scope", "note", "reason", "period_start", "period_start_time", "period_start_certainty",
+               "period_end", "period_end_time", "period_end_certainty")
+
+
 def spec_of(group: AffectedGroup) -> GroupSpec:
-    """A stored group as a spec (to prefill the next report or a form)."""
-    return GroupSpec(
-        name=group.name, affected=group.affected, unit=group.unit, count_min=group.count_min,
-        count_max=group.count_max, count_approx=group.count_approx, count_certainty=group.count_certainty,
-        cleared=group.cleared, final_scope=group.final_scope, note=group.note, reason="",
-        items=[ItemSpec(i.status, i.category, i.label, i.note) for i in group.items],
-    )
+    """A stored group as a spec (to prefill the next report or a form); a reason belongs to one report."""
+    values = {attr: getattr(group, attr) for attr in GROUP_ATTRS if attr != "reason"}
+    for attr in ("period_start_certainty", "period_end_certainty"):
+        values[attr] = values[attr] or Certainty.PROVISIONAL
+    return GroupSpec(name=group.name, items=[ItemSpec(i.status, i.category, i.label, i.note) for i in group.items],
+                     **values)
 
 
 def _check(specs: list[GroupSpec]) -> None:
@@ -101,8 +112,7 @@ def replace_groups(report: Report, specs: list[GroupSpec]) -> None:
     """Make the draft's groups exactly `specs`, updating rows in place where names match."""
     _check(specs)
     for group, spec in _sync(report.groups, specs, "name", lambda s: normal_name(s.name), AffectedGroup):
-        for attr in ("affected", "unit", "count_min", "count_max", "count_approx", "count_certainty",
-                     "cleared", "final_scope", "note", "reason"):
+        for attr in GROUP_ATTRS:
             setattr(group, attr, getattr(spec, attr))
         ordered = sorted(spec.items, key=lambda i: (i.category is None, i.category.order if i.category else 0))
         for row, item in _sync(group.items, ordered, "label", lambda i: normal_name(i.name), GroupItem):
@@ -136,6 +146,7 @@ def fingerprint(report: Report) -> list:
     return [
         [g.name, g.affected, g.unit, g.count_min, g.count_max, g.count_approx, g.count_certainty.value,
          g.cleared, g.final_scope, g.note, g.reason,
+         [str(getattr(g, attr)) for attr in GROUP_ATTRS if attr.startswith("period")],
          [[i.label, i.category.value if i.category else None, i.status.value, i.note] for i in g.items]]
         for g in sorted(report.groups, key=lambda g: g.position)
     ]

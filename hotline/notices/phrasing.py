@@ -104,18 +104,6 @@ def cleared_sentence(group: AffectedGroup) -> str:
     return f"なお、このうち{_n(group, group.cleared)}については、対象外であることを確認しております。"
 
 
-def period_sentence(report: Report, caveat: bool = True) -> str:
-    """The leak period, hedged when not confirmed."""
-    start, end = format_date(report.period_start), format_date(report.period_end)
-    if not start and not end:
-        return f"漏えいの可能性がある期間は、現在調査しております。{_then(caveat)}"
-    span = f"{start}から{end}まで" if start and end else (f"{start}以降" if start else f"{end}まで")
-    if report.period_certainty is Certainty.CONFIRMED:
-        return f"漏えいした期間は{span}であることを確認いたしました。"
-    return (f"現時点の調査では、漏えいの可能性がある期間を{span}と推定しておりますが、"
-            f"今後の調査により変わる可能性がございます。{_then(caveat)}")
-
-
 def item_sentences(group: AffectedGroup, caveat: bool = True) -> list[str]:
     """A group's data items by status, each status with its own wording, strongest first."""
     by_status: dict[LeakStatus, list[str]] = {status: [] for status in LeakStatus}
@@ -184,7 +172,7 @@ def fact_caveat(certainty: Certainty) -> str:
 def provisional_items(report: Report) -> list[str]:
     """What a report still has under investigation, in words, in the order of the page."""
     items = []
-    if report.period_certainty is Certainty.PROVISIONAL:
+    if report.period_certainty is not Certainty.CONFIRMED or report.period_end_certainty is Certainty.PROVISIONAL:
         items.append("漏えいの可能性がある期間")
     groups = report.affected_groups
     several = len(groups) > 1
@@ -200,6 +188,9 @@ def provisional_items(report: Report) -> list[str]:
 def _open_in_group(group: AffectedGroup, several: bool) -> list[str]:
     """What is open in one group, briefly: its number, and its items by name (or in summary when many)."""
     open_items = [item.label for item in group.items if item_is_open(group, item.status)]
+    if group.period_start or group.period_end:
+        if Certainty.PROVISIONAL in (group.period_start_certainty, group.period_end_certainty):
+            open_items.insert(0, "期間")
     counted = count_is_open(group)
     if not (counted or open_items):
         return []

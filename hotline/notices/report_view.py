@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ..models import AffectedGroup, Certainty, LeakStatus, Report
-from . import phrasing, response_view
+from . import periods, phrasing, response_view
 from .groups import count_is_open, item_is_open
 
 JST = timezone(timedelta(hours=9))
@@ -95,7 +95,14 @@ def item_rows(group: AffectedGroup) -> list[tuple[str, str, str, str]]:
 def group_views(report: Report) -> list[GroupView]:
     """The groups as the page shows them: concerned groups first, then those not concerned."""
     ordered = report.affected_groups + [g for g in report.groups if not g.affected]
-    return [GroupView(g.name, phrasing.group_sentences(g, caveat=False), item_rows(g), g.affected) for g in ordered]
+    return [GroupView(g.name, _group_period(g) + phrasing.group_sentences(g, caveat=False), item_rows(g), g.affected)
+            for g in ordered]
+
+
+def _group_period(group: AffectedGroup) -> list[str]:
+    """A group's own period, where it differs from the report's."""
+    span = periods.of_group(group)
+    return [f"{group.name}について、" + periods.sentence(span)] if span and group.affected else []
 
 
 def leaked_title(report: Report) -> str:
@@ -117,14 +124,14 @@ def report_sections(report: Report) -> list[Section]:
     r = report
     P = Certainty.PROVISIONAL
     title = leaked_title(r)
-    period_title = "漏えいの可能性がある期間" if r.period_certainty is P else "漏えいした期間"
+    span = periods.of_report(r)
+    period_title = "漏えいの可能性がある期間" if span.open else "漏えいした期間"
     views = group_views(r)
     sections = [
         Section("本件の概要", paragraphs(r.situation), key="situation"),
         Section("お詫び", paragraphs(r.apology), key="apology"),
         Section("発生と発覚の経緯", paragraphs(r.background), key="background"),
-        Section(period_title, [phrasing.period_sentence(r, caveat=False)], key="period",
-                provisional=r.period_certainty is P),
+        Section(period_title, [periods.sentence(span)], key="period", provisional=span.open),
         Section(title, [] if views else ["対象となるお客様と情報の項目は、現在調査しております。"], views,
                 key="leaked", provisional=title.startswith("漏えいの可能性") or not views),
         Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty) + response_view.damage_figures(r),

@@ -18,7 +18,8 @@ TEXT_FIELDS = (
     "compensation", "service_status", "reopening_note", "next_update_note",
 )
 FACT_FIELDS = (
-    "period_start", "period_end", "period_certainty", "damage_certainty", "cause_certainty", "is_final",
+    "period_start", "period_end", "period_certainty", "period_start_time", "period_end_time", "period_end_certainty",
+    "damage_certainty", "cause_certainty", "is_final",
     "damage_cases", "damage_amount", "compensation_status", "reopening_on", "notice_mail_from",
     "notice_letters_by", "next_update_on",
 )
