@@ -3,10 +3,11 @@
 from datetime import date, time
 
 from hotline.models import LeakStatus
-from hotline.notices import periods
+from hotline.notices import periods, phrasing
 from hotline.notices.changes import changes_between
 from hotline.notices.consistency import BLOCKING, CORRECTED, check_report
 from hotline.notices.draft_files import parse_draft
+from hotline.notices.report_view import group_views
 
 from .memory_reports import C, P, final_report, mem_group, mem_report
 
@@ -21,8 +22,7 @@ def test_a_period_reads_as_firm_as_each_end():
     assert "開始の日時は調査により確認しておりますが、終了の日時は現時点の推定でございます" in text
     assert periods.summary(mixed) == "2026年9月1日〜2026年10月31日（開始：確定／終了：調査中）"
     assert periods.summary(periods.of_report(mem_report(period_certainty=P))) == "2026年9月1日〜2026年10月31日（調査中）"
-    assert "期間" in " ".join(__import__("hotline.notices.phrasing", fromlist=["x"]).provisional_items(
-        mem_report(period_certainty=C, period_end_certainty=P)))
+    assert "期間" in " ".join(phrasing.provisional_items(mem_report(period_certainty=C, period_end_certainty=P)))
 
 
 def test_a_confirmed_end_cannot_move_or_go_back_without_a_correction():
@@ -51,7 +51,6 @@ def test_a_group_with_its_own_period_is_shown_checked_and_compared():
                       period_start=date(2026, 10, 1), period_start_certainty=C, period_end=date(2026, 10, 2),
                       period_end_time=time(15, 40), period_end_certainty=C, reason="")
     first = mem_report(number=1, groups=[mem_group(categories={"name": L.CONFIRMED}, count_max=100), gifts])
-    from hotline.notices.report_view import group_views
     views = {v.name: v for v in group_views(first)}
     assert views["ギフトのお届け先の方"].paragraphs[0] == (
         "ギフトのお届け先の方について、漏えいした期間は2026年10月1日から2026年10月2日 15:40までであることを確認いたしました。")

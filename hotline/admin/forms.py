@@ -54,19 +54,39 @@ class JaDateField(DateField):
             self.data = None
 
 
-class CountField(StringField):
-    """A record count: full-width digits and commas accepted, negatives and huge values refused."""
+class ParsedField(StringField):
+    """Text read by one of the shared normalizers (draft_values), so the form and draft files agree.
+
+    `parse` turns the typed text into a value (its ValueError becomes the field's Japanese
+    error); `show` writes a stored value back. After an error the typed text is kept.
+    """
+
+    @staticmethod
+    def parse(text: str):
+        """Typed text → value."""
+        raise NotImplementedError
+
+    @staticmethod
+    def show(value) -> str:
+        """Stored value → text."""
+        return str(value)
 
     def process_formdata(self, valuelist):
-        """Parse the count; a ValueError becomes the field's (Japanese) error."""
+        """Parse what was typed."""
         if valuelist:
-            self.data = parse_count(valuelist[0])
+            self.data = self.parse(valuelist[0])
 
     def _value(self) -> str:
-        """Show what was typed after an error, else the stored number."""
+        """What was typed after an error, else the stored value."""
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return "" if self.data is None else self.show(self.data)
+
+
+class CountField(ParsedField):
+    """A record count: full-width digits and commas accepted, negatives and huge values refused."""
+
+    parse = staticmethod(parse_count)
 
 
 class StaffForm(FlaskForm):

@@ -16,7 +16,7 @@ from ..web.form_filters import SelectChoice
 from ..web.form_filters import block as _block
 from ..web.form_filters import line as _line
 from ..web.form_filters import too_long as _too_long
-from .forms import CERTAINTY_CHOICES, CountField, JaDateField, StaffForm, check_url
+from .forms import CERTAINTY_CHOICES, CountField, JaDateField, ParsedField, StaffForm, check_url
 
 NOT_MENTIONED = ""
 FREE_ITEMS = 3
@@ -41,19 +41,11 @@ GROUP_COUNTS = ("count_min", "count_max", "cleared")
 GROUP_PERIOD = ("period_start", "period_start_time", "period_end", "period_end_time")
 
 
-class ClockField(StringField):
+class ClockField(ParsedField):
     """A time of day ('10:12', full-width digits accepted); empty is None."""
 
-    def process_formdata(self, valuelist):
-        """Parse the time; a ValueError becomes the field's (Japanese) error."""
-        if valuelist:
-            self.data = parse_clock(valuelist[0])
-
-    def _value(self) -> str:
-        """What was typed after an error, else the stored time."""
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data.hour}:{self.data:%M}"
+    parse = staticmethod(parse_clock)
+    show = staticmethod(lambda value: f"{value.hour}:{value:%M}")
 
 
 class _SubForm(Form):
