@@ -268,3 +268,16 @@ def test_card_data_not_leaked_beside_an_altered_checkout_page_needs_the_approver
     unrelated = mem_report(categories=cards, cause="社内サーバーがランサムウェアに感染いたしました。")
     assert not needs_judgement(check_report(unrelated, []))
     assert not needs_judgement(check_report(final_report(categories=cards, cause=draft.cause), []))
+
+
+def test_an_apology_that_mentions_the_customers_does_not_count_as_naming_what_is_corrected():
+    first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
+    apology = mem_report(count_min=400, count_max=400, count_certainty=C, correction="お客様に深くお詫び申し上げます。")
+    assert "confirmed_figure_changed" in codes(check_report(apology, [first]), BLOCKING)
+    named = mem_report(count_min=400, count_max=400, count_certainty=C,
+                       correction="第一報でお知らせした件数300件を400件に訂正いたします。")
+    assert "confirmed_figure_changed" in codes(check_report(named, [first]), CORRECTED)
+    members = [mem_group("会員のお客様", count_min=300, count_max=300, count_certainty=C)]
+    by_name = mem_report(groups=[mem_group("会員のお客様", count_min=400, count_max=400, count_certainty=C)],
+                         correction="会員のお客様を400名に訂正いたします。")
+    assert "confirmed_figure_changed" in codes(check_report(by_name, [mem_report(number=1, groups=members)]), CORRECTED)

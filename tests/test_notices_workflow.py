@@ -229,3 +229,17 @@ def test_a_judgement_is_not_stored_when_nothing_needed_one(staff):
     notices.submit_for_approval(report, staff["sup1"])
     notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report), judgement="念のため")
     assert report.approver_judgement == ""
+
+
+def test_a_judgement_planted_on_a_draft_is_not_published_as_the_approvers(staff):
+    from sqlalchemy import text
+
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    db.session.execute(text("UPDATE report SET approver_judgement = '承認者が確認済み' WHERE id = :id"), {"id": report.id})
+    db.session.commit()
+    report = db.session.get(Report, report.id)
+    notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))
+    db.session.commit()
+    assert db.session.get(Report, report.id).approver_judgement == ""

@@ -6,7 +6,7 @@ the correction to cover the finding (the group, the item, 件数). Used by consi
 
 from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
 from . import periods
-from .groups import item_is_open, normal_name
+from .groups import DEFAULT_GROUP, item_is_open, normal_name
 from .phrasing import format_count, report_name
 
 COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
@@ -32,6 +32,14 @@ def _who(group: AffectedGroup) -> str:
     return f"「{group.name}」の数"
 
 
+def group_subjects(name: str) -> tuple:
+    """The words a 訂正 must use to name a group: its name, unless that is the everyday 「お客様」,
+    which any apology contains; then 区分 or 対象者 must be said."""
+    if name == DEFAULT_GROUP:
+        return ("区分", "対象者", "対象となるお客様")
+    return (name,)
+
+
 def _statements(earlier: list[Report]):
     """For each group name, the latest published statement of it and of its number, maximum and items."""
     groups, counts, maxima, items = {}, {}, {}, {}
@@ -55,10 +63,10 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
         now = draft.group_named(name)
         if now is None:
             out.append(("group_dropped", f"{_name(old_report)}で公表した対象者の区分「{name}」が、今回の報にありません。"
-                        "記載をやめることで取り消すことはできません。", (name,)))
+                        "記載をやめることで取り消すことはできません。", group_subjects(name)))
         elif old.affected != now.affected:
             was, becomes = ("対象", "対象外") if old.affected else ("対象外", "対象")
-            out.append(("group_scope_changed", f"{_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", (name,)))
+            out.append(("group_scope_changed", f"{_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", group_subjects(name)))
     for name in counts:
         now = draft.group_named(name)
         if now is not None and now.affected:
@@ -97,7 +105,7 @@ def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, 
         if now is None:
             continue
         span = periods.of_group(now)
-        subjects = (name, "期間")
+        subjects = (*group_subjects(name), "期間")
         if span is None:
             out.append(("period_dropped", f"{_name(old_report)}で公表した「{name}」の期間が、今回の報にありません。"
                         "記載をやめることで取り消すことはできません。", subjects))
@@ -109,7 +117,7 @@ def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, 
 
 def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict) -> list[tuple[str, str, tuple]]:
     """A confirmed number changes or regresses; a number disappears; a minimum or maximum passes a published maximum."""
-    out, subjects = [], (name, *COUNT_WORDS)
+    out, subjects = [], (*COUNT_WORDS, f"{name}の数", *(() if name == DEFAULT_GROUP else (name,)))
     old_report, old = counts[name]
     if old.count_certainty is Certainty.CONFIRMED and old.count_min is not None:
         if now.count_certainty is Certainty.PROVISIONAL:

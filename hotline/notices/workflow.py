@@ -226,10 +226,10 @@ def approve_and_publish(report: Report, approver: User, seen_hash: str, judgemen
     if is_blocked(findings):
         raise PublishBlocked(findings)
     judgement = clean_text(judgement or "").strip()[:1000]
-    if needs_judgement(findings):
-        if not judgement:
-            raise JudgementRequired(findings)
-        report.approver_judgement = judgement
+    if needs_judgement(findings) and not judgement:
+        raise JudgementRequired(findings)
+    # Only what the approver writes now: never a value stored on the draft before approval.
+    report.approver_judgement = judgement if needs_judgement(findings) else ""
     report.number = len(published_reports(report.incident)) + 1
     report.approver = approver
     report.published_at = utcnow()
