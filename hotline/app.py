@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import answers, demo, extensions
+from .affected.cli import affected_cli
 from . import config as config_module
 from .admin.answer_views import bp as answers_admin_bp
 from .admin.faq_views import bp as faq_admin_bp
@@ -35,7 +36,8 @@ from .web.login_views import bp as login_bp
 
 BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
               faq_admin_bp, answers_admin_bp)
-COMMAND_GROUPS = (users_cli, demo.demo_cli, notices_cli, faq_cli, mail_cli, answers_cli, inquiries_cli)
+COMMAND_GROUPS = (users_cli, demo.demo_cli, notices_cli, faq_cli, mail_cli, answers_cli, inquiries_cli,
+                  affected_cli)
 
 
 def create_app(config: dict | None = None) -> Flask:

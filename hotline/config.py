@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout: templates, static files, migrations and the demo content live here."""
 ENV_PREFIX = "HOTLINE_"
@@ -23,23 +25,25 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_secret_key(instance_path: str) -> str:
-    """Take the secret key from the environment, or create it once under instance/."""
-    from_env = _env("SECRET_KEY")
-    if from_env:
-        return from_env
-    path = Path(instance_path) / "secret_key"
+def key_file(instance_path: str, name: str, make) -> str:
+    """Read a key kept under instance/ (mode 600), creating it once when missing."""
+    path = Path(instance_path) / name
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
     else:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(make())
     key = path.read_text().strip()
     if not key:
-        raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+        raise RuntimeError(f"{path} is empty; restore it from the key backup or delete it")
     return key
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Take the secret key from the environment, or create it once under instance/."""
+    return _env("SECRET_KEY") or key_file(instance_path, "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 def from_environment(instance_path: str) -> dict:
@@ -70,6 +74,23 @@ def from_environment(instance_path: str) -> dict:
         "COMPANY_NAME": _env("COMPANY_NAME", "株式会社ミドリ商会"),
         **mail_settings(),
         **inquiry_settings(),
+        **affected_settings(instance_path),
+    }
+
+
+def affected_settings(instance_path: str) -> dict:
+    """The affected list: keys that seal personal data, the self-check, limits, retention."""
+    keys = [k.strip() for k in (_env("DATA_KEYS") or "").split(",") if k.strip()]
+    return {
+        "DATA_KEYS": keys or [key_file(instance_path, "data_key", lambda: Fernet.generate_key().decode())],
+        "LOOKUP_KEY": _env("LOOKUP_KEY") or key_file(
+            instance_path, "lookup_key", lambda: secrets.token_urlsafe(48)),
+        # What a person gives at /affected: member id + phone, or email + birth date.
+        "AFFECTED_CHECK": _env("AFFECTED_CHECK", "member_phone"),
+        "AFFECTED_CHECKS_PER_HOUR": int(_env("AFFECTED_CHECKS_PER_HOUR", "10")),
+        "VERIFY_PER_HOUR": int(_env("VERIFY_PER_HOUR", "20")),
+        "AFFECTED_IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+        "AFFECTED_RETENTION_DAYS": int(_env("AFFECTED_RETENTION_DAYS", "730")),
     }
 
 

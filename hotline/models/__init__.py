@@ -1,5 +1,8 @@
 """Database models, grouped by area."""
 
+from .affected import (
+    AffectedImport, AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeChannel, NoticeEvent,
+)
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
 from .faq import FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
@@ -12,6 +15,13 @@ from .regulator import FilingKind, RegulatorFiling, ReportingDecision
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
+    "AffectedImport",
+    "AffectedMembership",
+    "AffectedPerson",
+    "MergeCandidate",
+    "MergeState",
+    "NoticeChannel",
+    "NoticeEvent",
     "AffectedGroup",
     "GroupItem",
     "AnswerTemplate",

@@ -1,0 +1,280 @@
+"""Importing an affected list: all rows or none, merged into people, re-importable.
+
+A file is a *source* (its label, by default the file name without extension).
+Importing a source again replaces what it said: its rows are matched to the people
+they were (see `matching`), their fields updated, and people it no longer lists lose
+that membership; a person listed by no source any more is deleted unless they were
+already notified. A file with any error imports nothing (`ImportRefused`).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    AffectedGroup, AffectedImport, AffectedMembership, AffectedPerson, Incident, MergeCandidate, NoticeEvent,
+    Report, Role,
+)
+from ..models._sealed import lookup_hash
+from .files import ListFileError, read_table
+from .matching import NEW, Index, Keys, name_key
+from .rows import FIELDS, ColumnError, Listed, RowError, map_columns, validate
+
+NUMBER_DIGITS = 12
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+CODE_LENGTH = 6
+SHOWN_ERRORS = 100
+CONTACT_FIELDS = ("member_id", "name", "kana", "email", "phone", "postal_code", "address", "birth_date")
+
+
+class ImportRefused(ValueError):
+    """A file that was not imported, with every reason (Japanese)."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+    @property
+    def lines(self) -> list[str]:
+        """The message and at most SHOWN_ERRORS row errors, for a page or a terminal."""
+        lines = [str(self)] + [str(e) for e in self.errors[:SHOWN_ERRORS]]
+        if len(self.errors) > SHOWN_ERRORS:
+            lines.append(f"ほか {len(self.errors) - SHOWN_ERRORS} 件")
+        return lines
+
+
+@dataclass
+class ImportResult:
+    """What one import did."""
+
+    record: AffectedImport
+    merged_rules: dict[str, int] = field(default_factory=dict)
+
+
+def known_groups(incident: Incident) -> list[str]:
+    """Names of the groups of people the incident's reports speak of as affected."""
+    names = db.session.scalars(
+        select(AffectedGroup.name).join(Report).where(Report.incident_id == incident.id, AffectedGroup.affected)
+        .order_by(Report.id, AffectedGroup.position)).all()
+    return list(dict.fromkeys(names))
+
+
+def new_notice_number() -> str:
+    """A notice number like '4821-0937-5516' (digits only, easy to read out on the phone)."""
+    digits = str(secrets.randbelow(9 * 10 ** (NUMBER_DIGITS - 1)) + 10 ** (NUMBER_DIGITS - 1))
+    return "-".join(digits[i:i + 4] for i in range(0, NUMBER_DIGITS, 4))
+
+
+def new_code() -> str:
+    """A short verification code printed next to the notice number."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_hash(number: str, code: str) -> str:
+    """What is stored to check a number and code without opening the sealed code."""
+    return lookup_hash("verify", f"{number}|{code}")
+
+
+def import_list(incident: Incident, data: bytes, filename: str, *, group: str = "", source: str = "",
+                mapping: dict[str, str] | None = None, user=None) -> ImportResult:
+    """Read, check and import one file into the incident's affected list (not committed)."""
+    if user is None or not user.has_role(Role.SUPERVISOR):
+        raise ImportRefused("対象者リストの取り込みは責任者が行います。")
+    try:
+        table = read_table(data, filename, current_app.config["AFFECTED_IMPORT_MAX_BYTES"])
+        columns = map_columns(table.header, mapping)
+    except (ListFileError, ColumnError) as error:
+        raise ImportRefused(str(error)) from None
+    rows, errors = validate(table, columns, group.strip())
+    groups = known_groups(incident)
+    for row in rows:
+        if row.group not in groups:
+            shown = "、".join(groups) or "（まだありません）"
+            errors.append(RowError(row.row, FIELDS["group"],
+                                   f"「{row.group}」は報の対象者の区分にありません（区分: {shown}）。"))
+    errors += _duplicates(rows)
+    if errors:
+        errors.sort(key=lambda e: e.row)
+        raise ImportRefused(f"取り込みませんでした。{len(errors)}件の誤りを直してから、もう一度取り込んでください。", errors)
+    if not rows:
+        raise ImportRefused("取り込む行がありません。")
+    label = (source or PurePath(filename).stem or "list").strip()[:100]
+    record = AffectedImport(incident_id=incident.id, filename=PurePath(filename).name[:200], source=label,
+                            sha256=hashlib.sha256(data).hexdigest(), group_name=group[:60], rows=len(rows),
+                            user_id=user.id if user is not None else None)
+    db.session.add(record)
+    db.session.flush()
+    result = ImportResult(record)
+    _apply(incident, rows, label, record, result)
+    audit.record("import", "affected_list", record.id,
+                 f"{label}: {record.rows}行（新規{record.added}・更新{record.updated}・統合{record.merged}・"
+                 f"確認待ち{record.candidates}・除外{record.removed}）", user=user)
+    return result
+
+
+def _duplicates(rows: list[Listed]) -> list[RowError]:
+    """A member id listed twice in one group of one file is an export mistake, not a merge."""
+    seen: dict[tuple[str, str], int] = {}
+    errors = []
+    for row in rows:
+        if not row.member_id:
+            continue
+        first = seen.setdefault((row.group, row.member_id), row.row)
+        if first != row.row:
+            errors.append(RowError(row.row, FIELDS["member_id"], f"{first}行目と同じ会員番号です（同じ区分で重複）。"))
+    return errors
+
+
+class _New:
+    """A person first seen in this file (no id yet)."""
+
+    def __init__(self, row: Listed):
+        self.row = row
+        self.person: AffectedPerson | None = None
+
+
+def _apply(incident: Incident, rows: list[Listed], source: str, record: AffectedImport, result: ImportResult) -> None:
+    index = Index.load(incident.id)
+    previous = {(m.person_id, m.group_name): m for m in db.session.scalars(
+        select(AffectedMembership).join(AffectedPerson).where(
+            AffectedPerson.incident_id == incident.id, AffectedMembership.source == source))}
+    from_source = {pid for pid, _g in previous}
+    plan: list[tuple[Listed, object, str]] = []
+    candidates = []
+    for row in rows:
+        keys = Keys.of(row)
+        ref, rule = index.match(keys)
+        if ref is None:
+            ref = _New(row)
+        candidates += index.candidates(ref, keys)
+        index.add(ref, keys)
+        plan.append((row, ref, rule))
+    people = _load([ref for _row, ref, _rule in plan if isinstance(ref, int)])
+    numbers = _fresh_numbers(sum(1 for _r, ref, rule in plan if isinstance(ref, _New) and rule == NEW))
+    made: dict[tuple[int, str], AffectedMembership] = {}
+    for row, ref, rule in plan:
+        if isinstance(ref, _New):
+            if ref.person is None:
+                ref.person = _create(incident, row, numbers.pop())
+                record.added += 1
+            else:
+                _update(ref.person, row, overwrite=False)
+                record.merged += 1
+            person = ref.person
+        else:
+            person = people[ref]
+            overwrite = ref in from_source
+            _update(person, row, overwrite=overwrite)
+            if overwrite:
+                record.updated += 1
+            else:
+                record.merged += 1
+                result.merged_rules[rule] = result.merged_rules.get(rule, 0) + 1
+        key = (id(person), row.group)
+        membership = made.get(key) or (previous.pop((person.id, row.group), None) if person.id else None)
+        if membership is None:
+            membership = AffectedMembership(group_name=row.group, source=source)
+            person.memberships.append(membership)
+        if key not in made:
+            membership.import_id, membership.row_number, membership.rule = record.id, row.row, rule
+        made[key] = membership
+    db.session.flush()
+    record.removed = _remove(list(previous.values()))
+    record.candidates = _record_candidates(incident, candidates)
+
+
+def _load(ids: list[int]) -> dict[int, AffectedPerson]:
+    people = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        for person in db.session.scalars(select(AffectedPerson).where(AffectedPerson.id.in_(chunk))):
+            people[person.id] = person
+    return people
+
+
+def _fresh_numbers(count: int) -> list[str]:
+    """`count` notice numbers used by nobody yet."""
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        batch = {new_notice_number() for _ in range(count - len(numbers))} - numbers
+        taken = set()
+        batch_list = list(batch)
+        for start in range(0, len(batch_list), 500):
+            taken |= set(db.session.scalars(select(AffectedPerson.notice_number).where(
+                AffectedPerson.notice_number.in_(batch_list[start:start + 500]))))
+        numbers |= batch - taken
+    return list(numbers)
+
+
+def _create(incident: Incident, row: Listed, number: str) -> AffectedPerson:
+    code = new_code()
+    person = AffectedPerson(incident_id=incident.id, notice_number=number, verify_code=code,
+                            verify_hash=code_hash(number, code))
+    _update(person, row, overwrite=True)
+    db.session.add(person)
+    return person
+
+
+def _update(person: AffectedPerson, row: Listed, overwrite: bool) -> None:
+    """Take the row's values: all of them from the same list, blanks only from another."""
+    for name in CONTACT_FIELDS:
+        value = getattr(row, name)
+        if value and (overwrite or not getattr(person, name)) and getattr(person, name) != value:
+            setattr(person, name, value)
+            if name == "email":
+                person.email_bounced = False
+            elif name in ("address", "postal_code"):
+                person.letter_returned = False
+    place = f"{person.postal_code}|{name_key(person.address)}" if person.address else ""
+    person.member_hash = lookup_hash("member", person.member_id)
+    person.name_hash = lookup_hash("name", name_key(person.name))
+    person.email_hash = lookup_hash("email", person.email)
+    person.phone_hash = lookup_hash("phone", person.phone)
+    person.birth_hash = lookup_hash("birth", person.birth_date)
+    person.address_hash = lookup_hash("address", place)
+
+
+def _remove(memberships: list[AffectedMembership]) -> int:
+    """Drop memberships the source no longer lists; delete people left in no list and never notified."""
+    touched = {m.person_id for m in memberships}
+    for membership in memberships:
+        db.session.delete(membership)
+    db.session.flush()
+    for pid in touched:
+        left = db.session.scalar(select(func.count(AffectedMembership.id)).where(AffectedMembership.person_id == pid))
+        told = db.session.scalar(select(func.count(NoticeEvent.id)).where(NoticeEvent.person_id == pid))
+        if not left and not told:
+            db.session.execute(delete(MergeCandidate).where(
+                (MergeCandidate.person_id == pid) | (MergeCandidate.other_id == pid)))
+            db.session.delete(db.session.get(AffectedPerson, pid))
+    return len(touched)
+
+
+def _record_candidates(incident: Incident, found: list) -> int:
+    added = 0
+    for candidate in found:
+        first, second = (_person_id(candidate.ref), _person_id(candidate.other))
+        if first is None or second is None or first == second:
+            continue
+        low, high = sorted((first, second))
+        exists = db.session.scalar(select(MergeCandidate.id).where(
+            MergeCandidate.person_id == low, MergeCandidate.other_id == high))
+        if exists is None:
+            db.session.add(MergeCandidate(incident_id=incident.id, person_id=low, other_id=high,
+                                          reason=candidate.reason[:200]))
+            db.session.flush()
+            added += 1
+    return added
+
+
+def _person_id(ref) -> int | None:
+    if isinstance(ref, _New):
+        return ref.person.id if ref.person is not None else None
+    return ref

@@ -1,0 +1,118 @@
+"""One person on the list: what the latest published report says about their groups, and finding them.
+
+`facts_for` reads the typed facts (groups and their items) of the latest published
+report, so a person, a page, a notice and an agent's answer say the same thing.
+`find` is the agents' exact-match lookup (notice number, member id, phone or email),
+audited on every call that shows someone.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    AffectedGroup, AffectedPerson, GroupItem, Incident, LeakStatus, MergeCandidate, MergeState, NoticeEvent, Report,
+)
+from ..models._sealed import lookup_hash
+from ..notices import latest_published
+from .rows import phone_digits
+
+LOOKUP_KINDS = {"notice": "お知らせ番号", "member": "会員番号", "phone": "電話番号", "email": "メールアドレス"}
+MAX_FOUND = 20
+
+
+@dataclass
+class GroupFacts:
+    """One of a person's groups as the latest published report states it."""
+
+    name: str
+    group: AffectedGroup | None
+
+    @property
+    def items(self) -> list[GroupItem]:
+        """The group's data items, as published."""
+        return list(self.group.items) if self.group is not None else []
+
+    @property
+    def leaked(self) -> list[GroupItem]:
+        """Items confirmed, likely or possibly leaked."""
+        return [i for i in self.items if i.status.may_have_leaked]
+
+    @property
+    def investigating(self) -> list[GroupItem]:
+        """Items still under investigation."""
+        return [i for i in self.items if i.status == LeakStatus.INVESTIGATING]
+
+    @property
+    def safe(self) -> list[GroupItem]:
+        """Items confirmed not leaked or not held."""
+        return [i for i in self.items if i.status in (LeakStatus.NOT_LEAKED, LeakStatus.NOT_HELD)]
+
+
+def facts_for(person: AffectedPerson) -> tuple[Report | None, list[GroupFacts]]:
+    """The latest published report of the person's incident and what it says of each of their groups."""
+    report = latest_published(person.incident)
+    by_name = {g.name: g for g in report.groups} if report is not None else {}
+    return report, [GroupFacts(name, by_name.get(name)) for name in person.group_names]
+
+
+def items_sentence(facts: list[GroupFacts]) -> str:
+    """「氏名（漏えいを確認）、クレジットカード番号（漏えいの可能性を否定できない）」 over all groups, no repeats."""
+    seen: dict[str, str] = {}
+    for group in facts:
+        for item in group.leaked + group.investigating:
+            seen.setdefault(item.label, item.status.label)
+    return "、".join(f"{label}（{status}）" for label, status in seen.items())
+
+
+def normalize_number(text: str) -> str:
+    """A notice number as typed ('４８２１ ０９３７-5516') in canonical form."""
+    digits = "".join(c for c in unicodedata.normalize("NFKC", text or "") if c.isdigit())
+    return "-".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
+def find(incident: Incident | None, kind: str, value: str, user) -> list[AffectedPerson]:
+    """People matching one exact value; each one shown is recorded in the audit log."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if not value or kind not in LOOKUP_KINDS:
+        return []
+    query = select(AffectedPerson)
+    if incident is not None:
+        query = query.where(AffectedPerson.incident_id == incident.id)
+    if kind == "notice":
+        query = query.where(AffectedPerson.notice_number == normalize_number(value))
+    elif kind == "member":
+        query = query.where(AffectedPerson.member_hash == lookup_hash("member", value))
+    elif kind == "phone":
+        query = query.where(AffectedPerson.phone_hash == lookup_hash("phone", phone_digits(value) or value))
+    else:
+        query = query.where(AffectedPerson.email_hash == lookup_hash("email", value.lower()))
+    people = list(db.session.scalars(query.order_by(AffectedPerson.id).limit(MAX_FOUND)))
+    audit.record("search", "affected_list", incident.id if incident else "",
+                 f"{LOOKUP_KINDS[kind]}で検索: {len(people)}件", user=user)
+    for person in people:
+        audit.record("view", "affected_person", person.id, "検索結果", user=user)
+    return people
+
+
+def open_person(person_id: int, user) -> AffectedPerson | None:
+    """One person, for a staff page; the view is recorded."""
+    person = db.session.get(AffectedPerson, person_id)
+    if person is not None:
+        audit.record("view", "affected_person", person.id, user=user)
+    return person
+
+
+def history(person: AffectedPerson) -> list[NoticeEvent]:
+    """The person's notice history, oldest first."""
+    return list(db.session.scalars(
+        select(NoticeEvent).where(NoticeEvent.person_id == person.id).order_by(NoticeEvent.happened_on, NoticeEvent.id)))
+
+
+def open_candidates(incident: Incident) -> list[MergeCandidate]:
+    """Uncertain merges waiting for a supervisor."""
+    return list(db.session.scalars(select(MergeCandidate).where(
+        MergeCandidate.incident_id == incident.id, MergeCandidate.state == MergeState.OPEN).order_by(MergeCandidate.id)))
