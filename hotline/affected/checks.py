@@ -45,6 +45,7 @@ class InScope:
 
     person: AffectedPerson
     facts: list[GroupFacts]
+    sent: list[tuple[date, NoticeChannel]]
 
 
 def normalize_code(text: str) -> str:
@@ -61,11 +62,17 @@ def verify_notice(number: str, code: str) -> Verified | None:
     matches = hmac.compare_digest(code_hash(number, normalize_code(code)), row.verify_hash if row else _DUMMY)
     if row is None or not matches:
         return None
-    sent = db.session.execute(select(NoticeEvent.happened_on, NoticeEvent.channel).where(
-        NoticeEvent.person_id == row.id, NoticeEvent.kind.in_(SENT_KINDS)).order_by(NoticeEvent.happened_on)).all()
+    sent = _sent(row.id)
     if not sent:
         return None
-    return Verified(db.session.get(Incident, row.incident_id), [(on, channel) for on, channel in sent])
+    return Verified(db.session.get(Incident, row.incident_id), sent)
+
+
+def _sent(person_id: int) -> list[tuple[date, NoticeChannel]]:
+    """When and how notices went to a person."""
+    return [(on, channel) for on, channel in db.session.execute(
+        select(NoticeEvent.happened_on, NoticeEvent.channel).where(
+            NoticeEvent.person_id == person_id, NoticeEvent.kind.in_(SENT_KINDS)).order_by(NoticeEvent.happened_on))]
 
 
 def mode() -> str:
@@ -93,4 +100,4 @@ def self_check(first: str, second: str) -> InScope | None:
         return None
     person = db.session.get(AffectedPerson, found)
     _report, facts = facts_for(person)
-    return InScope(person, facts)
+    return InScope(person, facts, _sent(person.id))

@@ -2,7 +2,7 @@
 
 from .. import audit, inquiries, notices
 from ..extensions import db
-from ..models import AnswerTemplate, AuditEvent, FaqEntry, Incident, Inquiry, InquiryStatus, Report, Role, User
+from ..models import AffectedPerson, AnswerTemplate, AuditEvent, FaqEntry, Incident, Inquiry, InquiryStatus, Report, Role, User
 from ..notices.report_view import jst
 
 TABS = (("new", "未対応"), ("mine", "自分の担当"), ("waiting", "保留中"), ("answered", "回答済み"), ("all", "すべて"))
@@ -57,6 +57,7 @@ def target_labels(events: list[AuditEvent]) -> dict[int, str]:
         "answer_template": (AnswerTemplate, lambda row: row.title),
         "faq_entry": (FaqEntry, lambda row: row.question),
         "user": (User, lambda row: f"{row.display_name}（{row.username}）"),
+        "affected_person": (AffectedPerson, lambda row: f"お知らせ番号 {row.notice_number}"),
     }
     for kind, ids in wanted.items():
         if kind not in lookups:

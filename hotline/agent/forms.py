@@ -1,9 +1,11 @@
 """Forms of the agent console."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
+from ..affected import FIELDS
 from ..models import InquiryCategory, ReplyBy
 from ..web.form_filters import SelectChoice, block, email_address, line, nfkc_line, phone_number, too_long
 
@@ -64,3 +66,29 @@ class CallForm(FlaskForm):
         return {"name": self.name.data, "phone": self.phone.data or "", "email": self.email.data or "",
                 "category": InquiryCategory(self.category.data), "message": self.message.data,
                 "reply_by": ReplyBy(self.reply_by.data)}
+
+
+class ListImportForm(FlaskForm):
+    """An affected-list file, the group its rows belong to, its name, and column mappings."""
+
+    file = FileField("ファイル（CSV または Excel .xlsx、10 MB まで）",
+                     validators=[FileRequired("取り込むファイルを選んでください。")])
+    group = SelectField("区分", choices=[])
+    source = StringField("リストの名前（同じ名前で取り込むと、前回の内容を置き換えます）", filters=[line],
+                         validators=[too_long(100)])
+    mapping = TextAreaField("列の対応（1行に1つ。例: 顧客コード=会員番号、備考=-）", filters=[block],
+                            validators=[too_long(2000)])
+
+    def mapping_pairs(self) -> dict[str, str]:
+        """Column → field from the mapping lines; raises ValueError (Japanese) on a line it cannot read."""
+        by_label = {label: name for name, label in FIELDS.items()}
+        pairs = {}
+        for line_text in (self.mapping.data or "").split("\n"):
+            if not line_text.strip():
+                continue
+            column, sep, target = line_text.partition("=")
+            target = by_label.get(target.strip(), target.strip())
+            if not sep or (target != "-" and target not in FIELDS):
+                raise ValueError(f"列の対応が読めません: {line_text.strip()}（例: 顧客コード=会員番号、備考=-）")
+            pairs[column.strip()] = target
+        return pairs

@@ -33,6 +33,14 @@ def public(view):
     return view
 
 
+def large_upload(config_key: str):
+    """Let one view accept a body up to the configured size (plus room for the form) instead of the site's limit."""
+    def mark(view):
+        view.hotline_upload_limit = config_key
+        return view
+    return mark
+
+
 def is_public_endpoint(endpoint: str | None) -> bool:
     """True for endpoints anyone may open."""
     if endpoint in PUBLIC_ENDPOINTS:
@@ -77,6 +85,18 @@ class CleanRequest(Request):
     dropped before any view sees the input; the other control characters are the
     business of each field's own cleaner.
     """
+
+    @property
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        key = getattr(view, "hotline_upload_limit", None)
+        if key:
+            return current_app.config[key] + 64 * 1024
+        return Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)
 
     @cached_property
     def args(self) -> ImmutableMultiDict:

@@ -10,11 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import inquiries, notices
-from .notices import contact_window
-from .extensions import db
-from .models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
-from .staff import accounts
+from .. import inquiries, notices
+from ..extensions import db
+from ..models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
+from ..notices import contact_window
+from ..staff import accounts
+from .people import load_people
 
 DEMO_SLUG = "2026-midori-store"
 DEMO_PASSWORD = "demo-password-2026"
@@ -57,6 +58,7 @@ def load_demo(env: str, today: date | None = None) -> bool:
     _publish(incident, users, FIRST_REPORT, first_groups(), aware + timedelta(days=2))
     _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))
     _inquiries(users)
+    load_people(incident, users["sato"])
     return True
 
 

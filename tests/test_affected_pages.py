@@ -1,0 +1,148 @@
+"""The pages of the affected list: /verify, /affected, the agents' lookup and the supervisors' import."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from hotline import affected
+from hotline.extensions import db
+from hotline.models import AffectedPerson, AuditEvent, Inquiry, InquiryCategory, NoticeChannel, NoticeEvent
+from hotline.notices import latest_published
+
+from .affected_helpers import MEMBER_ROWS, MEMBERS, csv_bytes, incident_with_groups
+
+
+@pytest.fixture
+def listed(app, staff):
+    """An incident, its member list imported, and a notice sent to the first member."""
+    incident = incident_with_groups(staff)
+    affected.import_list(incident, csv_bytes(MEMBER_ROWS), "members.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.flush()
+    taro = db.session.scalars(select(AffectedPerson).order_by(AffectedPerson.id)).first()
+    from datetime import date
+
+    db.session.add(NoticeEvent(person_id=taro.id, kind="sent", channel=NoticeChannel.EMAIL,
+                               report_id=latest_published(incident).id, happened_on=date(2026, 11, 20)))
+    db.session.commit()
+    return {"incident": incident, "taro": taro, "number": taro.notice_number, "code": taro.verify_code}
+
+
+def body(response) -> str:
+    """The page without what differs between any two requests (the CSRF token)."""
+    return re.sub(r'name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+
+
+def test_verify_confirms_a_notice_we_sent_and_every_wrong_input_looks_the_same(client, listed):
+    page = client.post("/verify", data={"number": listed["number"].replace("-", " "), "code": listed["code"].lower()})
+    text = page.get_data(as_text=True)
+    assert "当社からお送りしたお知らせです" in text
+    assert "2026年11月20日にメールでお送りしたものです" in text
+    assert "/notices/list-incident/" in text
+    assert "山田" not in text and "taro@example.jp" not in text
+
+    def typed(number, code):
+        """The page for these inputs, with the inputs themselves (echoed back in the form) blanked."""
+        response = client.post("/verify", data={"number": number, "code": code})
+        return body(response).replace(number, "N").replace(code, "C")
+
+    hanako = db.session.scalars(select(AffectedPerson).order_by(AffectedPerson.id)).all()[1]
+    unknown = typed("9999-9999-9999", "ZZZZZZ")
+    assert "当社からのお知らせとして確認できませんでした" in unknown
+    assert typed(listed["number"], "ZZZZZZ") == unknown  # right number, wrong code
+    assert typed("9999-9999-9999", listed["code"]) == unknown  # right code, unknown number
+    assert typed(hanako.notice_number, hanako.verify_code) == unknown  # a real pair not sent yet
+    assert "クレジットカード番号、セキュリティコード、暗証番号、パスワードをお尋ねすることはございません" in unknown
+
+
+def test_a_suspicious_message_is_reported_in_one_click_as_urgent(client, listed):
+    page = client.post("/verify/report", data={"number": "1111-2222-3333", "note": "SMSで「返金のため」とリンクが届いた"})
+    assert "ご報告を受け付けました" in page.get_data(as_text=True)
+    inquiry = db.session.scalar(select(Inquiry))
+    assert inquiry.urgent and inquiry.category == InquiryCategory.SUSPICIOUS_CONTACT
+    assert "1111-2222-3333" in inquiry.message and "返金のため" in inquiry.message
+
+
+def test_verify_is_rate_limited_with_retry_after(client, listed, app):
+    app.config["VERIFY_PER_HOUR"] = 2
+    for _ in range(2):
+        assert client.post("/verify", data={"number": "1", "code": "2"}).status_code == 200
+    limited = client.post("/verify", data={"number": "1", "code": "2"})
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 60
+    assert "お知らせの真偽確認を一時的に制限しております" in limited.get_data(as_text=True)
+
+
+def test_self_check_answers_the_person_and_nobody_else(client, listed):
+    found = client.post("/affected", data={"first": "m0001".upper(), "second": "09011112222"})
+    text = found.get_data(as_text=True)
+    assert "お客様は、本件の対象となっております" in text
+    assert "会員のお客様として" in text
+    assert "クレジットカード番号" in text and "漏えいの可能性を否定できない" in text
+    assert "パスワード" in text and "漏えいしていないことを確認" in text
+    assert "2026年11月20日にメールでお送りしております" in text
+    assert "taro@example.jp" not in text
+    def typed(first, second):
+        response = client.post("/affected", data={"first": first, "second": second})
+        return body(response).replace(first, "A").replace(second, "B")
+
+    wrong_phone = typed("M0001", "09099999999")
+    assert "対象の方として確認できませんでした" in wrong_phone
+    assert typed("M9999", "09011112222") == wrong_phone
+    checks = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "self_check")).all()
+    assert checks == ["該当あり", "該当なし", "該当なし"]
+
+
+def test_self_check_by_email_and_birth_date(client, listed, app):
+    app.config["AFFECTED_CHECK"] = "email_birth"
+    form = client.get("/affected").get_data(as_text=True)
+    assert "ご登録のメールアドレス" in form and "生年月日" in form
+    found = client.post("/affected", data={"first": "Hanako@Example.jp", "second": "1975年12月31日"})
+    assert "お客様は、本件の対象となっております" in found.get_data(as_text=True)
+    assert "準備が整い次第お送りいたします" in found.get_data(as_text=True)
+    wrong = client.post("/affected", data={"first": "hanako@example.jp", "second": "1975-12-30"})
+    assert "対象の方として確認できませんでした" in wrong.get_data(as_text=True)
+
+
+def test_agents_find_callers_by_exact_values_and_every_view_is_audited(client, listed, login, staff):
+    assert client.get("/agent/people").status_code == 302  # login first
+    login("agent1")
+    by_phone = client.post("/agent/people", data={"kind": "phone", "q": "090-1111-2222"})
+    assert "山田 太郎" in by_phone.get_data(as_text=True)
+    # Contact data never travels in a URL: a GET with a phone searches nothing.
+    assert "山田 太郎" not in client.get("/agent/people?kind=phone&q=09011112222").get_data(as_text=True)
+    by_number = client.get(f"/agent/people?kind=notice&q={listed['number']}")
+    assert "山田 太郎" in by_number.get_data(as_text=True)
+    assert "一致する方は、対象者リストにおりません" in client.post(
+        "/agent/people", data={"kind": "email", "q": "taro@example"}).get_data(as_text=True)
+    page = client.get(f"/agent/people/{listed['taro'].id}").get_data(as_text=True)
+    assert "クレジットカード番号：<strong>漏えいの可能性を否定できない</strong>" in page
+    assert "2026年11月20日 送付（メール）" in page
+    views = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "view", AuditEvent.target_type == "affected_person"))
+    searches = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "search"))
+    assert (views, searches) == (3, 3)
+    assert client.get("/agent/people/99999999999").status_code == 404
+
+
+def test_supervisors_import_on_the_page_and_see_every_error(client, listed, login, staff):
+    login("agent1")
+    assert client.get("/supervisor/affected").status_code == 403
+    client.post("/logout")
+    login("sup1")
+    bad = csv_bytes([["G1", "高橋 次郎", "", "", "0000", "", "", ""]])
+    refused = client.post("/supervisor/affected", data={"file": (io.BytesIO(bad), "gifts.csv"),
+                                                        "group": "ギフトのお届け先の方"},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "2行目・電話番号: 電話番号として読めません" in refused.get_data(as_text=True)
+    # A file larger than the site's form limit (512 KB) is accepted here.
+    rows = [[f"G{n}", f"高橋 次郎{n}", "", f"g{n}@example.jp", "", "", "東京都" + "あ" * 150, ""] for n in range(1200)]
+    big = csv_bytes(rows)
+    assert len(big) > 550 * 1024
+    done = client.post("/supervisor/affected", data={"file": (io.BytesIO(big), "gifts.csv"),
+                                                     "group": "ギフトのお届け先の方"},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "新規1200名" in done.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AffectedPerson.id))) == 1203
