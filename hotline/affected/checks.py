@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..models import AffectedPerson, Incident, NoticeChannel, NoticeEvent
+from ..models import AffectedPerson, Incident, NoticeChannel, NoticeEvent, Report
 from ..models._sealed import lookup_hash
 from .importing import CODE_ALPHABET, code_hash
 from .people import GroupFacts, facts_for, normalize_number
@@ -36,6 +36,7 @@ class Verified:
     """A notice that is ours: when and how it was sent, and which incident it is about."""
 
     incident: Incident
+    number: str
     sent: list[tuple[date, NoticeChannel]]
 
 
@@ -44,6 +45,7 @@ class InScope:
     """A person who checked themselves and is on the list."""
 
     person: AffectedPerson
+    report: Report | None
     facts: list[GroupFacts]
     sent: list[tuple[date, NoticeChannel]]
 
@@ -65,7 +67,7 @@ def verify_notice(number: str, code: str) -> Verified | None:
     sent = _sent(row.id)
     if not sent:
         return None
-    return Verified(db.session.get(Incident, row.incident_id), sent)
+    return Verified(db.session.get(Incident, row.incident_id), number, sent)
 
 
 def _sent(person_id: int) -> list[tuple[date, NoticeChannel]]:
@@ -99,5 +101,5 @@ def self_check(first: str, second: str) -> InScope | None:
     if found is None:
         return None
     person = db.session.get(AffectedPerson, found)
-    _report, facts = facts_for(person)
-    return InScope(person, facts, _sent(person.id))
+    report, facts = facts_for(person)
+    return InScope(person, report, facts, _sent(person.id))

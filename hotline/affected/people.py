@@ -60,12 +60,29 @@ def facts_for(person: AffectedPerson) -> tuple[Report | None, list[GroupFacts]]:
 
 
 def items_sentence(facts: list[GroupFacts]) -> str:
-    """「氏名（漏えいを確認）、クレジットカード番号（漏えいの可能性を否定できない）」 over all groups, no repeats."""
-    seen: dict[str, str] = {}
+    """「氏名（漏えいを確認）、クレジットカード番号（漏えいの可能性を否定できない）」 over all groups.
+
+    An item listed in several groups is named once, with the strongest status any group gives it.
+    """
+    order = list(LeakStatus)
+    strongest: dict[str, LeakStatus] = {}
     for group in facts:
         for item in group.leaked + group.investigating:
-            seen.setdefault(item.label, item.status.label)
-    return "、".join(f"{label}（{status}）" for label, status in seen.items())
+            known = strongest.get(item.label)
+            if known is None or order.index(item.status) < order.index(known):
+                strongest[item.label] = item.status
+    return "、".join(f"{label}（{status.label}）" for label, status in strongest.items())
+
+
+def phone_display(digits: str) -> str:
+    """Digits of a phone number with the usual hyphens (090-1234-5678, 03-1234-5678, 0120-123-456)."""
+    if len(digits) == 11 and digits[:3] in ("070", "080", "090", "050"):
+        return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    if len(digits) == 10 and digits[:4] in ("0120", "0800"):
+        return f"{digits[:4]}-{digits[4:7]}-{digits[7:]}"
+    if len(digits) == 10 and digits[:2] in ("03", "06"):
+        return f"{digits[:2]}-{digits[2:6]}-{digits[6:]}"
+    return digits
 
 
 def normalize_number(text: str) -> str:

@@ -34,7 +34,10 @@ def _figures(incident) -> dict:
     channels = {channel: 0 for channel in NoticeChannel}
     for person in people:
         channels[person.channel] += 1
-    return {"total": len(people), "groups": groups, "channels": channels}
+    order = affected.known_groups(incident)
+    ordered = {name: groups[name] for name in order if name in groups}
+    ordered.update({name: n for name, n in groups.items() if name not in ordered})
+    return {"total": len(people), "groups": ordered, "channels": channels}
 
 
 @bp.route("/affected", methods=["GET", "POST"])

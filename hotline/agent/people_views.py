@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import affected, inquiries
+from .. import affected, inquiries, notices
 from ..extensions import db
 from ..models import Inquiry
 from ..models._types import MAX_ID
@@ -53,4 +53,6 @@ def person(person_id: int):
     db.session.commit()
     return render_template("agent/person.html", person=shown, report=report, facts=facts,
                            history=affected.history(shown), linked=linked, kinds=NOTICE_KINDS,
-                           format_date=phrasing.format_date, items=affected.items_sentence(facts))
+                           format_date=phrasing.format_date, items=affected.items_sentence(facts),
+                           phone_display=affected.phone_display,
+                           report_label=notices.report_label(report) if report else "")

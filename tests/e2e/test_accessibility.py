@@ -7,16 +7,25 @@ supervisor, with a report awaiting approval and a requested incident change on t
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from hotline.demo import people as demo
 from tests.livesite import LiveSite
 
 SLUG = "2026-midori-store"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/notices/{SLUG}/2",
                 "/faq/", "/faq/search?q=クレカ勝手に使われた", "/faq/search?q=該当なしの質問xyz",
-                "/faq/card-replace", "/inquiry", "/inquiry/status", "/login", "/no-such-page"]
+                "/faq/card-replace", "/inquiry", "/inquiry/status", "/verify", "/affected", "/login", "/no-such-page"]
 STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin/reports/3",
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
-               "/agent/call", "/supervisor/", "/supervisor/audit", "/account/mfa"]
+               "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected",
+               "/supervisor/audit", "/account/mfa"]
+# Answers to a form: (page, {field: value}, what the answer says).
+ANSWERS = [
+    ("/verify", {"#number": demo.DEMO_NOTICE_NUMBER, "#code": demo.DEMO_CODE}, "当社からお送りしたお知らせです"),
+    ("/verify", {"#number": "1111-2222-3333", "#code": "ZZZZZZ"}, "確認できませんでした"),
+    ("/affected", {"#first": demo.DEMO_MEMBER, "#second": demo.DEMO_MEMBER_PHONE}, "対象となっております"),
+    ("/affected", {"#first": demo.DEMO_MEMBER, "#second": "090-9999-9999"}, "確認できませんでした"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +88,13 @@ def test_no_page_has_an_accessibility_violation(demo_site, browser, width):
         for path in PUBLIC_PAGES:
             page.goto(demo_site.url + path)
             found[path] = _violations(page)
+        for number, (path, fields, says) in enumerate(ANSWERS):
+            page.goto(demo_site.url + path)
+            for selector, value in fields.items():
+                page.fill(selector, value)
+            page.click("main form button[type=submit]")
+            assert says in page.inner_text("main")
+            found[f"{path} answer {number}"] = _violations(page)
         _log_in(page, demo_site, "suzuki")  # not the author of report 3, nor the one who asked for the change
         for path in STAFF_PAGES:
             page.goto(demo_site.url + path)
