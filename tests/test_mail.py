@@ -373,6 +373,9 @@ def test_worker_process_delivers_and_stops_cleanly_on_sigterm(app, smtp, tmp_pat
         "HOTLINE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "HOTLINE_INSTANCE_PATH": str(tmp_path / "worker-instance"),
         "HOTLINE_SECRET_KEY": "test-secret-key",
+        # Another machine's process: it shares the keys through the environment, not the instance folder.
+        "HOTLINE_DATA_KEYS": ",".join(app.config["DATA_KEYS"]),
+        "HOTLINE_LOOKUP_KEY": app.config["LOOKUP_KEY"],
         "HOTLINE_SMTP_PORT": str(smtp.port),
         "HOTLINE_MAIL_POLL_SECONDS": "0.2",
     }

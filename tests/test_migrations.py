@@ -66,3 +66,23 @@ def test_a_report_with_one_count_becomes_one_group_and_stays_frozen(app):
     with db.engine.connect() as connection:
         assert "report_category" not in db.inspect(connection).get_table_names()
         assert "count_min" not in {c["name"] for c in db.inspect(connection).get_columns("report")}
+
+
+def test_mail_already_in_the_outbox_is_sealed_and_unsealed_by_the_migration(app):
+    from hotline.models import OutboxMail
+
+    db.session.remove()
+    downgrade(revision="5a6b7c8d000f")
+    _raw("INSERT INTO outbox_mail (id, kind, to_addr, to_name, subject, body, message_id, created_at, status, attempts,"
+         " next_attempt_at, last_error) VALUES (1, 'confirmation', 'taro@example.jp', '山田 太郎', '受付', '山田 太郎 様',"
+         " '<m1@x>', CURRENT_TIMESTAMP, 'sent', 1, CURRENT_TIMESTAMP, '')")
+    upgrade()
+    raw = tuple(_raw("SELECT to_addr, to_name, body FROM outbox_mail").one())
+    assert all(value.startswith("gAAAAA") for value in raw)
+    row = db.session.get(OutboxMail, 1)
+    assert (row.to_addr, row.to_name, row.body) == ("taro@example.jp", "山田 太郎", "山田 太郎 様")
+    db.session.remove()
+    downgrade(revision="5a6b7c8d000f")
+    assert tuple(_raw("SELECT to_addr, to_name, body FROM outbox_mail").one()) == (
+        "taro@example.jp", "山田 太郎", "山田 太郎 様")
+    upgrade()

@@ -1,7 +1,8 @@
 """Database models, grouped by area."""
 
 from .affected import (
-    AffectedImport, AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeChannel, NoticeEvent,
+    AffectedImport, AffectedMembership, AffectedPerson, CampaignState, DeliveryStatus, MergeCandidate, MergeState,
+    NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent,
 )
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
 from .faq import FaqEntry, FaqVote, SearchStat
@@ -18,7 +19,11 @@ __all__ = [
     "AffectedImport",
     "AffectedMembership",
     "AffectedPerson",
+    "CampaignState",
+    "DeliveryStatus",
     "MergeCandidate",
+    "NoticeCampaign",
+    "NoticeDelivery",
     "MergeState",
     "NoticeChannel",
     "NoticeEvent",

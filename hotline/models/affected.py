@@ -166,3 +166,103 @@ class NoticeEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[AffectedPerson] = relationship()
+
+
+class CampaignState(enum.Enum):
+    """Life of a notice campaign: drafted, approved by a second person, sending, paused, done."""
+
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"draft": "下書き", "awaiting_approval": "承認待ち", "running": "送付中", "paused": "一時停止中",
+                "done": "完了"}[self.value]
+
+
+class NoticeCampaign(db.Model):
+    """Individual notices of one published report to everyone on the list, paced to the call center.
+
+    `subject` and `body` hold placeholders ({氏名}, {お知らせ番号}, {確認コード}, {対象の情報})
+    filled per person when a notice is queued or printed; what is approved is this text.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[CampaignState] = mapped_column(enum_column(CampaignState), default=CampaignState.DRAFT)
+    pace_per_hour: Mapped[int] = mapped_column(default=500)
+    send_from_hour: Mapped[int] = mapped_column(default=9)
+    send_until_hour: Mapped[int] = mapped_column(default=20)
+    pause_backlog: Mapped[int] = mapped_column(default=300)
+    pause_oldest_minutes: Mapped[int] = mapped_column(default=240)
+    credit: Mapped[float] = mapped_column(default=0.0)
+    last_pump_at: Mapped[datetime | None]
+    paused_reason: Mapped[str] = mapped_column(String(300), default="")
+    editor_ids: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    incident: Mapped[Incident] = relationship()
+
+    @property
+    def editors(self) -> set[int]:
+        """Ids of everyone who wrote or changed the text."""
+        return {int(i) for i in self.editor_ids.split(",") if i.strip().isdigit()}
+
+
+class DeliveryStatus(enum.Enum):
+    """Where one person's notice of one campaign is."""
+
+    WAITING = "waiting"
+    QUEUED = "queued"
+    SENT = "sent"
+    BOUNCED = "bounced"
+    TO_PRINT = "to_print"
+    PRINTED = "printed"
+    RETURNED = "returned"
+    SUBSTITUTE = "substitute"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return _DELIVERY_LABELS[self.value]
+
+
+_DELIVERY_LABELS = {
+    "waiting": "送信待ち", "queued": "送信中", "sent": "メール送信済み", "bounced": "メール不達",
+    "to_print": "印刷待ち", "printed": "印刷・郵送済み", "returned": "郵便の返戻", "substitute": "公表で代替",
+}
+
+
+class NoticeDelivery(db.Model):
+    """One person's notice in one campaign: by email, then by letter if the mail bounced."""
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "person_id"),
+        Index("ix_notice_delivery_state", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("notice_campaign.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("affected_person.id"), index=True)
+    channel: Mapped[NoticeChannel] = mapped_column(enum_column(NoticeChannel))
+    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus), default=DeliveryStatus.WAITING)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_mail.id"))
+    batch: Mapped[int | None]
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+
+    campaign: Mapped[NoticeCampaign] = relationship()
+    person: Mapped[AffectedPerson] = relationship()

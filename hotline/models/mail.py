@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ._sealed import Sealed
 from ._types import enum_column, utcnow
 
 
@@ -32,17 +33,18 @@ class OutboxMail(db.Model):
     A row is claimed by setting it to SENDING with a lease (`locked_until`); a sender
     that dies mid-delivery leaves the row SENDING, and once the lease has passed
     another sender retries it. `last_error` holds an error class and SMTP code only,
-    never the message or the address.
+    never the message or the address. The address, the name and the body are sealed
+    (encrypted in the application), as they hold the recipient's personal data.
     """
 
     __table_args__ = (Index("ix_outbox_mail_status_next_attempt_at", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    to_addr: Mapped[str] = mapped_column(String(254))
-    to_name: Mapped[str] = mapped_column(String(100), default="")
+    to_addr: Mapped[str] = mapped_column(Sealed)
+    to_name: Mapped[str] = mapped_column(Sealed, default="")
     subject: Mapped[str] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Sealed)
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), default=MailStatus.PENDING)
