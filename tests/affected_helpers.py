@@ -29,7 +29,10 @@ def two_groups():
 def incident_with_groups(staff, slug="list-incident"):
     """An incident with a published 第一報 naming both groups."""
     incident = make_incident(slug)
-    report = make_draft(incident, staff["sup1"], groups=two_groups())
+    report = make_draft(incident, staff["sup1"], groups=two_groups(),
+                        cause="第三者による不正アクセスと見ておりますが、侵入経路は調査中です。",
+                        secondary_risks="当社を装った不審なメールが届くおそれがございます。",
+                        customer_actions="カードのご利用明細をご確認ください。")
     publish(report, staff["sup1"], staff["sup2"])
     return incident
 

@@ -32,11 +32,14 @@ class _Handler:
 
     received: list[Received] = field(default_factory=list)
     refuse_rcpt: str | None = None  # e.g. "550 5.1.1 no such user"
+    unknown_users: set[str] = field(default_factory=set)  # addresses refused with 550 5.1.1
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_rcpt:
             return self.refuse_rcpt
+        if address.lower() in self.unknown_users:
+            return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AffectedPerson, Incident, MergeCandidate, MergeState, Role, User
+from ..models import AffectedPerson, Incident, MergeCandidate, MergeState, NoticeCampaign, Role, User
+from . import campaigns, letters, outcomes
 from .importing import ImportRefused, import_list
 from .rows import FIELDS
 from .upkeep import purge, rotate_keys
@@ -49,9 +50,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--by", "username", required=True, help="取り込む責任者のユーザー名（監査ログに残ります）")
 def import_command(file: str, slug: str | None, group: str, source: str, pairs: tuple[str, ...], username: str) -> None:
     """Import an affected list (CSV or XLSX): every row or none."""
-    user = db.session.scalar(select(User).filter_by(username=username))
-    if user is None or not user.active or not user.has_role(Role.SUPERVISOR):
-        raise click.ClickException(f"責任者のユーザーが見つかりません: {username}")
+    user = _staff(username)
     incident = _incident(slug)
     path = Path(file)
     try:
@@ -97,3 +96,50 @@ def purge_command(days: int | None) -> None:
     count = purge(days)
     db.session.commit()
     click.echo(f"削除しました: 対象者{count}名（保管日数 {days}日）")
+
+
+def _campaign(campaign_id: int) -> NoticeCampaign:
+    campaign = db.session.get(NoticeCampaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"お知らせが見つかりません: ID {campaign_id}")
+    return campaign
+
+
+def _staff(username: str) -> User:
+    user = db.session.scalar(select(User).filter_by(username=username))
+    if user is None or not user.active or not user.has_role(Role.SUPERVISOR):
+        raise click.ClickException(f"責任者のユーザーが見つかりません: {username}")
+    return user
+
+
+@affected_cli.command("pump")
+def pump_command() -> None:
+    """Queue the individual notices the pace allows now (the mail worker does this every round)."""
+    click.echo(f"送信待ちに入れました: {campaigns.pump()}通")
+
+
+@affected_cli.command("letters")
+@click.argument("campaign_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="書き出す PDF ファイル")
+@click.option("--by", "username", required=True, help="印刷する責任者のユーザー名")
+@click.option("--limit", default=letters.BATCH_MAX, show_default=True, help="1バッチの最大通数")
+def letters_command(campaign_id: int, out: str, username: str, limit: int) -> None:
+    """Write the next batch of letters waiting as one PDF (one notice per page)."""
+    try:
+        number, pdf, count = letters.print_batch(_campaign(campaign_id), _staff(username), limit)
+    except letters.LetterError as error:
+        raise click.ClickException(str(error)) from None
+    Path(out).write_bytes(pdf)
+    db.session.commit()
+    click.echo(f"バッチ{number}: {count}通を {out} に書き出しました。")
+
+
+@affected_cli.command("bounces")
+@click.argument("campaign_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", "username", required=True, help="取り込む責任者のユーザー名")
+def bounces_command(campaign_id: int, file: str, username: str) -> None:
+    """Read a DSN (.eml) or a bounce list and send those notices by letter instead."""
+    result = outcomes.import_bounces(_campaign(campaign_id), Path(file).read_bytes(), _staff(username))
+    db.session.commit()
+    click.echo(f"不達 {result.moved}件を郵送に切り替えました（該当なし {result.unknown}件、処理済み {result.already}件）。")

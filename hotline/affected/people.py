@@ -52,9 +52,9 @@ class GroupFacts:
         return [i for i in self.items if i.status in (LeakStatus.NOT_LEAKED, LeakStatus.NOT_HELD)]
 
 
-def facts_for(person: AffectedPerson) -> tuple[Report | None, list[GroupFacts]]:
-    """The latest published report of the person's incident and what it says of each of their groups."""
-    report = latest_published(person.incident)
+def facts_for(person: AffectedPerson, report: Report | None = None) -> tuple[Report | None, list[GroupFacts]]:
+    """What a report (by default the latest published one) says of each of the person's groups."""
+    report = report or latest_published(person.incident)
     by_name = {g.name: g for g in report.groups} if report is not None else {}
     return report, [GroupFacts(name, by_name.get(name)) for name in person.group_names]
 

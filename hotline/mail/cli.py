@@ -15,6 +15,13 @@ from . import sender
 log = logging.getLogger("hotline.mail.worker")
 
 mail_cli = AppGroup("mail", help="メールの送信（送信待ちキュー）")
+_round_hooks: list = []
+
+
+def on_round(hook) -> None:
+    """Run `hook()` at the start of every sender round (e.g. queueing paced notices)."""
+    if hook not in _round_hooks:
+        _round_hooks.append(hook)
 
 
 def _describe(result: sender.DeliveryResult) -> str:
@@ -47,6 +54,12 @@ def run_worker(stop: threading.Event, poll_seconds: float, limit: int = 50) -> N
     """
     while not stop.is_set():
         busy = False
+        for hook in _round_hooks:
+            try:
+                hook()
+            except Exception as error:  # a failing hook must not stop the mail
+                log.error("round hook %s failed: %s", getattr(hook, "__name__", "hook"), type(error).__name__)
+                _reset_session()
         try:
             result = sender.deliver_pending(limit, should_stop=stop.is_set)
             if result.attempted:

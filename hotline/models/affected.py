@@ -219,7 +219,7 @@ class NoticeCampaign(db.Model):
     @property
     def editors(self) -> set[int]:
         """Ids of everyone who wrote or changed the text."""
-        return {int(i) for i in self.editor_ids.split(",") if i.strip().isdigit()}
+        return {int(i) for i in (self.editor_ids or "").split(",") if i.strip().isdigit()}
 
 
 class DeliveryStatus(enum.Enum):
@@ -263,6 +263,7 @@ class NoticeDelivery(db.Model):
     batch: Mapped[int | None]
     queued_at: Mapped[datetime | None] = mapped_column(index=True)
     done_at: Mapped[datetime | None]
+    bounced_at: Mapped[datetime | None]
 
     campaign: Mapped[NoticeCampaign] = relationship()
     person: Mapped[AffectedPerson] = relationship()

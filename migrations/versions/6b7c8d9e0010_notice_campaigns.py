@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('batch', sa.Integer(), nullable=True),
     sa.Column('queued_at', sa.DateTime(), nullable=True),
     sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('bounced_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['notice_campaign.id'], name=op.f('fk_notice_delivery_campaign_id_notice_campaign')),
     sa.ForeignKeyConstraint(['outbox_id'], ['outbox_mail.id'], name=op.f('fk_notice_delivery_outbox_id_outbox_mail')),
     sa.ForeignKeyConstraint(['person_id'], ['affected_person.id'], name=op.f('fk_notice_delivery_person_id_affected_person')),
