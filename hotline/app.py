@@ -16,7 +16,7 @@ from .admin.answer_views import bp as answers_admin_bp
 from .admin.faq_views import bp as faq_admin_bp
 from .admin import report_views  # noqa: F401  (adds the report pages to the admin blueprint)
 from .admin.views import bp as admin_bp
-from .agent import list_views, people_views  # noqa: F401  (add the affected list to the agent and supervisor blueprints)
+from .agent import campaign_views, list_views, people_views  # noqa: F401  (add the affected list to the agent and supervisor blueprints)
 from .agent.supervisor_views import bp as supervisor_bp
 from .agent.views import bp as agent_bp
 from .answers.cli import answers_cli

@@ -127,7 +127,7 @@ def test_the_pace_holds_over_hours(app, staff):
     rows = [[f"P{n}", f"利用者 {n}", "", f"p{n}@example.jp", "", "", "", ""] for n in range(400)]
     affected.import_list(incident, csv_bytes(rows), "many.csv", group=MEMBERS, user=staff["sup1"])
     db.session.commit()
-    campaign = approved(incident, staff, pace_per_hour=120)
+    approved(incident, staff, pace_per_hour=120)
     sent = [campaigns.pump(MORNING + timedelta(minutes=m)) for m in range(1, 121)]
     assert 230 <= sum(sent) <= 250  # two hours at 120 an hour
     assert max(sent) <= 10  # never more than five minutes' worth at once

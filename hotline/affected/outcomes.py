@@ -19,7 +19,7 @@ from .. import audit
 from ..extensions import db
 from ..models import (
     AffectedMembership, AffectedPerson, DeliveryStatus, Inquiry, NoticeCampaign, NoticeChannel, NoticeDelivery,
-    NoticeEvent,
+    NoticeEvent, Report,
 )
 from ..models._sealed import lookup_hash
 from ..models._types import utcnow
@@ -115,7 +115,8 @@ def progress(campaign: NoticeCampaign, now: datetime | None = None, hours: int =
         .join(AffectedMembership, AffectedMembership.person_id == NoticeDelivery.person_id)
         .where(NoticeDelivery.campaign_id == campaign.id)
         .group_by(AffectedMembership.group_name, NoticeDelivery.status)).all()
-    for group, status, count in rows:
+    order = {g.name: i for i, g in enumerate(db.session.get(Report, campaign.report_id).groups)}
+    for group, status, count in sorted(rows, key=lambda r: order.get(r[0], len(order))):
         out.by_group.setdefault(group, {s: 0 for s in DeliveryStatus})[status] = count
     for status, count in db.session.execute(select(NoticeDelivery.status, func.count(NoticeDelivery.id)).where(
             NoticeDelivery.campaign_id == campaign.id).group_by(NoticeDelivery.status)):

@@ -58,7 +58,7 @@ def load_demo(env: str, today: date | None = None) -> bool:
     _publish(incident, users, FIRST_REPORT, first_groups(), aware + timedelta(days=2))
     _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))
     _inquiries(users)
-    load_people(incident, users["sato"])
+    load_people(incident, users["sato"], users["suzuki"])
     return True
 
 

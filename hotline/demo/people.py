@@ -1,4 +1,4 @@
-"""The demo's affected list: a few hundred fictional people in two groups, and the notices sent to them.
+"""The demo's affected list: a few hundred fictional people in two groups, and a campaign sent to them.
 
 The lists go through the real import (CSV files built here), so the demo shows 名寄せ,
 people without email (letters) and people with no contact at all (the public notice
@@ -15,7 +15,8 @@ from sqlalchemy import select
 from .. import affected
 from ..affected.importing import code_hash
 from ..extensions import db
-from ..models import AffectedPerson, NoticeChannel, NoticeEvent
+from ..affected import campaigns
+from ..models import AffectedPerson, CampaignState, DeliveryStatus, NoticeChannel, NoticeDelivery, NoticeEvent
 from ..models._sealed import lookup_hash
 from ..notices import latest_published
 
@@ -57,7 +58,7 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("cp932")  # as a typical member system exports it
 
 
-def load_people(incident, supervisor) -> None:
+def load_people(incident, supervisor, approver) -> None:
     """Import the two demo lists and record the notices of the latest report as sent."""
     rng = random.Random(2026)
     members = [_person(rng, n) for n in range(1, 241)]
@@ -74,17 +75,33 @@ def load_people(incident, supervisor) -> None:
         AffectedPerson.member_hash == lookup_hash("member", DEMO_MEMBER)))
     demo.notice_number, demo.verify_code = DEMO_NOTICE_NUMBER, DEMO_CODE
     demo.verify_hash = code_hash(DEMO_NOTICE_NUMBER, DEMO_CODE)
-    _sent(incident)
+    _sent(incident, supervisor, approver)
 
 
-def _sent(incident) -> None:
-    """The notices of the latest report: email to those with one, letters to those with an address."""
+def _sent(incident, supervisor, approver) -> None:
+    """A campaign of the latest report, approved and delivered: email, then letters for the rest."""
+    campaign = campaigns.create(incident, supervisor)
+    campaigns.submit(campaign, supervisor)
+    campaigns.approve(campaign, approver, campaigns.content_hash(campaign))
+    db.session.flush()
     report = latest_published(incident)
-    on = report.published_at.date() + timedelta(days=1)
-    for person in db.session.scalars(select(AffectedPerson).where(AffectedPerson.incident_id == incident.id)):
-        channel = person.channel
-        if channel is NoticeChannel.NONE:
-            continue
-        kind = "sent" if channel is NoticeChannel.EMAIL else "printed"
-        db.session.add(NoticeEvent(person_id=person.id, kind=kind, channel=channel, report_id=report.id,
-                                   happened_on=on + timedelta(days=0 if kind == "sent" else 2)))
+    sent_at = report.published_at + timedelta(days=1)
+    day = sent_at.date()
+    deliveries = db.session.scalars(select(NoticeDelivery).where(NoticeDelivery.campaign_id == campaign.id)
+                                    .order_by(NoticeDelivery.id)).all()
+    for index, delivery in enumerate(deliveries):
+        if delivery.status is DeliveryStatus.WAITING:
+            if index % 40 == 17:  # a few addresses no longer exist: those notices went by letter
+                delivery.person.email_bounced, delivery.bounced_at = True, sent_at
+                db.session.add(NoticeEvent(person_id=delivery.person_id, kind="bounced", channel=NoticeChannel.EMAIL,
+                                           report_id=report.id, happened_on=day, note="送信先のメールサーバーが受け取りを拒否"))
+                delivery.channel, delivery.status = NoticeChannel.LETTER, DeliveryStatus.TO_PRINT
+            else:
+                delivery.status, delivery.done_at = DeliveryStatus.SENT, sent_at + timedelta(minutes=index // 5)
+                db.session.add(NoticeEvent(person_id=delivery.person_id, kind="sent", channel=NoticeChannel.EMAIL,
+                                           report_id=report.id, happened_on=day))
+        if delivery.status is DeliveryStatus.TO_PRINT and delivery.person.address:
+            delivery.status, delivery.batch, delivery.done_at = DeliveryStatus.PRINTED, 1, sent_at + timedelta(days=2)
+            db.session.add(NoticeEvent(person_id=delivery.person_id, kind="printed", channel=NoticeChannel.LETTER,
+                                       report_id=report.id, happened_on=day + timedelta(days=2), note="印刷バッチ1"))
+    campaign.state, campaign.finished_at = CampaignState.DONE, sent_at + timedelta(days=2)

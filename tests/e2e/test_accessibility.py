@@ -17,7 +17,7 @@ PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/
                 "/faq/card-replace", "/inquiry", "/inquiry/status", "/verify", "/affected", "/login", "/no-such-page"]
 STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin/reports/3",
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
-               "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected",
+               "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected", "/supervisor/notices", "/supervisor/notices/1",
                "/supervisor/audit", "/account/mfa"]
 # Answers to a form: (page, {field: value}, what the answer says).
 ANSWERS = [
