@@ -248,3 +248,20 @@ def test_purge_removes_people_past_retention(app, staff):
     assert people_count() == 2
     assert db.session.scalar(select(func.count(AffectedMembership.id))) == 2
     assert db.session.scalar(select(func.count(MergeCandidate.id))) == 0
+
+
+def test_a_list_written_in_chunks_merges_across_them(app, staff, monkeypatch):
+    from hotline.affected import importing
+
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    incident = incident_with_groups(staff)
+    rows = [["", "木村 彩", "", "aya@example.jp", "", "", "", ""], ["", "林 誠", "", "m@example.jp", "", "", "", ""],
+            ["", "森 恵子", "", "k@example.jp", "", "", "", ""], ["", "木村彩", "", "aya@example.jp", "", "100-0001", "東京都", ""]]
+    result = affected.import_list(incident, csv_bytes(rows), "gifts.csv", group=GIFTS, user=staff["sup1"])
+    db.session.commit()
+    assert (result.record.added, result.record.merged, people_count()) == (3, 1, 3)
+    aya = next(p for p in db.session.scalars(select(AffectedPerson)) if p.email == "aya@example.jp")
+    assert aya.address == "東京都" and aya.group_names == [GIFTS]
+    again = affected.import_list(incident, csv_bytes(rows[:3]), "gifts.csv", group=GIFTS, user=staff["sup1"])
+    db.session.commit()
+    assert (again.record.updated, again.record.removed, people_count()) == (3, 0, 3)

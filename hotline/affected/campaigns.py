@@ -13,7 +13,8 @@ or the age of the oldest unanswered inquiry passes its threshold; a supervisor r
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
@@ -113,14 +114,23 @@ def approve(campaign: NoticeCampaign, approver, seen_hash: str) -> int:
         raise CampaignError("このお知らせの元になった報より新しい報が公表されています。新しい報でお知らせを作り直してください。")
     campaign.state, campaign.approved_by_id, campaign.approved_at = CampaignState.RUNNING, approver.id, utcnow()
     campaign.content_hash, campaign.last_pump_at = seen_hash, utcnow()
-    count = 0
-    people = db.session.scalars(select(AffectedPerson).where(AffectedPerson.incident_id == campaign.incident_id))
-    for person in people:
-        channel = person.channel
-        status = {NoticeChannel.EMAIL: DeliveryStatus.WAITING, NoticeChannel.LETTER: DeliveryStatus.TO_PRINT,
-                  NoticeChannel.NONE: DeliveryStatus.SUBSTITUTE}[channel]
-        db.session.add(NoticeDelivery(campaign_id=campaign.id, person_id=person.id, channel=channel, status=status))
-        count += 1
+    # Which channel each person has, read from the database without opening a sealed value
+    # (emptiness is stored in clear); the rule is AffectedPerson.channel's.
+    P = AffectedPerson
+    rows = db.session.execute(select(P.id, P.email != "", P.email_bounced, (P.address != "") & (P.postal_code != ""),
+                                     P.letter_returned).where(P.incident_id == campaign.incident_id)).all()
+    values = []
+    for pid, has_email, bounced_before, has_address, returned in rows:
+        if has_email and not bounced_before:
+            channel, status = NoticeChannel.EMAIL, DeliveryStatus.WAITING
+        elif has_address and not returned:
+            channel, status = NoticeChannel.LETTER, DeliveryStatus.TO_PRINT
+        else:
+            channel, status = NoticeChannel.NONE, DeliveryStatus.SUBSTITUTE
+        values.append({"campaign_id": campaign.id, "person_id": pid, "channel": channel, "status": status})
+    for start in range(0, len(values), 1000):
+        db.session.execute(insert(NoticeDelivery), values[start:start + 1000])
+    count = len(values)
     audit.record("approve", "notice_campaign", campaign.id, f"{count}名に送付開始", user=approver)
     return count
 
@@ -198,18 +208,26 @@ def _queue_some(campaign: NoticeCampaign, now: datetime) -> int:
         return 0
     waiting = db.session.scalars(select(NoticeDelivery).where(
         NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.status == DeliveryStatus.WAITING)
+        .options(selectinload(NoticeDelivery.person).selectinload(AffectedPerson.memberships))
         .order_by(NoticeDelivery.id).limit(allowed)).all()
     report = db.session.get(Report, campaign.report_id)
+    texts: dict[tuple[str, ...], str] = {}  # {対象の情報} depends only on the person's groups
+    queued = []
     for delivery in waiting:
         person = delivery.person
         _report, facts = facts_for(person, report)
+        key = tuple(person.group_names)
+        if key not in texts:
+            texts[key] = notice_text.facts_text(facts)
         try:
             row = enqueue(person.email, notice_text.fill(campaign.subject, person, facts),
-                          notice_text.fill(campaign.body, person, facts), KIND, to_name=f"{person.name} 様")
+                          notice_text.fill(campaign.body, person, facts, texts[key]), KIND, to_name=f"{person.name} 様")
         except MailError:
             _to_letter(delivery, "メールアドレスが使用できない形式のため")
             continue
-        db.session.flush()
+        queued.append((delivery, row))
+    db.session.flush()
+    for delivery, row in queued:
         delivery.status, delivery.outbox_id, delivery.queued_at = DeliveryStatus.QUEUED, row.id, now
     campaign.credit -= len(waiting)
     if not waiting and _nothing_left(campaign):

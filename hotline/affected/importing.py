@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 
 from .. import audit
 from ..extensions import db
 from ..models import (
-    AffectedGroup, AffectedImport, AffectedMembership, AffectedPerson, Incident, MergeCandidate, NoticeEvent,
+    AffectedGroup, AffectedImport, AffectedMembership, AffectedPerson, Incident, MergeCandidate, NoticeDelivery,
+    NoticeEvent,
     Report, Role,
 )
 from ..models._sealed import lookup_hash
@@ -132,18 +133,23 @@ def _duplicates(rows: list[Listed]) -> list[RowError]:
 
 
 class _New:
-    """A person first seen in this file (no id yet)."""
+    """A person first seen in this file: the object until it is written, then only its id."""
 
     def __init__(self, row: Listed):
         self.row = row
         self.person: AffectedPerson | None = None
+        self.person_id: int | None = None
+
+
+CHUNK = 2000
+"""Rows written per flush; the session forgets them afterwards, so memory stays flat for large lists."""
 
 
 def _apply(incident: Incident, rows: list[Listed], source: str, record: AffectedImport, result: ImportResult) -> None:
     index = Index.load(incident.id)
-    previous = {(m.person_id, m.group_name): m for m in db.session.scalars(
-        select(AffectedMembership).join(AffectedPerson).where(
-            AffectedPerson.incident_id == incident.id, AffectedMembership.source == source))}
+    previous = {(pid, group): mid for mid, pid, group in db.session.execute(
+        select(AffectedMembership.id, AffectedMembership.person_id, AffectedMembership.group_name)
+        .join(AffectedPerson).where(AffectedPerson.incident_id == incident.id, AffectedMembership.source == source))}
     from_source = {pid for pid, _g in previous}
     plan: list[tuple[Listed, object, str]] = []
     candidates = []
@@ -155,20 +161,33 @@ def _apply(incident: Incident, rows: list[Listed], source: str, record: Affected
         candidates += index.candidates(ref, keys)
         index.add(ref, keys)
         plan.append((row, ref, rule))
-    people = _load([ref for _row, ref, _rule in plan if isinstance(ref, int)])
     numbers = _fresh_numbers(sum(1 for _r, ref, rule in plan if isinstance(ref, _New) and rule == NEW))
-    made: dict[tuple[int, str], AffectedMembership] = {}
-    for row, ref, rule in plan:
+    made: set[tuple[object, str]] = set()
+    for start in range(0, len(plan), CHUNK):
+        _write(incident, plan[start:start + CHUNK], source, record, result, previous, from_source, numbers, made)
+    record.removed = _remove(list(previous.values()))
+    record.candidates = _record_candidates(incident, candidates)
+
+
+def _write(incident, chunk, source, record, result, previous, from_source, numbers, made) -> None:
+    """Create or update the people of one chunk and their memberships, flush, and let them go."""
+    people = _load([ref for _row, ref, _rule in chunk if isinstance(ref, int)])
+    inserts, updates, touched = [], [], []
+    for row, ref, rule in chunk:
         if isinstance(ref, _New):
-            if ref.person is None:
+            if ref.person is None and ref.person_id is None:
                 ref.person = _create(incident, row, numbers.pop())
                 record.added += 1
+                touched.append(ref)
             else:
+                if ref.person is None:
+                    ref.person = db.session.get(AffectedPerson, ref.person_id)
+                    touched.append(ref)
                 _update(ref.person, row, overwrite=False)
                 record.merged += 1
-            person = ref.person
+            person, key = ref.person, (id(ref), row.group)
         else:
-            person = people[ref]
+            person, key = people[ref], (ref, row.group)
             overwrite = ref in from_source
             _update(person, row, overwrite=overwrite)
             if overwrite:
@@ -176,17 +195,27 @@ def _apply(incident: Incident, rows: list[Listed], source: str, record: Affected
             else:
                 record.merged += 1
                 result.merged_rules[rule] = result.merged_rules.get(rule, 0) + 1
-        key = (id(person), row.group)
-        membership = made.get(key) or (previous.pop((person.id, row.group), None) if person.id else None)
-        if membership is None:
-            membership = AffectedMembership(group_name=row.group, source=source)
-            person.memberships.append(membership)
-        if key not in made:
-            membership.import_id, membership.row_number, membership.rule = record.id, row.row, rule
-        made[key] = membership
+        if key in made:
+            continue
+        made.add(key)
+        values = {"import_id": record.id, "row_number": row.row, "rule": rule}
+        if person.id is not None and (person.id, row.group) in previous:
+            updates.append({"id": previous.pop((person.id, row.group)), **values})
+        elif person.id is not None:
+            inserts.append({"person_id": person.id, "group_name": row.group, "source": source, **values})
+        else:
+            person.memberships.append(AffectedMembership(group_name=row.group, source=source, **values))
     db.session.flush()
-    record.removed = _remove(list(previous.values()))
-    record.candidates = _record_candidates(incident, candidates)
+    if inserts:
+        db.session.execute(insert(AffectedMembership), inserts)
+    if updates:
+        db.session.execute(update(AffectedMembership), updates)
+    for ref in touched:
+        ref.person_id = ref.person.id
+        db.session.expunge(ref.person)
+        ref.person = None
+    for person in people.values():
+        db.session.expunge(person)
 
 
 def _load(ids: list[int]) -> dict[int, AffectedPerson]:
@@ -241,16 +270,18 @@ def _update(person: AffectedPerson, row: Listed, overwrite: bool) -> None:
     person.address_hash = lookup_hash("address", place)
 
 
-def _remove(memberships: list[AffectedMembership]) -> int:
+def _remove(membership_ids: list[int]) -> int:
     """Drop memberships the source no longer lists; delete people left in no list and never notified."""
-    touched = {m.person_id for m in memberships}
-    for membership in memberships:
-        db.session.delete(membership)
-    db.session.flush()
+    touched = set()
+    for start in range(0, len(membership_ids), 500):
+        chunk = membership_ids[start:start + 500]
+        touched |= set(db.session.scalars(select(AffectedMembership.person_id).where(AffectedMembership.id.in_(chunk))))
+        db.session.execute(delete(AffectedMembership).where(AffectedMembership.id.in_(chunk)))
     for pid in touched:
         left = db.session.scalar(select(func.count(AffectedMembership.id)).where(AffectedMembership.person_id == pid))
         told = db.session.scalar(select(func.count(NoticeEvent.id)).where(NoticeEvent.person_id == pid))
-        if not left and not told:
+        queued = db.session.scalar(select(func.count(NoticeDelivery.id)).where(NoticeDelivery.person_id == pid))
+        if not left and not told and not queued:
             db.session.execute(delete(MergeCandidate).where(
                 (MergeCandidate.person_id == pid) | (MergeCandidate.other_id == pid)))
             db.session.delete(db.session.get(AffectedPerson, pid))
@@ -276,5 +307,5 @@ def _record_candidates(incident: Incident, found: list) -> int:
 
 def _person_id(ref) -> int | None:
     if isinstance(ref, _New):
-        return ref.person.id if ref.person is not None else None
+        return ref.person_id
     return ref

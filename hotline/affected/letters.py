@@ -16,10 +16,11 @@ from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
-from ..models import DeliveryStatus, NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent, Report
+from ..models import AffectedPerson, DeliveryStatus, NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent, Report
 from ..models._types import utcnow
 from ..notices import phrasing
 from . import notice_text
@@ -79,13 +80,32 @@ def _letter(pdf: FPDF, delivery: NoticeDelivery, body: str) -> None:
     pdf.cell(0, 5, phrasing.format_date(today), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("jp", size=11.5)
     pdf.cell(0, 8, "個人情報の漏えいに関するお詫びとお知らせ", align="C", new_x="LMARGIN", new_y="NEXT")
-    room = pdf.h - pdf.b_margin - pdf.get_y()
-    for size in SIZES:  # the largest text that keeps the letter on one page
-        pdf.set_font("jp", size=size)
-        if pdf.multi_cell(0, size * 0.5, body, dry_run=True, output="HEIGHT", wrapmode=WrapMode.CHAR) <= room:
-            break
+    size = _fitting_size(pdf, body, pdf.h - pdf.b_margin - pdf.get_y())
+    pdf.set_font("jp", size=size)
     # Japanese wraps between any two characters, not at spaces.
     pdf.multi_cell(0, size * 0.5, body, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+
+
+def _height(pdf: FPDF, body: str, size: float) -> float:
+    pdf.set_font("jp", size=size)
+    return pdf.multi_cell(0, size * 0.5, body, dry_run=True, output="HEIGHT", wrapmode=WrapMode.CHAR)
+
+
+def _fitting_size(pdf: FPDF, body: str, room: float) -> float:
+    """The largest of SIZES at which the body fits in `room` (the smallest when none does).
+
+    Height grows about with the square of the size, so one measurement at the largest
+    size predicts where to start; one or two more confirm it.
+    """
+    first = _height(pdf, body, SIZES[0])
+    if first <= room:
+        return SIZES[0]
+    guess = SIZES[0] * (room / first) ** 0.5
+    candidates = [size for size in SIZES if size <= guess + 0.25] or [SIZES[-1]]
+    for size in candidates:
+        if size == SIZES[-1] or _height(pdf, body, size) <= room:
+            return size
+    return SIZES[-1]
 
 
 def _render(deliveries: list[NoticeDelivery], report: Report, campaign: NoticeCampaign) -> bytes:
@@ -103,6 +123,7 @@ def print_batch(campaign: NoticeCampaign, user, limit: int = BATCH_MAX) -> tuple
     """The next batch of letters waiting: (batch number, PDF, how many). They become printed."""
     waiting = db.session.scalars(select(NoticeDelivery).where(
         NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.status == DeliveryStatus.TO_PRINT)
+        .options(selectinload(NoticeDelivery.person).selectinload(AffectedPerson.memberships))
         .order_by(NoticeDelivery.id).limit(limit)).all()
     if not waiting:
         raise LetterError("印刷を待っている郵送のお知らせはありません。")

@@ -116,10 +116,12 @@ def facts_text(facts: list[GroupFacts]) -> str:
     return "\n".join(parts)
 
 
-def fill(text: str, person: AffectedPerson, facts: list[GroupFacts]) -> str:
-    """A subject or body with this person's values."""
+def fill(text: str, person: AffectedPerson, facts: list[GroupFacts], written: str | None = None) -> str:
+    """A subject or body with this person's values (`written`: their {対象の情報}, if already worded)."""
+    if "{対象の情報}" in text and written is None:
+        written = facts_text(facts)
     values = {"{氏名}": person.name or "お客様", "{お知らせ番号}": person.notice_number,
-              "{確認コード}": person.verify_code, "{対象の情報}": facts_text(facts) if "{対象の情報}" in text else ""}
+              "{確認コード}": person.verify_code, "{対象の情報}": written or ""}
     for key, value in values.items():
         text = text.replace(key, value)
     return text
