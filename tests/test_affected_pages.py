@@ -146,3 +146,28 @@ def test_supervisors_import_on_the_page_and_see_every_error(client, listed, logi
                        content_type="multipart/form-data", follow_redirects=True)
     assert "新規1200名" in done.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AffectedPerson.id))) == 1203
+
+
+def test_an_answer_to_someone_on_the_list_names_their_own_groups(app, listed, staff):
+    from hotline import answers, inquiries
+    from hotline.inquiries import answering
+    from hotline.models import ReplyBy
+
+    from .affected_helpers import GIFT_ROWS, GIFTS
+
+    affected.import_list(listed["incident"], csv_bytes(GIFT_ROWS), "gifts.csv", group=GIFTS, user=staff["sup1"])
+    template = answers.approve(answers.propose(staff["agent"], "漏えいした情報", "私の何が漏れたの",
+                                               "お客様に関わる情報は次のとおりです。\n{対象の情報}",
+                                               InquiryCategory.LEAKED_DATA, "項目", listed["incident"]), staff["sup1"])
+    db.session.commit()
+
+    def ask(number: str):
+        return inquiries.receive({"name": "山田 太郎", "email": "taro@example.jp", "phone": "", "reply_by": ReplyBy.EMAIL,
+                                  "category": InquiryCategory.LEAKED_DATA, "message": "何が漏れたのですか",
+                                  "notice_number": number})
+
+    own, error = answering.suggested_text(template, ask(listed["number"]))
+    assert error == ""
+    assert "【会員のお客様として】" in own and "【ギフトのお届け先の方として】" in own
+    general, _ = answering.suggested_text(template, ask(""))
+    assert "【会員のお客様】" in general and "として】" not in general

@@ -19,7 +19,7 @@ from .. import audit
 from ..extensions import db
 from ..models import AffectedPerson, Incident, NoticeChannel, NoticeEvent, Report
 from ..models._sealed import lookup_hash
-from .importing import CODE_ALPHABET, code_hash
+from .numbers import CODE_ALPHABET, code_hash
 from .people import GroupFacts, facts_for, normalize_number
 from .rows import normalize_birth, phone_digits
 

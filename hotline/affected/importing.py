@@ -8,7 +8,6 @@ already notified. A file with any error imports nothing (`ImportRefused`).
 """
 
 import hashlib
-import secrets
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -25,11 +24,9 @@ from ..models import (
 from ..models._sealed import lookup_hash
 from .files import ListFileError, read_table
 from .matching import NEW, Index, Keys, name_key
+from .numbers import code_hash, fresh_numbers, new_code
 from .rows import FIELDS, ColumnError, Listed, RowError, map_columns, validate
 
-NUMBER_DIGITS = 12
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
-CODE_LENGTH = 6
 SHOWN_ERRORS = 100
 CONTACT_FIELDS = ("member_id", "name", "kana", "email", "phone", "postal_code", "address", "birth_date")
 
@@ -64,22 +61,6 @@ def known_groups(incident: Incident) -> list[str]:
         select(AffectedGroup.name).join(Report).where(Report.incident_id == incident.id, AffectedGroup.affected)
         .order_by(Report.id, AffectedGroup.position)).all()
     return list(dict.fromkeys(names))
-
-
-def new_notice_number() -> str:
-    """A notice number like '4821-0937-5516' (digits only, easy to read out on the phone)."""
-    digits = str(secrets.randbelow(9 * 10 ** (NUMBER_DIGITS - 1)) + 10 ** (NUMBER_DIGITS - 1))
-    return "-".join(digits[i:i + 4] for i in range(0, NUMBER_DIGITS, 4))
-
-
-def new_code() -> str:
-    """A short verification code printed next to the notice number."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def code_hash(number: str, code: str) -> str:
-    """What is stored to check a number and code without opening the sealed code."""
-    return lookup_hash("verify", f"{number}|{code}")
 
 
 def import_list(incident: Incident, data: bytes, filename: str, *, group: str = "", source: str = "",
@@ -161,7 +142,7 @@ def _apply(incident: Incident, rows: list[Listed], source: str, record: Affected
         candidates += index.candidates(ref, keys)
         index.add(ref, keys)
         plan.append((row, ref, rule))
-    numbers = _fresh_numbers(sum(1 for _r, ref, rule in plan if isinstance(ref, _New) and rule == NEW))
+    numbers = fresh_numbers(sum(1 for _r, ref, rule in plan if isinstance(ref, _New) and rule == NEW))
     made: set[tuple[object, str]] = set()
     for start in range(0, len(plan), CHUNK):
         _write(incident, plan[start:start + CHUNK], source, record, result, previous, from_source, numbers, made)
@@ -226,20 +207,6 @@ def _load(ids: list[int]) -> dict[int, AffectedPerson]:
         for person in db.session.scalars(select(AffectedPerson).where(AffectedPerson.id.in_(chunk))):
             people[person.id] = person
     return people
-
-
-def _fresh_numbers(count: int) -> list[str]:
-    """`count` notice numbers used by nobody yet."""
-    numbers: set[str] = set()
-    while len(numbers) < count:
-        batch = {new_notice_number() for _ in range(count - len(numbers))} - numbers
-        taken = set()
-        batch_list = list(batch)
-        for start in range(0, len(batch_list), 500):
-            taken |= set(db.session.scalars(select(AffectedPerson.notice_number).where(
-                AffectedPerson.notice_number.in_(batch_list[start:start + 500]))))
-        numbers |= batch - taken
-    return list(numbers)
 
 
 def _create(incident: Incident, row: Listed, number: str) -> AffectedPerson:

@@ -12,9 +12,12 @@ import re
 
 from flask import current_app
 
-from ..models import AffectedPerson, Certainty, Report
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AffectedPerson, Certainty, Incident, Report
 from ..notices import periods, phrasing
-from .people import GroupFacts
+from .people import GroupFacts, facts_for, normalize_number
 
 PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}")
 REQUIRED = ("{お知らせ番号}", "{確認コード}", "{対象の情報}")
@@ -125,3 +128,14 @@ def fill(text: str, person: AffectedPerson, facts: list[GroupFacts], written: st
     for key, value in values.items():
         text = text.replace(key, value)
     return text
+
+
+def items_for_number(incident: Incident | None, number: str) -> str:
+    """{対象の情報} for the person with this notice number in the incident's list ('' when nobody)."""
+    if incident is None or not number:
+        return ""
+    person = db.session.scalar(select(AffectedPerson).where(
+        AffectedPerson.incident_id == incident.id, AffectedPerson.notice_number == normalize_number(number)))
+    if person is None:
+        return ""
+    return facts_text(facts_for(person)[1])

@@ -37,16 +37,18 @@ def answer_context(template: AnswerTemplate, incident: Incident | None = None) -
     return (notices.latest_published(incident) if incident else None), incident
 
 
-def fill(template: AnswerTemplate, incident: Incident | None = None, base_url: str = "") -> str:
+def fill(template: AnswerTemplate, incident: Incident | None = None, base_url: str = "",
+         overrides: dict[str, str] | None = None) -> str:
     """The template's answer with its placeholders filled; AnswerError when it cannot be.
 
-    `base_url` makes links to this site absolute (for answers sent by mail).
+    `base_url` makes links to this site absolute (for answers sent by mail); `overrides`
+    words placeholders for the person asking (see placeholders.render).
     """
     report, incident = answer_context(template, incident)
     if incident is None and placeholders.names_used(template.body):
         raise AnswerError("事案が登録されていないため、差し込み項目を埋められません。")
     try:
-        return placeholders.render(template.body, report, incident, base_url)
+        return placeholders.render(template.body, report, incident, base_url, overrides)
     except placeholders.PlaceholderError as error:
         raise AnswerError(str(error), "body") from error
 

@@ -148,6 +148,8 @@ def _entries() -> list[Placeholder]:
           lambda r, i: periods.sentence(periods.of_report(r), then=phrasing.STILL_INVESTIGATING if periods.of_report(r).open else "")),
         P("漏えい項目", "漏えいした情報の項目（確認済み・可能性あり・調査中・漏えいなしを区別）",
           frozenset({"items"}), _categories),
+        P("対象の情報", "お問い合わせの方が対象者リストにいるときは、その方の区分の情報の項目と状況"
+          "（お知らせ番号で照合）。いないときは「漏えい項目」と同じ", frozenset({"items"}), _categories),
         P("原因", "漏えいの原因（調査中はその旨を添えます）", frozenset({"cause", "cause_certainty"}),
           lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因は、現在調査しております。")),
         P("被害状況", "現在発生している被害の状況（調査中はその旨を添えます）",
@@ -227,11 +229,14 @@ def _absolute(name: str, value: str, base_url: str) -> str:
     return re.sub(r"(^|\s)/(?!/)", lambda m: f"{m.group(1)}{base_url}/", value)
 
 
-def render(text: str, report: Report | None, incident: Incident, base_url: str = "") -> str:
+def render(text: str, report: Report | None, incident: Incident, base_url: str = "",
+           overrides: dict[str, str] | None = None) -> str:
     """The text with every placeholder filled from `report`; PlaceholderError if it cannot be.
 
     With `base_url`, links to pages of this site come out as absolute addresses.
+    `overrides` words some placeholders for one person (e.g. {対象の情報} from their groups).
     """
+    overrides = overrides or {}
     tokens, errors = _scan(text)
     if errors:
         raise PlaceholderError(" ".join(errors))
@@ -240,7 +245,8 @@ def render(text: str, report: Report | None, incident: Incident, base_url: str =
     out, position = [], 0
     for token in tokens:
         out.append(text[position:token.start])
-        out.append(_absolute(token.name, REGISTRY[token.name].render(report, incident), base_url))
+        value = overrides.get(token.name) or REGISTRY[token.name].render(report, incident)
+        out.append(_absolute(token.name, value, base_url))
         position = token.end + 1
     out.append(text[position:])
     return "".join(out)

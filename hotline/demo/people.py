@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from .. import affected
-from ..affected.importing import code_hash
+from ..affected.numbers import code_hash
 from ..extensions import db
 from ..affected import campaigns
 from ..models import AffectedPerson, CampaignState, DeliveryStatus, NoticeChannel, NoticeDelivery, NoticeEvent

@@ -7,6 +7,7 @@ message (`mail_texts`), so views stay thin and tests can call one function.
 from flask import current_app
 
 from .. import answers
+from ..affected import notice_text
 from ..extensions import db
 from ..models import AnswerTemplate, Inquiry, User
 from ..models._types import MAX_ID
@@ -24,9 +25,15 @@ def template_for(template_id) -> AnswerTemplate | None:
 
 
 def suggested_text(template: AnswerTemplate, inquiry: Inquiry) -> tuple[str, str]:
-    """(filled answer, error message) for a template applied to this inquiry's incident."""
+    """(filled answer, error message) for a template applied to this inquiry's incident.
+
+    An inquiry that gives a notice number on the affected list gets {対象の情報} for that
+    person's groups.
+    """
+    told = notice_text.items_for_number(inquiry.incident, inquiry.notice_number)
     try:
-        return answers.fill(template, inquiry.incident, current_app.config["PUBLIC_URL"]), ""
+        return answers.fill(template, inquiry.incident, current_app.config["PUBLIC_URL"],
+                            {"対象の情報": told} if told else None), ""
     except answers.AnswerError as error:
         return "", str(error)
 
