@@ -39,7 +39,8 @@ def approved(incident, staff, **settings):
         campaigns.update(campaign, settings, staff["sup1"])
     campaigns.submit(campaign, staff["sup1"])
     campaigns.approve(campaign, staff["sup2"], campaigns.content_hash(campaign))
-    campaign.last_pump_at = MORNING
+    assert campaign.credit == campaign.pace_per_hour / 60  # the first round may send a minute's worth
+    campaign.last_pump_at, campaign.credit = MORNING, 0.0  # the tests below start from an empty bucket
     db.session.commit()
     return campaign
 

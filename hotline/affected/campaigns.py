@@ -113,7 +113,8 @@ def approve(campaign: NoticeCampaign, approver, seen_hash: str) -> int:
     if latest_published(campaign.incident).id != report.id:
         raise CampaignError("このお知らせの元になった報より新しい報が公表されています。新しい報でお知らせを作り直してください。")
     campaign.state, campaign.approved_by_id, campaign.approved_at = CampaignState.RUNNING, approver.id, utcnow()
-    campaign.content_hash, campaign.last_pump_at = seen_hash, utcnow()
+    # The first round may send a minute's worth at once; then the pace fills the bucket.
+    campaign.content_hash, campaign.last_pump_at, campaign.credit = seen_hash, utcnow(), campaign.pace_per_hour / 60
     # Which channel each person has, read from the database without opening a sealed value
     # (emptiness is stored in clear); the rule is AffectedPerson.channel's.
     P = AffectedPerson
