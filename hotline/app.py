@@ -25,7 +25,7 @@ from .extensions import csrf, db, migrate
 from .faq.cli import faq_cli
 from .faq.markdown import render as render_markdown
 from .inquiries.cli import inquiries_cli
-from .affected import campaigns as notice_campaigns
+from .affected import sending as notice_sending
 from .mail.cli import mail_cli, on_round
 from .notices.cli import notices_cli
 from .public import caching
@@ -80,6 +80,6 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     extensions.tune_sqlite(app)
     answers.subscribe()
-    on_round(notice_campaigns.pump)  # the mail sender queues paced individual notices each round
+    on_round(notice_sending.pump)  # the mail sender queues paced individual notices each round
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -2,31 +2,27 @@
 
 A supervisor drafts a campaign from the latest published report (`create`), may edit
 its text (`update`), and asks for approval (`submit`). Another supervisor, who never
-edited it, approves the exact text shown (`approve`); everyone on the list then gets a
-delivery: email when they have a working address, a letter when they have a postal
-address, otherwise the public notice stands in for them (代替措置). `pump` (run by the
-mail sender at each round) moves emails into the outbox at `pace_per_hour`, only
-within the sending hours, and pauses the campaign by itself when the inquiry backlog
-or the age of the oldest unanswered inquiry passes its threshold; a supervisor resumes.
+edited it, approves the exact text shown (`approve`); everyone on the list (or, for a
+follow-up, everyone told facts that have since changed) then gets a delivery: email
+when they have a working address, a letter when they have a postal address, otherwise
+the public notice stands in for them (代替措置). Sending, at the campaign's pace and with
+its automatic pause, is `sending`'s; a supervisor pauses and resumes here.
 """
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
 
 from .. import audit
 from ..extensions import db
-from ..mail import MailError, enqueue
 from ..models import (
-    AffectedPerson, CampaignState, DeliveryStatus, Incident, Inquiry, InquiryStatus, MailStatus, NoticeCampaign,
-    NoticeChannel, NoticeDelivery, NoticeEvent, OutboxMail, Report, Role,
+    AffectedPerson, CampaignState, DeliveryStatus, Incident, NoticeCampaign,
+    NoticeChannel, NoticeDelivery, Report, Role,
 )
 from ..models._types import utcnow
 from ..notices import latest_published, report_label
-from . import notice_text
-from .people import facts_for
+from . import notice_text, recontact
 
 JST = timezone(timedelta(hours=9))
 KIND = "notice"
@@ -54,15 +50,22 @@ def _edited_by(campaign: NoticeCampaign, user) -> None:
     campaign.editor_ids = ",".join(str(i) for i in sorted(campaign.editors | {user.id}))
 
 
-def create(incident: Incident, user) -> NoticeCampaign:
-    """A draft campaign with the text written from the latest published report."""
+def create(incident: Incident, user, follow_up: bool = False) -> NoticeCampaign:
+    """A draft campaign with the text written from the latest published report.
+
+    `follow_up`: only for people told facts (by an earlier notice or an answer) that the
+    latest report changed, with {変更点} saying what changed for each of them.
+    """
     _supervisor(user)
     report = latest_published(incident)
     if report is None:
         raise CampaignError("公表した報がないため、お知らせを作成できません。")
-    subject, body = notice_text.draft(report)
+    if follow_up and not recontact.needing_follow_up(incident):
+        raise CampaignError("お知らせした内容が変わった方はいません。")
+    subject, body = notice_text.draft(report, follow_up)
+    title = f"{report_label(report)}での変更点のお知らせ" if follow_up else f"{report_label(report)}の個別のお知らせ"
     campaign = NoticeCampaign(incident_id=incident.id, report_id=report.id, subject=subject, body=body,
-                              title=f"{report_label(report)}の個別のお知らせ", created_by_id=user.id, credit=0.0)
+                              title=title, created_by_id=user.id, credit=0.0, follow_up=follow_up)
     _edited_by(campaign, user)
     db.session.add(campaign)
     db.session.flush()
@@ -120,6 +123,9 @@ def approve(campaign: NoticeCampaign, approver, seen_hash: str) -> int:
     P = AffectedPerson
     rows = db.session.execute(select(P.id, P.email != "", P.email_bounced, (P.address != "") & (P.postal_code != ""),
                                      P.letter_returned).where(P.incident_id == campaign.incident_id)).all()
+    if campaign.follow_up:
+        wanted = {f.person_id for f in recontact.needing_follow_up(campaign.incident)}
+        rows = [row for row in rows if row[0] in wanted]
     values = []
     for pid, has_email, bounced_before, has_address, returned in rows:
         if has_email and not bounced_before:
@@ -151,131 +157,3 @@ def resume(campaign: NoticeCampaign, user) -> None:
         raise CampaignError("一時停止中のお知らせではありません。")
     campaign.state, campaign.paused_reason, campaign.last_pump_at = CampaignState.RUNNING, "", utcnow()
     audit.record("resume", "notice_campaign", campaign.id, user=user)
-
-
-def backlog(now: datetime) -> tuple[int, int]:
-    """Unanswered inquiries, and the age in minutes of the oldest one."""
-    waiting = select(Inquiry).where(Inquiry.status != InquiryStatus.ANSWERED).subquery()
-    count = db.session.scalar(select(func.count()).select_from(waiting)) or 0
-    oldest = db.session.scalar(select(func.min(waiting.c.created_at)))
-    return count, int((now - oldest).total_seconds() // 60) if oldest else 0
-
-
-def overload(campaign: NoticeCampaign, now: datetime) -> str:
-    """Why the call center cannot take more now ('' when it can)."""
-    count, minutes = backlog(now)
-    if count >= campaign.pause_backlog:
-        return f"自動停止：未回答のお問い合わせが{count}件になりました（基準 {campaign.pause_backlog}件）。"
-    if minutes >= campaign.pause_oldest_minutes:
-        return f"自動停止：最も古い未回答のお問い合わせが{minutes}分待っています（基準 {campaign.pause_oldest_minutes}分）。"
-    return ""
-
-
-def in_hours(campaign: NoticeCampaign, now: datetime) -> bool:
-    """True within the campaign's sending hours, in Japan."""
-    hour = now.replace(tzinfo=timezone.utc).astimezone(JST).hour
-    return campaign.send_from_hour <= hour < campaign.send_until_hour
-
-
-def pump(now: datetime | None = None) -> int:
-    """One round for every running campaign: record outcomes, then queue what the pace allows."""
-    now = now or utcnow()
-    queued = 0
-    campaigns = db.session.scalars(select(NoticeCampaign).where(
-        NoticeCampaign.state.in_([CampaignState.RUNNING, CampaignState.PAUSED]))).all()
-    for campaign in campaigns:
-        record_outcomes(campaign)
-        if campaign.state is CampaignState.RUNNING:
-            queued += _queue_some(campaign, now)
-    db.session.commit()
-    return queued
-
-
-def _queue_some(campaign: NoticeCampaign, now: datetime) -> int:
-    elapsed = (now - (campaign.last_pump_at or now)).total_seconds() / 3600
-    campaign.last_pump_at = now
-    if not in_hours(campaign, now):
-        campaign.credit = 0.0
-        return 0
-    reason = overload(campaign, now)
-    if reason:
-        pause(campaign, reason)
-        return 0
-    # A bucket that fills at the pace and holds at most five minutes' worth: no bursts after a pause.
-    campaign.credit = min(campaign.credit + campaign.pace_per_hour * max(elapsed, 0),
-                          max(1.0, campaign.pace_per_hour / 12))
-    allowed = min(int(campaign.credit), MAX_BATCH)
-    if allowed < 1:
-        return 0
-    waiting = db.session.scalars(select(NoticeDelivery).where(
-        NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.status == DeliveryStatus.WAITING)
-        .options(selectinload(NoticeDelivery.person).selectinload(AffectedPerson.memberships))
-        .order_by(NoticeDelivery.id).limit(allowed)).all()
-    report = db.session.get(Report, campaign.report_id)
-    texts: dict[tuple[str, ...], str] = {}  # {対象の情報} depends only on the person's groups
-    queued = []
-    for delivery in waiting:
-        person = delivery.person
-        _report, facts = facts_for(person, report)
-        key = tuple(person.group_names)
-        if key not in texts:
-            texts[key] = notice_text.facts_text(facts)
-        try:
-            row = enqueue(person.email, notice_text.fill(campaign.subject, person, facts),
-                          notice_text.fill(campaign.body, person, facts, texts[key]), KIND, to_name=f"{person.name} 様")
-        except MailError:
-            _to_letter(delivery, "メールアドレスが使用できない形式のため")
-            continue
-        queued.append((delivery, row))
-    db.session.flush()
-    for delivery, row in queued:
-        delivery.status, delivery.outbox_id, delivery.queued_at = DeliveryStatus.QUEUED, row.id, now
-    campaign.credit -= len(waiting)
-    if not waiting and _nothing_left(campaign):
-        campaign.state, campaign.finished_at = CampaignState.DONE, now
-        audit.record("finish", "notice_campaign", campaign.id, "メールの送付が完了")
-    return len(waiting)
-
-
-def _nothing_left(campaign: NoticeCampaign) -> bool:
-    return not db.session.scalar(select(func.count(NoticeDelivery.id)).where(
-        NoticeDelivery.campaign_id == campaign.id,
-        NoticeDelivery.status.in_([DeliveryStatus.WAITING, DeliveryStatus.QUEUED])))
-
-
-def record_outcomes(campaign: NoticeCampaign) -> None:
-    """Deliveries whose mail the sender finished: sent (history) or refused for good (to a letter)."""
-    rows = db.session.execute(select(NoticeDelivery, OutboxMail.status, OutboxMail.sent_at).join(
-        OutboxMail, OutboxMail.id == NoticeDelivery.outbox_id).where(
-        NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.status == DeliveryStatus.QUEUED,
-        OutboxMail.status.in_([MailStatus.SENT, MailStatus.FAILED]))).all()
-    for delivery, status, sent_at in rows:
-        if status is MailStatus.SENT:
-            delivery.status, delivery.done_at = DeliveryStatus.SENT, sent_at
-            _event(delivery, "sent", NoticeChannel.EMAIL, sent_at)
-        else:
-            bounced(delivery, "送信先のメールサーバーが受け取りを拒否")
-
-
-def _event(delivery: NoticeDelivery, kind: str, channel: NoticeChannel, when: datetime | None, note: str = "") -> None:
-    when = when or utcnow()
-    day = when.replace(tzinfo=timezone.utc).astimezone(JST).date()
-    db.session.add(NoticeEvent(person_id=delivery.person_id, kind=kind, channel=channel,
-                               report_id=delivery.campaign.report_id, happened_on=day, note=note[:300]))
-
-
-def bounced(delivery: NoticeDelivery, why: str) -> None:
-    """The mail did not reach the person: recorded, and the notice goes by letter (or the public notice)."""
-    delivery.person.email_bounced = True
-    delivery.bounced_at = utcnow()
-    _event(delivery, "bounced", NoticeChannel.EMAIL, utcnow(), why)
-    _to_letter(delivery, why)
-
-
-def _to_letter(delivery: NoticeDelivery, why: str) -> None:
-    person = delivery.person
-    if person.address and person.postal_code and not person.letter_returned:
-        delivery.channel, delivery.status = NoticeChannel.LETTER, DeliveryStatus.TO_PRINT
-    else:
-        delivery.channel, delivery.status = NoticeChannel.NONE, DeliveryStatus.SUBSTITUTE
-    delivery.done_at = utcnow()

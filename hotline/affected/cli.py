@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AffectedPerson, Incident, MergeCandidate, MergeState, NoticeCampaign, Role, User
-from . import campaigns, letters, outcomes
+from . import letters, outcomes, sending
 from .importing import ImportRefused, import_list
 from .rows import FIELDS
 from .upkeep import purge, rotate_keys
@@ -115,7 +115,7 @@ def _staff(username: str) -> User:
 @affected_cli.command("pump")
 def pump_command() -> None:
     """Queue the individual notices the pace allows now (the mail worker does this every round)."""
-    click.echo(f"送信待ちに入れました: {campaigns.pump()}通")
+    click.echo(f"送信待ちに入れました: {sending.pump()}通")
 
 
 @affected_cli.command("letters")

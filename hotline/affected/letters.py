@@ -25,6 +25,7 @@ from ..models._types import utcnow
 from ..notices import phrasing
 from . import notice_text
 from .campaigns import JST
+from .sending import changed_text
 from .people import facts_for
 
 FONT_CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -113,7 +114,8 @@ def _render(deliveries: list[NoticeDelivery], report: Report, campaign: NoticeCa
     pdf = _document()
     for delivery in deliveries:
         _r, facts = facts_for(delivery.person, report)
-        body = notice_text.fill(campaign.body, delivery.person, facts)
+        body = notice_text.fill(campaign.body, delivery.person, facts,
+                                changed=changed_text(campaign, delivery.person, report))
         body = body.split("\n", 2)[2] if body.startswith(f"{delivery.person.name or 'お客様'} 様\n\n") else body
         _letter(pdf, delivery, body)
     return bytes(pdf.output())

@@ -19,7 +19,7 @@ from ..models import AffectedPerson, Certainty, Incident, Report
 from ..notices import periods, phrasing
 from .people import GroupFacts, facts_for, normalize_number
 
-PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}")
+PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}", "{変更点}")
 REQUIRED = ("{お知らせ番号}", "{確認コード}", "{対象の情報}")
 _PLACEHOLDER = re.compile(r"\{[^{}\s]{1,20}\}")
 TO_WRITE = "【記入してください："
@@ -42,7 +42,7 @@ CAVEAT = ("※「可能性」「調査中」とした事項は、現時点での
           "変わる可能性がございます。新たな事実が判明しましたら、改めてお知らせいたします。")
 
 
-def draft(report: Report) -> tuple[str, str]:
+def draft(report: Report, follow_up: bool = False) -> tuple[str, str]:
     """Subject and body for a campaign of this published report, placeholders left in.
 
     An item the law requires that the report does not state (the cause, the risk of
@@ -52,7 +52,10 @@ def draft(report: Report) -> tuple[str, str]:
     company = current_app.config["COMPANY_NAME"]
     url = current_app.config["PUBLIC_URL"]
     subject = f"【重要】{company}より個人情報の漏えいに関するお詫びとお知らせ（お知らせ番号 {{お知らせ番号}}）"
-    sections = [
+    if follow_up:
+        subject = f"【重要】{company}よりお知らせした内容の変更について（お知らせ番号 {{お知らせ番号}}）"
+    sections = [("前回のお知らせからの変更点", "{変更点}")] if follow_up else []
+    sections += [
         ("概要", "\n".join(s for s in (_paragraphs(report.situation),
                                          periods.sentence(periods.of_report(report))) if s)),
         ("お客様に関わる情報", "{対象の情報}"),
@@ -119,12 +122,16 @@ def facts_text(facts: list[GroupFacts]) -> str:
     return "\n".join(parts)
 
 
-def fill(text: str, person: AffectedPerson, facts: list[GroupFacts], written: str | None = None) -> str:
-    """A subject or body with this person's values (`written`: their {対象の情報}, if already worded)."""
+def fill(text: str, person: AffectedPerson, facts: list[GroupFacts], written: str | None = None,
+         changed: str = "") -> str:
+    """A subject or body with this person's values.
+
+    `written` is their {対象の情報} if already worded; `changed` their {変更点}.
+    """
     if "{対象の情報}" in text and written is None:
         written = facts_text(facts)
     values = {"{氏名}": person.name or "お客様", "{お知らせ番号}": person.notice_number,
-              "{確認コード}": person.verify_code, "{対象の情報}": written or ""}
+              "{確認コード}": person.verify_code, "{対象の情報}": written or "", "{変更点}": changed}
     for key, value in values.items():
         text = text.replace(key, value)
     return text

@@ -23,7 +23,8 @@ from ..models import (
 )
 from ..models._sealed import lookup_hash
 from ..models._types import utcnow
-from .campaigns import JST, bounced
+from .campaigns import JST
+from .sending import bounced
 from .people import normalize_number
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")

@@ -6,12 +6,12 @@ of hotline.affected.campaigns (or letters, outcomes), which check who may take i
 
 from types import SimpleNamespace
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import inquiries
-from ..affected import campaigns, letters, notice_text, outcomes
+from ..affected import campaigns, letters, notice_text, outcomes, recontact
 from ..affected.people import GroupFacts
 from ..extensions import db
 from ..models import CampaignState, DeliveryStatus, NoticeCampaign, Report, Role
@@ -43,7 +43,9 @@ def campaigns_list():
     incident = inquiries.current_incident()
     rows = db.session.scalars(select(NoticeCampaign).where(NoticeCampaign.incident_id == incident.id)
                               .order_by(NoticeCampaign.id.desc())).all() if incident else []
-    return render_template("agent/campaigns.html", incident=incident, rows=rows, form=ActionForm(), jst=jst)
+    changed = len(recontact.needing_follow_up(incident)) if incident else 0
+    return render_template("agent/campaigns.html", incident=incident, rows=rows, form=ActionForm(), jst=jst,
+                           changed=changed)
 
 
 @bp.route("/notices/new", methods=["POST"])
@@ -54,7 +56,7 @@ def campaign_new():
     if incident is None or not ActionForm().validate_on_submit():
         return redirect(url_for("supervisor.campaigns_list"), 303)
     try:
-        campaign = campaigns.create(incident, _me())
+        campaign = campaigns.create(incident, _me(), follow_up=request.form.get("follow_up") == "1")
         db.session.commit()
     except campaigns.CampaignError as error:
         db.session.rollback()
@@ -64,11 +66,17 @@ def campaign_new():
 
 
 def previews(campaign: NoticeCampaign) -> list[tuple[str, str, str]]:
-    """(group, subject, body) as a person of each group would receive it."""
+    """(group, subject, body) as a person of each group would receive it (a follow-up: with a real change)."""
     report = db.session.get(Report, campaign.report_id)
-    return [(group.name, notice_text.fill(campaign.subject, SAMPLE, [GroupFacts(group.name, group)]),
-             notice_text.fill(campaign.body, SAMPLE, [GroupFacts(group.name, group)]))
-            for group in report.groups if group.affected]
+    follow_ups = recontact.needing_follow_up(campaign.incident) if "{変更点}" in campaign.body else []
+    out = []
+    for group in (g for g in report.groups if g.affected):
+        example = next((f for f in follow_ups if any(line.startswith(group.name) for line in f.changes)), None)
+        changed = recontact.changes_text(example, report) if example else "（この区分の方で、内容が変わった方はいません）"
+        facts = [GroupFacts(group.name, group)]
+        out.append((group.name, notice_text.fill(campaign.subject, SAMPLE, facts),
+                    notice_text.fill(campaign.body, SAMPLE, facts, changed=changed)))
+    return out
 
 
 def _page(campaign: NoticeCampaign, form: CampaignForm | None = None, status: int = 200):

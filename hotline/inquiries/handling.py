@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, or_, select, update
 
-from .. import audit
+from .. import audit, notices
 from ..extensions import db
 from ..models import Channel, Inquiry, InquiryCategory, InquiryStatus, ReplyBy, Role, User
 from ..models._types import utcnow
@@ -94,6 +94,8 @@ def record_answer(inquiry: Inquiry, agent: User, choice: AnswerChoice) -> None:
     inquiry.template_id, inquiry.template_version = choice.template_id, choice.template_version
     inquiry.template_edited = bool(choice.template_id) and _squash(choice.text) != _squash(choice.suggested_text)
     inquiry.status, inquiry.answered_at, inquiry.answered_by_id = InquiryStatus.ANSWERED, utcnow(), agent.id
+    latest = notices.latest_published(inquiry.incident) if inquiry.incident else None
+    inquiry.answer_report_id = latest.id if latest else None
     audit.record("answer", "inquiry", inquiry.id,
                  f"channel={choice.channel} template={choice.template_id}:{choice.template_version} "
                  f"edited={inquiry.template_edited}", user=agent)

@@ -7,7 +7,7 @@ keyed hashes for exact lookups. Nothing here holds a clear address or phone numb
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -211,6 +211,8 @@ class NoticeCampaign(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_at: Mapped[datetime | None]
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # A follow-up goes only to people told facts (in a notice or an answer) that have since changed.
+    follow_up: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 

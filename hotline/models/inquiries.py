@@ -130,6 +130,8 @@ class Inquiry(db.Model):
     answer_channel: Mapped[str] = mapped_column(String(10), default="")
     template_id: Mapped[int | None]
     template_version: Mapped[int | None]
+    # The published report whose facts the answer stated (for re-contact when they change).
+    answer_report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
     template_edited: Mapped[bool] = mapped_column(default=False)
     staff_note: Mapped[str] = mapped_column(Text, default="")
 

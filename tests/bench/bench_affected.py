@@ -92,7 +92,7 @@ def main() -> None:
     app, context, staff, incident, group = setup(args.postgresql, folder)
     app.config["AFFECTED_IMPORT_MAX_BYTES"] = 200 * 1024 * 1024
     from hotline import affected
-    from hotline.affected import campaigns, letters
+    from hotline.affected import campaigns, letters, sending
     from hotline.models import AffectedPerson, DeliveryStatus, NoticeDelivery
 
     data = rows(args.rows)
@@ -135,7 +135,7 @@ def main() -> None:
         while True:
             campaign.last_pump_at = moment - timedelta(hours=1)
             campaign.credit = 10 ** 9
-            queued = campaigns._queue_some(campaign, moment)
+            queued = sending._queue_some(campaign, moment)
             db.session.commit()
             count += queued
             if not queued:
