@@ -22,6 +22,7 @@ from .campaign_forms import ApproveForm, BounceForm, CampaignForm, ReturnedForm
 from .forms import ActionForm
 from .supervisor_views import bp
 
+WEB_BATCH = 500  # about ten seconds of rendering: well inside a worker's timeout
 SAMPLE = SimpleNamespace(name="（お名前）", notice_number="0000-0000-0000", verify_code="XXXXXX")
 
 
@@ -172,7 +173,7 @@ def campaign_letters(campaign_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        number, pdf, _count = letters.print_batch(item, _me())
+        number, pdf, _count = letters.print_batch(item, _me(), WEB_BATCH)
         db.session.commit()
     except letters.LetterError as error:
         db.session.rollback()
