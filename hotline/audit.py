@@ -46,11 +46,14 @@ ACTION_LABELS = {
     "login": "ログイン", "logout": "ログアウト", "login_failed": "ログイン失敗", "login_throttled": "ログイン待機",
     "mfa_enable": "二段階認証の設定", "mfa_reset": "二段階認証の解除",
     "search": "検索", "self_check": "対象かどうかの確認", "rotate_keys": "暗号鍵の更新", "merge": "名寄せで統合",
-    "keep_separate": "別の方として維持",
+    "keep_separate": "別の方として維持", "pause": "一時停止", "finish": "完了", "print": "印刷",
+    "import_bounces": "不達の取り込み", "letter_returned": "郵便の返戻", "redeem_gift": "お詫び品コードの使用",
+    "withdraw": "公開の取り下げ",
 }
 TARGET_LABELS = {
     "inquiry": "問い合わせ", "report": "報", "incident": "事案", "answer_template": "回答テンプレート",
     "faq_entry": "FAQ", "user": "アカウント", "affected_person": "対象者", "affected_list": "対象者リスト",
+    "notice_campaign": "個別のお知らせ",
 }
 
 

@@ -10,7 +10,6 @@ its automatic pause, is `sending`'s; a supervisor pauses and resumes here.
 """
 
 import hashlib
-from datetime import timedelta, timezone
 
 from sqlalchemy import insert, select
 
@@ -22,13 +21,14 @@ from ..models import (
 )
 from ..models._types import utcnow
 from ..notices import latest_published, report_label
-from . import notice_text, recontact
+from ..notices.contact_window import JST  # noqa: F401  (re-exported for sending and letters)
+from . import gifts, notice_text, recontact
 
-JST = timezone(timedelta(hours=9))
 KIND = "notice"
 MAX_BATCH = 200
 EDITABLE = (CampaignState.DRAFT, CampaignState.AWAITING_APPROVAL)
 SETTINGS = ("pace_per_hour", "send_from_hour", "send_until_hour", "pause_backlog", "pause_oldest_minutes")
+GIFT_SETTINGS = ("gift_label", "gift_deadline", "gift_faq_key")
 
 
 class CampaignError(ValueError):
@@ -41,8 +41,9 @@ def _supervisor(user) -> None:
 
 
 def content_hash(campaign: NoticeCampaign) -> str:
-    """Fingerprint of what the approver approves: the text and the pace."""
+    """Fingerprint of what the approver approves: the text, the pace and the gift."""
     parts = [campaign.subject, campaign.body, str(campaign.report_id)] + [str(getattr(campaign, s)) for s in SETTINGS]
+    parts += [campaign.gift_label or "", str(campaign.gift_deadline or ""), campaign.gift_faq_key or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -79,14 +80,18 @@ def update(campaign: NoticeCampaign, values: dict, user) -> None:
     if campaign.state not in EDITABLE:
         raise CampaignError("承認済みのお知らせの文面は変更できません。")
     subject, body = values.get("subject", campaign.subject), values.get("body", campaign.body)
-    notice_text.check(subject, body)
+    gift = {name: values.get(name, getattr(campaign, name)) for name in GIFT_SETTINGS}
+    gift["gift_label"] = (gift["gift_label"] or "").strip()
+    if gift["gift_label"] and not gift["gift_deadline"]:
+        raise CampaignError("お詫び品には、コードの有効期限を指定してください。")
+    notice_text.check(subject, body, gift=bool(gift["gift_label"]))
     settings = {name: int(values.get(name, getattr(campaign, name))) for name in SETTINGS}
     if not (0 <= settings["send_from_hour"] < settings["send_until_hour"] <= 24):
         raise CampaignError("送信する時間帯は、開始が終了より前になるように指定してください（0〜24時）。")
     if settings["pace_per_hour"] < 1:
         raise CampaignError("1時間あたりの送信数は1以上にしてください。")
     campaign.subject, campaign.body = subject, body
-    for name, value in settings.items():
+    for name, value in {**settings, **gift, "gift_faq_key": (gift["gift_faq_key"] or "").strip()}.items():
         setattr(campaign, name, value)
     campaign.state = CampaignState.DRAFT
     _edited_by(campaign, user)
@@ -98,7 +103,7 @@ def submit(campaign: NoticeCampaign, user) -> None:
     _supervisor(user)
     if campaign.state is not CampaignState.DRAFT:
         raise CampaignError("下書きのお知らせだけを承認に回せます。")
-    notice_text.check(campaign.subject, campaign.body)
+    notice_text.check(campaign.subject, campaign.body, gift=bool(campaign.gift_label))
     campaign.state = CampaignState.AWAITING_APPROVAL
     audit.record("submit", "notice_campaign", campaign.id, user=user)
 
@@ -134,7 +139,11 @@ def approve(campaign: NoticeCampaign, approver, seen_hash: str) -> int:
             channel, status = NoticeChannel.LETTER, DeliveryStatus.TO_PRINT
         else:
             channel, status = NoticeChannel.NONE, DeliveryStatus.SUBSTITUTE
-        values.append({"campaign_id": campaign.id, "person_id": pid, "channel": channel, "status": status})
+        value = {"campaign_id": campaign.id, "person_id": pid, "channel": channel, "status": status}
+        if campaign.gift_label:
+            code = gifts.new_code()
+            value.update(gift_code=code, gift_hash=gifts.gift_hash(code))
+        values.append(value)
     for start in range(0, len(values), 1000):
         db.session.execute(insert(NoticeDelivery), values[start:start + 1000])
     count = len(values)

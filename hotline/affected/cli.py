@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AffectedPerson, Incident, MergeCandidate, MergeState, NoticeCampaign, Role, User
-from . import letters, outcomes, sending
+from . import gifts, letters, outcomes, sending
 from .importing import ImportRefused, import_list
 from .rows import FIELDS
 from .upkeep import purge, rotate_keys
@@ -143,3 +143,16 @@ def bounces_command(campaign_id: int, file: str, username: str) -> None:
     result = outcomes.import_bounces(_campaign(campaign_id), Path(file).read_bytes(), _staff(username))
     db.session.commit()
     click.echo(f"不達 {result.moved}件を郵送に切り替えました（該当なし {result.unknown}件、処理済み {result.already}件）。")
+
+
+@affected_cli.command("redeem")
+@click.argument("code")
+@click.option("--by", "username", required=True, help="記録する責任者のユーザー名")
+def redeem_command(code: str, username: str) -> None:
+    """Use an お詫び品 code once."""
+    try:
+        used = gifts.redeem(code, _staff(username))
+    except gifts.GiftError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"使用を記録しました: {used.label}（お知らせ番号 {used.notice_number}）")

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..models import AffectedPerson, DeliveryStatus, NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent, Report
 from ..models._types import utcnow
 from ..notices import phrasing
-from . import notice_text
+from . import gifts, notice_text
 from .campaigns import JST
 from .sending import changed_text
 from .people import facts_for
@@ -115,7 +115,8 @@ def _render(deliveries: list[NoticeDelivery], report: Report, campaign: NoticeCa
     for delivery in deliveries:
         _r, facts = facts_for(delivery.person, report)
         body = notice_text.fill(campaign.body, delivery.person, facts,
-                                changed=changed_text(campaign, delivery.person, report))
+                                changed=changed_text(campaign, delivery.person, report),
+                                extra=gifts.placeholders(campaign, delivery))
         body = body.split("\n", 2)[2] if body.startswith(f"{delivery.person.name or 'お客様'} 様\n\n") else body
         _letter(pdf, delivery, body)
     return bytes(pdf.output())

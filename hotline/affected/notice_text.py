@@ -19,7 +19,8 @@ from ..models import AffectedPerson, Certainty, Incident, Report
 from ..notices import periods, phrasing
 from .people import GroupFacts, facts_for, normalize_number
 
-PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}", "{変更点}")
+PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}", "{変更点}", "{お詫び品コード}", "{お詫び品の期限}")
+GIFT_PLACEHOLDERS = ("{お詫び品コード}", "{お詫び品の期限}")
 REQUIRED = ("{お知らせ番号}", "{確認コード}", "{対象の情報}")
 _PLACEHOLDER = re.compile(r"\{[^{}\s]{1,20}\}")
 TO_WRITE = "【記入してください："
@@ -93,8 +94,16 @@ def draft(report: Report, follow_up: bool = False) -> tuple[str, str]:
     return subject, body
 
 
-def check(subject: str, body: str) -> None:
-    """Refuse a text that lacks what every notice must carry, or has placeholders we cannot fill."""
+def check(subject: str, body: str, gift: bool = False) -> None:
+    """Refuse a text that lacks what every notice must carry, or has placeholders we cannot fill.
+
+    With a gift the code and its deadline must be in the body; without one, neither may be.
+    """
+    used = [p for p in GIFT_PLACEHOLDERS if p in subject + body]
+    if gift and len(used) < 2:
+        raise NoticeTextError("お詫び品を送る場合は、本文に {お詫び品コード} と {お詫び品の期限} を入れてください。")
+    if not gift and used:
+        raise NoticeTextError("お詫び品が設定されていないため、" + "、".join(used) + " は使えません。")
     missing = [p for p in REQUIRED if p not in body]
     if missing:
         raise NoticeTextError("本文に " + "、".join(missing) + " が必要です（お一人ずつの内容に置き換わります）。")
@@ -123,15 +132,16 @@ def facts_text(facts: list[GroupFacts]) -> str:
 
 
 def fill(text: str, person: AffectedPerson, facts: list[GroupFacts], written: str | None = None,
-         changed: str = "") -> str:
+         changed: str = "", extra: dict[str, str] | None = None) -> str:
     """A subject or body with this person's values.
 
-    `written` is their {対象の情報} if already worded; `changed` their {変更点}.
+    `written` is their {対象の情報} if already worded; `changed` their {変更点}; `extra` the
+    values of their delivery ({お詫び品コード}, {お詫び品の期限}).
     """
     if "{対象の情報}" in text and written is None:
         written = facts_text(facts)
     values = {"{氏名}": person.name or "お客様", "{お知らせ番号}": person.notice_number,
-              "{確認コード}": person.verify_code, "{対象の情報}": written or "", "{変更点}": changed}
+              "{確認コード}": person.verify_code, "{対象の情報}": written or "", "{変更点}": changed, **(extra or {})}
     for key, value in values.items():
         text = text.replace(key, value)
     return text

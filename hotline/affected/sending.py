@@ -22,7 +22,7 @@ from ..models import (
     NoticeDelivery, NoticeEvent, OutboxMail, Report,
 )
 from ..models._types import utcnow
-from . import notice_text, recontact
+from . import gifts, notice_text, recontact
 from .campaigns import JST, KIND, MAX_BATCH, pause
 from .people import facts_for
 
@@ -57,6 +57,7 @@ def pump(now: datetime | None = None) -> int:
     queued = 0
     campaigns = db.session.scalars(select(NoticeCampaign).where(
         NoticeCampaign.state.in_([CampaignState.RUNNING, CampaignState.PAUSED]))).all()
+    gifts.retire_expired(now)
     for campaign in campaigns:
         record_outcomes(campaign)
         if campaign.state is CampaignState.RUNNING:
@@ -97,7 +98,8 @@ def _queue_some(campaign: NoticeCampaign, now: datetime) -> int:
         changed = changed_text(campaign, person, report)
         try:
             row = enqueue(person.email, notice_text.fill(campaign.subject, person, facts),
-                          notice_text.fill(campaign.body, person, facts, texts[key], changed), KIND,
+                          notice_text.fill(campaign.body, person, facts, texts[key], changed,
+                                           gifts.placeholders(campaign, delivery)), KIND,
                           to_name=f"{person.name} 様")
         except MailError:
             _to_letter(delivery, "メールアドレスが使用できない形式のため")

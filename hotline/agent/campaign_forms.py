@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.i18n import get_translations
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from ..web.form_filters import block, line, nfkc_line, too_long
 
@@ -31,12 +31,22 @@ class CampaignForm(_Form):
     send_until_hour = _number("送信する時間帯（終了・時）", 1, 24)
     pause_backlog = _number("未回答のお問い合わせがこの件数になったら自動停止", 1, 1000000)
     pause_oldest_minutes = _number("最も古い未回答がこの分数を超えたら自動停止", 1, 100000)
+    gift_label = StringField("お詫び品（送る場合のみ。例：QUOカード500円分）", filters=[line], validators=[too_long(100)])
+    gift_deadline = DateField("お詫び品コードの有効期限", validators=[Optional()])
+    gift_faq_key = StringField("期限後に取り下げるFAQのID（任意）", filters=[nfkc_line], validators=[too_long(64)])
 
     def values(self) -> dict:
         """What campaigns.update takes."""
         return {name: getattr(self, name).data for name in (
             "subject", "body", "pace_per_hour", "send_from_hour", "send_until_hour", "pause_backlog",
-            "pause_oldest_minutes")}
+            "pause_oldest_minutes", "gift_label", "gift_deadline", "gift_faq_key")}
+
+
+class RedeemForm(_Form):
+    """An お詫び品 code presented once."""
+
+    code = StringField("お詫び品コード", filters=[nfkc_line],
+                       validators=[DataRequired("コードを入力してください。"), too_long(30)])
 
 
 class ApproveForm(_Form):

@@ -11,14 +11,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import inquiries
-from ..affected import campaigns, letters, notice_text, outcomes, recontact
+from ..affected import campaigns, gifts, letters, notice_text, outcomes, recontact
 from ..affected.people import GroupFacts
 from ..extensions import db
 from ..models import CampaignState, DeliveryStatus, NoticeCampaign, Report, Role
 from ..notices import report_label
 from ..notices.report_view import jst
 from ..web.auth import role_required
-from .campaign_forms import ApproveForm, BounceForm, CampaignForm, ReturnedForm
+from .campaign_forms import ApproveForm, BounceForm, CampaignForm, RedeemForm, ReturnedForm
 from .forms import ActionForm
 from .supervisor_views import bp
 
@@ -46,7 +46,23 @@ def campaigns_list():
                               .order_by(NoticeCampaign.id.desc())).all() if incident else []
     changed = len(recontact.needing_follow_up(incident)) if incident else 0
     return render_template("agent/campaigns.html", incident=incident, rows=rows, form=ActionForm(), jst=jst,
-                           changed=changed)
+                           changed=changed, redeem_form=RedeemForm())
+
+
+@bp.route("/notices/gift", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def redeem_gift():
+    """Use an お詫び品 code once (the shop or the call center checks it here)."""
+    form = RedeemForm()
+    if form.validate_on_submit():
+        try:
+            used = gifts.redeem(form.code.data, _me())
+            db.session.commit()
+            flash(f"使用を記録しました：{used.label}（お知らせ番号 {used.notice_number}）。", "success")
+        except gifts.GiftError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for("supervisor.campaigns_list"), 303)
 
 
 @bp.route("/notices/new", methods=["POST"])
@@ -75,8 +91,9 @@ def previews(campaign: NoticeCampaign) -> list[tuple[str, str, str]]:
         example = next((f for f in follow_ups if any(line.startswith(group.name) for line in f.changes)), None)
         changed = recontact.changes_text(example, report) if example else "（この区分の方で、内容が変わった方はいません）"
         facts = [GroupFacts(group.name, group)]
+        extra = gifts.placeholders(campaign, SimpleNamespace(gift_code="XXXX-XXXX-XXXX"))
         out.append((group.name, notice_text.fill(campaign.subject, SAMPLE, facts),
-                    notice_text.fill(campaign.body, SAMPLE, facts, changed=changed)))
+                    notice_text.fill(campaign.body, SAMPLE, facts, changed=changed, extra=extra)))
     return out
 
 

@@ -9,3 +9,4 @@ from .entries import (  # noqa: F401
     import_specs, parse_faq_file, published_entries, read_faq_dir, record_open, record_search,
     record_vote, save_entry, search_document, unanswered_queries,
 )
+from .search import withdraw_entry  # noqa: F401,E402

@@ -214,3 +214,4 @@ def save_entry(entry: FaqEntry | None, values: dict, source: str = "admin") -> F
 
     audit.record("update", "faq_entry", entry.id)
     return entry
+

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from .. import search
+from .. import audit, search
 from ..extensions import db
 from ..models import FaqEntry
+from ..search.sync import after_commit
 from .entries import published_entries, search_document
 
 MAX_QUERY_LENGTH = 200
@@ -87,3 +88,18 @@ def sync(entries: list[FaqEntry]) -> None:
             search.upsert_document(directory, search_document(entry))
         else:
             search.remove_document(directory, entry.key)
+
+
+def withdraw_entry(key: str, reason: str) -> bool:
+    """Take a published entry off the FAQ, and out of the index once the change is committed.
+
+    Returns False when there is no such published entry.
+    """
+    entry = db.session.scalar(select(FaqEntry).filter_by(key=key))
+    if entry is None or not entry.published:
+        return False
+    entry.published = False
+    audit.record("withdraw", "faq_entry", entry.id, reason[:200])
+    directory = index_dir()
+    after_commit(lambda: search.remove_document(directory, key) if os.path.exists(directory) else None)
+    return True

@@ -213,6 +213,11 @@ class NoticeCampaign(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     # A follow-up goes only to people told facts (in a notice or an answer) that have since changed.
     follow_up: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An optional お詫び品: a code per person, usable once until the deadline; the FAQ entry
+    # about it (by key) is withdrawn once the deadline has passed.
+    gift_label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    gift_deadline: Mapped[date | None]
+    gift_faq_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 
@@ -266,6 +271,9 @@ class NoticeDelivery(db.Model):
     queued_at: Mapped[datetime | None] = mapped_column(index=True)
     done_at: Mapped[datetime | None]
     bounced_at: Mapped[datetime | None]
+    gift_code: Mapped[str] = mapped_column(Sealed, default="", server_default="")
+    gift_hash: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    gift_redeemed_at: Mapped[datetime | None]
 
     campaign: Mapped[NoticeCampaign] = relationship()
     person: Mapped[AffectedPerson] = relationship()
