@@ -127,10 +127,20 @@ def stop(child: subprocess.Popen, grace: float = 25) -> None:
 
 
 def test(argv: list[str]) -> None:
-    """Run the whole test suite."""
+    """Run the whole test suite: in parallel processes, then the load tests alone.
+
+    With extra arguments, pytest gets exactly those (one process), for running a part.
+    The tests marked `load` measure how the server behaves when it is the only thing
+    busy on the machine, so they run after the rest, by themselves.
+    """
     ensure_debian_packages(TEST_DEBIAN_PACKAGES)
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT)
-    sys.exit(result.returncode)
+    if argv:
+        sys.exit(subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT).returncode)
+    workers = str(max(2, min(4, os.cpu_count() or 2)))
+    parallel = subprocess.run([str(PYTHON), "-m", "pytest", "-n", workers, "--dist", "loadfile", "-m", "not load"],
+                              cwd=ROOT)
+    alone = subprocess.run([str(PYTHON), "-m", "pytest", "-m", "load"], cwd=ROOT)
+    sys.exit(parallel.returncode or alone.returncode)
 
 
 def main() -> None:

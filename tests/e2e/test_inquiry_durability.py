@@ -16,6 +16,8 @@ import pytest
 
 from tests.livesite import LiveSite, site_on_copy
 
+pytestmark = pytest.mark.load
+
 FORM = {"name": "負荷 試験", "email": "load@example.jp", "phone": "", "reply_by": "email",
         "category": "eligibility", "consent": "y"}
 
