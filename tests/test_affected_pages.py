@@ -171,3 +171,29 @@ def test_an_answer_to_someone_on_the_list_names_their_own_groups(app, listed, st
     assert "【会員のお客様として】" in own and "【ギフトのお届け先の方として】" in own
     general, _ = answering.suggested_text(template, ask(""))
     assert "【会員のお客様】" in general and "として】" not in general
+
+
+def test_an_inquiry_with_a_notice_number_shows_whether_the_list_has_it(client, listed, login, staff):
+    from hotline import inquiries
+    from hotline.models import ReplyBy
+
+    def ask(number: str) -> int:
+        item = inquiries.receive({"name": "山田 太郎", "email": "taro@example.jp", "phone": "", "reply_by": ReplyBy.EMAIL,
+                                  "category": InquiryCategory.LEAKED_DATA, "message": "届いた書面について",
+                                  "notice_number": number})
+        db.session.commit()
+        return item.id
+
+    known, unknown = ask(listed["number"]), ask("9999-9999-9999")
+    login("agent1")
+    assert "対象者リスト：会員のお客様" in client.get(f"/agent/inquiries/{known}").get_data(as_text=True)
+    assert "対象者リストにこの番号はありません" in client.get(f"/agent/inquiries/{unknown}").get_data(as_text=True)
+    # The number links to the person's page through the exact lookup (audited).
+    assert "山田 太郎" in client.get(f"/agent/people?kind=notice&q={listed['number']}").get_data(as_text=True)
+
+
+def test_self_check_is_rate_limited(client, listed, app):
+    app.config["AFFECTED_CHECKS_PER_HOUR"] = 1
+    assert client.post("/affected", data={"first": "M1", "second": "1"}).status_code == 200
+    limited = client.post("/affected", data={"first": "M0001", "second": "09011112222"})
+    assert limited.status_code == 429 and "対象かどうかの確認を一時的に制限しております" in limited.get_data(as_text=True)

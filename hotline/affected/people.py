@@ -133,3 +133,12 @@ def open_candidates(incident: Incident) -> list[MergeCandidate]:
     """Uncertain merges waiting for a supervisor."""
     return list(db.session.scalars(select(MergeCandidate).where(
         MergeCandidate.incident_id == incident.id, MergeCandidate.state == MergeState.OPEN).order_by(MergeCandidate.id)))
+
+
+def listed_groups(incident: Incident | None, number: str) -> list[str] | None:
+    """The groups of the person with this notice number in the incident's list; None when nobody has it."""
+    if incident is None or not number:
+        return None
+    person = db.session.scalar(select(AffectedPerson).where(
+        AffectedPerson.incident_id == incident.id, AffectedPerson.notice_number == normalize_number(number)))
+    return person.group_names if person is not None else None

@@ -1,6 +1,6 @@
 """What console templates show: plain values built from inquiries."""
 
-from .. import audit, inquiries, notices
+from .. import affected, audit, inquiries, notices
 from ..extensions import db
 from ..models import AffectedPerson, AnswerTemplate, AuditEvent, FaqEntry, Incident, Inquiry, InquiryStatus, Report, Role, User
 from ..notices.report_view import jst
@@ -38,6 +38,7 @@ def inquiry_view(inquiry: Inquiry, user: User) -> dict:
         "can_resume": handler and inquiry.status is InquiryStatus.WAITING,
         "taken_by_other": inquiry.assigned_to_id is not None and not mine and open_,
         "message_lines": inquiry.message.split("\n"),
+        "listed": affected.listed_groups(inquiry.incident, inquiry.notice_number),
         "answer_lines": inquiry.answer_text.split("\n") if inquiry.answer_text else [],
         "note_lines": inquiry.staff_note.split("\n") if inquiry.staff_note else [],
     }
