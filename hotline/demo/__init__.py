@@ -69,6 +69,9 @@ DEMO_INQUIRIES = [
           category=InquiryCategory.OTHER, message="昨日、身に覚えのない請求がカード明細にありました。どうすればいいですか。"), 5),
     (dict(name="上田 美咲", email="misaki.ueda@example.jp", reply_by=ReplyBy.EMAIL,
           category=InquiryCategory.DELETION, message="退会して、登録している情報をすべて削除してほしいです。"), 120),
+    (dict(name="山田 太郎", email="demo.customer0001@example.jp", reply_by=ReplyBy.EMAIL,
+          category=InquiryCategory.LEAKED_DATA, notice_number="3141-5926-5358",
+          message="お知らせの書面が届きました。私の場合、具体的にどの情報が漏れたのでしょうか。"), 45),
 ]
 
 
