@@ -60,3 +60,16 @@ TARGET_LABELS = {
 def action_label(action: str) -> str:
     """The Japanese word for an audit action ('view' → '閲覧'); unknown codes as they are."""
     return ACTION_LABELS.get(action, action)
+
+
+ANONYMOUS_ACTORS = {"login_failed": "（ログイン前）", "login_throttled": "（ログイン前）",
+                    "self_check": "（一般の方）"}
+
+
+def actor_label(event_row: AuditEvent) -> str:
+    """Who did it: the staff member's name, or who it was when nobody was logged in."""
+    if event_row.user is not None:
+        return event_row.user.display_name
+    if event_row.target_type == "inquiry" and event_row.action == "create":
+        return "（一般の方）"
+    return ANONYMOUS_ACTORS.get(event_row.action, "（システム）")

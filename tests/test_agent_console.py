@@ -282,6 +282,7 @@ def test_audit_log_is_for_admins_and_lists_views(client, login, staff, incident)
     login("admin1")
     failed = body(client.get("/supervisor/audit?action=login_failed"))
     assert "ログイン失敗" in failed and "アカウント" in failed
+    assert "（ログイン前）" in failed and "（システム）" not in failed
 
 
 def test_a_proposal_needs_a_title_and_a_question(client, login, staff, incident):
