@@ -2,7 +2,7 @@
 
 Run by hand (pytest does not collect it):
 
-    .venv/bin/python tests/bench/bench_affected.py [--rows 100000] [--letters 1000] [--postgresql URL]
+    .venv/bin/python tests/bench/bench_affected.py [--rows 100000] [--letters 1000] [--postgresql URL | --start-postgresql]
 
 Each step is timed with the process's peak memory (max RSS), next to a baseline
 measured in the same run on the same machine:
@@ -87,8 +87,30 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--postgresql", default=None, help="a database URL (default: a new SQLite file)")
+    parser.add_argument("--start-postgresql", action="store_true",
+                        help="start a temporary PostgreSQL server (Debian's binaries) and use it")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-affected-"))
+    cluster = None
+    if args.start_postgresql:
+        import psycopg
+
+        from tests.pgserver import PostgresCluster, find_bin_dir
+
+        cluster = PostgresCluster(find_bin_dir())
+        cluster.start()
+        with psycopg.connect(cluster.url().replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench")
+        args.postgresql = cluster.url("bench")
+    try:
+        run(args, folder)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run(args, folder: Path) -> None:
+    """Every step, printed as it finishes."""
     app, context, staff, incident, group = setup(args.postgresql, folder)
     app.config["AFFECTED_IMPORT_MAX_BYTES"] = 200 * 1024 * 1024
     from hotline import affected
@@ -156,6 +178,7 @@ def main() -> None:
         letters.font_path()
     except letters.LetterError as error:
         print(f"letters skipped: {error}")
+        db.engine.dispose()
         return
     waiting = db.session.scalar(select(func.count(NoticeDelivery.id)).where(
         NoticeDelivery.status == DeliveryStatus.TO_PRINT))
@@ -173,6 +196,8 @@ def main() -> None:
     (number, pdf, printed), took = measure(f"letters: batch of {count}", lambda: letters.print_batch(
         campaign, staff["sup1"], count))
     print(f"  → {printed} letters, {len(pdf) / 1024 / 1024:.1f} MB PDF, {took / base_pdf:.1f}× the baseline")
+    db.session.remove()
+    db.engine.dispose()
     context.pop()
 
 
