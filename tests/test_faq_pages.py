@@ -124,3 +124,19 @@ def test_unpublished_entry_disappears_from_search_and_pages(client, loaded_faq):
     faq_search.sync([entry])
     assert client.get("/faq/card-replace").status_code == 404
     assert "/faq/card-replace" not in body(client.get("/faq/search", query_string={"q": "カード 再発行"}))
+
+
+def test_weak_matches_are_shown_apart_not_counted_as_found(client, loaded_faq):
+    text = body(client.get("/faq/search", query_string={"q": "クレカ勝手に使われた"}))
+    found = int(text.split("に関連するご質問が")[1].split("件見つかりました")[0])
+    listed = text.split('<ol class="search-results">')[1].split("</ol>")[0].count("<li>")
+    assert found == listed and found < 10
+    assert "その他の候補（関連が薄い可能性があります）" in text
+    assert_valid_html(text)
+
+
+def test_split_weak_keeps_hits_close_to_the_best():
+    hits = [faq_search.FaqHit(None, "", "", score) for score in (10.0, 6.0, 3.5, 3.4, 1.0)]
+    strong, weak = faq_search.split_weak(hits)
+    assert [h.score for h in strong] == [10.0, 6.0, 3.5] and [h.score for h in weak] == [3.4, 1.0]
+    assert faq_search.split_weak([]) == ([], [])

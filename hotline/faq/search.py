@@ -24,6 +24,21 @@ class FaqHit:
     entry: FaqEntry
     question_html: str
     snippet_html: str
+    score: float = 0.0
+
+
+WEAK_RATIO = 0.35
+"""A hit scoring below this share of the best one is shown apart, as a weaker candidate
+(measured: no right answer of the evaluation set falls below it; see docs/search.md)."""
+
+
+def split_weak(hits: list[FaqHit]) -> tuple[list[FaqHit], list[FaqHit]]:
+    """(strong, weak): the hits close to the best score, and the tail."""
+    if not hits:
+        return [], []
+    floor = hits[0].score * WEAK_RATIO
+    strong = [h for h in hits if h.score >= floor]
+    return strong, [h for h in hits if h.score < floor]
 
 
 def index_dir() -> str:
@@ -67,7 +82,7 @@ def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
     keys = [hit.id for hit in hits]
     entries = {e.key: e for e in db.session.scalars(
         select(FaqEntry).where(FaqEntry.key.in_(keys), FaqEntry.published.is_(True)))}
-    return [FaqHit(entries[h.id], h.question_html, h.snippet_html) for h in hits if h.id in entries]
+    return [FaqHit(entries[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in entries]
 
 
 def rebuild() -> int:

@@ -67,8 +67,9 @@ def search():
     if not problem and _may_count(q):
         faq.record_search(faq_search.query_key(q), len(hits))
         db.session.commit()
+    strong, weak = faq_search.split_weak(hits)
     return render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
-                           hits=hits, **_contact())
+                           hits=strong, weak=weak, **_contact())
 
 
 @bp.route("/<key>")
