@@ -106,6 +106,7 @@ def inquiry_settings() -> dict:
         "VOTES_PER_HOUR": int(_env("VOTES_PER_HOUR", "30")),
         "SEARCH_STATS_PER_HOUR": int(_env("SEARCH_STATS_PER_HOUR", "120")),
         "INQUIRY_MAX_MESSAGE": 4000,
+        "QUEUE_POLL_SECONDS": int(_env("QUEUE_POLL_SECONDS", "30")),
     }
 
 

@@ -296,3 +296,29 @@ def test_a_proposal_needs_a_title_and_a_question(client, login, staff, incident)
     assert db.session.scalar(select(func.count(AnswerTemplate.id))) == 0
     page = body(client.get(f"/agent/inquiries/{item.id}?template="))
     assert "テンプレートを使わずに書く" in page and "新しい質問の提案" in page
+
+
+def test_the_whole_mail_is_previewed_and_the_next_inquiry_offered(client, login, staff, incident):
+    item, waiting = make_inquiry("いつ分かりますか。"), make_inquiry("カードが心配です。")
+    login("agent1")
+    client.post(f"/agent/inquiries/{item.id}/claim")
+    preview = body(client.post(f"/agent/inquiries/{item.id}/answer",
+                               data={"text": "調査中でございます。", "channel": "email", "preview": "1"}))
+    assert "メールで送る場合の全文" in preview and "山田 太郎 様" in preview
+    assert f"お問い合わせ（受付番号：{item.receipt}）について回答いたします" in preview and "送信専用です" in preview
+    assert fresh(item.id).status is InquiryStatus.ASSIGNED  # a preview records nothing
+    assert_valid_html(preview)
+    done = client.post(f"/agent/inquiries/{item.id}/answer", data={"text": "調査中でございます。", "channel": "email"})
+    assert f"next={waiting.id}" in done.headers["Location"]
+    page = body(client.get(done.headers["Location"]))
+    assert "次の未対応の問い合わせへ" in page and f"/agent/inquiries/{waiting.id}" in page
+
+
+def test_the_queue_polls_counts_without_personal_data(client, login, staff, incident):
+    make_inquiry("カードを不正利用されました", category=InquiryCategory.CARD_FRAUD)
+    assert client.get("/agent/queue/counts").status_code == 302
+    login("agent1")
+    assert client.get("/agent/queue/counts").get_json() == {"new": 1, "urgent": 1}
+    page = body(client.get("/agent/"))
+    assert "queue-watch.js" in page and 'data-urgent="1"' in page
+    assert "【至急1】（未対応1）受付一覧" in page

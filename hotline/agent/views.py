@@ -1,6 +1,6 @@
 """Agent console pages. Views validate, call one domain function, commit and redirect."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -8,6 +8,7 @@ from .. import answers, inquiries
 from ..extensions import db
 from ..inquiries import answering
 from ..inquiries import mail_texts as inquiry_mail
+from ..models._types import MAX_ID
 from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
 from .forms import ActionForm, AnswerForm, CallForm, WaitForm
@@ -44,6 +45,13 @@ def queue():
                            form=ActionForm())
 
 
+@bp.route("/queue/counts")
+def queue_counts():
+    """What the queue page polls: how many inquiries are new and how many urgent (no personal data)."""
+    counts = inquiries.queue_counts(_me())
+    return jsonify(new=counts["new"], urgent=counts["urgent_open"])
+
+
 def _inquiry_or_404(inquiry_id: int):
     """Load an inquiry and record the view of its personal data."""
     inquiry = inquiries.open_for(inquiry_id, _me())
@@ -61,7 +69,7 @@ def inquiry(inquiry_id: int):
     return _inquiry_page(item, form)
 
 
-def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str = ""):
+def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str = "", preview=None):
     """Render the inquiry page with a template applied when one was picked."""
     template = answering.template_for(request.args.get("template") or form.template_id.data)
     fill_error = ""
@@ -78,7 +86,13 @@ def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str =
     return render_template("agent/inquiry.html", item=item, view=display.inquiry_view(item, _me()), form=form,
                            template=template, fill_error=fill_error, suggestions=suggestions,
                            templates=usable, action_form=ActionForm(), wait_form=WaitForm(),
-                           answer_error=answer_error), status
+                           answer_error=answer_error, preview=preview, next_id=_next_id()), status
+
+
+def _next_id() -> int | None:
+    """The inquiry to open after this one (urgent first, then oldest), when the page was reached by answering."""
+    raw = request.args.get("next", "")
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
 
 
 @bp.route("/inquiries/<int:inquiry_id>/claim", methods=["POST"])
@@ -145,6 +159,9 @@ def answer(inquiry_id: int):
     if not form.validate_on_submit():
         db.session.commit()
         return _inquiry_page(item, form, 200)
+    if request.form.get("preview"):  # show the whole mail, record nothing
+        db.session.commit()
+        return _inquiry_page(item, form, 200, preview=inquiry_mail.answer_mail(item, form.text.data))
     template = answering.template_for(form.template_id.data)
     try:
         answering.answer(item, _me(), form.text.data, form.channel.data, template)
@@ -157,6 +174,9 @@ def answer(inquiry_id: int):
         return _inquiry_page(item, form, 200, answer_error=str(error))
     db.session.commit()
     flash("回答を記録しました。" + ("メールは送信待ちの一覧に入りました。" if form.channel.data == "email" else ""), "success")
+    following = inquiries.queue("new", _me(), "", "", limit=1)
+    if following:
+        return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id, next=following[0].id))
     return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id))
 
 

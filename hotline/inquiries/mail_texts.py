@@ -49,16 +49,21 @@ def queue_confirmation(inquiry: Inquiry) -> None:
                  "inquiry_receipt", to_name=inquiry.name)
 
 
-def queue_answer(inquiry: Inquiry) -> None:
-    """Send the recorded answer to the customer."""
+def answer_mail(inquiry: Inquiry, text: str) -> tuple[str, str]:
+    """(subject, body) of the answer mail as the customer will read it, greeting and footer included."""
     body = (
         f"{_greeting(inquiry)}"
         f"{current_app.config['COMPANY_NAME']}です。お問い合わせ（受付番号：{inquiry.receipt}）について回答いたします。\n\n"
-        f"{inquiry.answer_text}"
+        f"{text}"
         f"{_signature()}"
     )
-    mail.enqueue(inquiry.email, f"【受付番号 {inquiry.receipt}】お問い合わせへの回答", body, "answer",
-                 to_name=inquiry.name)
+    return f"【受付番号 {inquiry.receipt}】お問い合わせへの回答", body
+
+
+def queue_answer(inquiry: Inquiry) -> None:
+    """Send the recorded answer to the customer."""
+    subject, body = answer_mail(inquiry, inquiry.answer_text)
+    mail.enqueue(inquiry.email, subject, body, "answer", to_name=inquiry.name)
 
 
 def queue_oncall_alert(inquiry: Inquiry) -> bool:
