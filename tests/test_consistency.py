@@ -281,3 +281,28 @@ def test_an_apology_that_mentions_the_customers_does_not_count_as_naming_what_is
     by_name = mem_report(groups=[mem_group("会員のお客様", count_min=400, count_max=400, count_certainty=C)],
                          correction="会員のお客様を400名に訂正いたします。")
     assert "confirmed_figure_changed" in codes(check_report(by_name, [mem_report(number=1, groups=members)]), CORRECTED)
+
+
+def test_published_damage_figures_and_decided_compensation_cannot_vanish_silently():
+    first = mem_report(1, damage="不正利用の疑い。", damage_cases=31, damage_amount=1200000,
+                       compensation_status="decided", compensation="500円分のお詫びの品をお送りします。")
+    silent = mem_report(damage="不正利用の疑い。", damage_cases=None, damage_amount=900000, compensation_status="considering")
+    found = codes(check_report(silent, [first]), BLOCKING)
+    assert {"damage_figure_dropped", "damage_figure_lowered", "compensation_withdrawn"} <= set(found)
+    vague = mem_report(damage="不正利用の疑い。", damage_cases=None, damage_amount=900000, compensation_status="considering",
+                       correction="第一報の内容に誤りがありました。")
+    assert {"damage_figure_dropped", "compensation_withdrawn"} <= set(codes(check_report(vague, [first]), BLOCKING))
+    named = mem_report(damage="不正利用の疑い。", damage_cases=20, damage_amount=900000, compensation_status="considering",
+                       correction="第一報でお知らせした被害の件数と金額に、不正利用ではない取引が含まれていました。"
+                                  "また、お詫びの品による補償は、対象の確定後に改めてお知らせいたします。")
+    findings = check_report(named, [first])
+    assert not is_blocked(findings)
+    assert {"damage_figure_lowered", "compensation_withdrawn"} <= set(codes(findings, CORRECTED))
+
+
+def test_a_vanished_or_later_reopening_date_is_worth_a_second_look():
+    first = mem_report(1, reopening_on=date(2026, 12, 10))
+    assert "reopening_dropped" in codes(check_report(mem_report(), [first]), WARNING)
+    later = codes(check_report(mem_report(reopening_on=date(2027, 1, 15)), [first]), WARNING)
+    assert "reopening_postponed" in later
+    assert not codes(check_report(mem_report(reopening_on=date(2026, 12, 10)), [first]), WARNING)

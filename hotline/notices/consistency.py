@@ -7,7 +7,7 @@ can lift are marked `correctable`: with a correction they are shown, not blockin
 from dataclasses import dataclass
 
 from ..models import Certainty, Report
-from . import group_rules, periods
+from . import group_rules, periods, response_rules
 from .groups import normal_name
 from .phrasing import join_ja, provisional_items, report_name
 from .wording import assertive_sentences
@@ -120,7 +120,7 @@ def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str
         elif getattr(old, f"{field}_certainty") is Certainty.CONFIRMED \
                 and getattr(draft, f"{field}_certainty") is Certainty.PROVISIONAL:
             out.append(("confirmed_became_provisional", f"{_name(old)}で確定として公表した「{ITEM_LABELS[field]}」が、調査中に戻っています。", (word,)))
-    return out + group_rules.contradictions(draft, earlier)
+    return out + group_rules.contradictions(draft, earlier) + response_rules.contradictions(draft, earlier)
 
 
 def _always_blocking(draft: Report) -> list[tuple[str, str]]:
@@ -188,6 +188,7 @@ def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
                 continue  # emptying a published fact is a contradiction, above
             if getattr(previous, field).strip() and not getattr(draft, field).strip():
                 out.append(("item_emptied", f"{_name(previous)}に記載のあった「{label}」が空になっています。"))
+    out += response_rules.warnings(draft, earlier)
     if not draft.is_final:
         out += group_rules.unexplained(draft, earlier)
     for group in draft.affected_groups:
