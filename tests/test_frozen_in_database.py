@@ -69,3 +69,34 @@ def test_drafts_stay_changeable(published):
     _raw("DELETE FROM affected_group WHERE report_id = :id", id=draft_id)
     _raw("DELETE FROM report WHERE id = :id", id=draft_id)
     assert db.session.get(Report, draft_id) is None
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE incident SET title = '書き換えた名称'",
+    "UPDATE incident SET aware_on = '2026-11-20'",
+    "UPDATE incident SET status = 'closed'",
+    "UPDATE incident SET contact_phone = '0120-999-999'",
+    "UPDATE incident SET slug = 'moved'",
+    "UPDATE incident SET title = '書き換えた名称', approved_change_id = 999",
+])
+def test_raw_sql_cannot_change_what_readers_saw_of_an_incident(published, sql):
+    with pytest.raises(DBAPIError, match="approved change request"):
+        _raw(sql)
+
+
+def test_an_approved_change_still_goes_through_and_other_columns_stay_writable(published):
+    from hotline import notices
+    from hotline.models import Incident, User
+
+    _raw("UPDATE incident SET updated_at = CURRENT_TIMESTAMP")
+    incident = db.session.scalar(db.select(Incident))
+    sup1, sup2 = (db.session.scalar(db.select(User).filter_by(username=name)) for name in ("sup1", "sup2"))
+    change = notices.request_change(incident, {"title": "正しい名称"}, sup1, reason="表記の統一")
+    db.session.commit()
+    notices.approve_change(change, sup2)
+    db.session.commit()
+    assert db.session.scalar(db.select(Incident.title)) == "正しい名称"
+    db.session.close()
+    # The change request cannot be used twice.
+    with pytest.raises(DBAPIError, match="approved change request"):
+        _raw("UPDATE incident SET title = 'もう一度'")

@@ -1,9 +1,11 @@
 """What readers saw of an incident changes only with a second supervisor's approval."""
 
+import json
 from datetime import date
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from hotline import notices
 from hotline.extensions import db
@@ -87,8 +89,12 @@ def test_a_request_made_stale_is_not_applied(public_incident, staff):
     change_id, incident_id, approver_id = change.id, public_incident.id, staff["sup2"].id
     db.session.commit()
     db.session.close()
-    with db.engine.begin() as connection:  # changed behind the application's back
-        connection.execute(text("UPDATE incident SET title = '別の経路' WHERE id = :id"), {"id": incident_id})
+    with pytest.raises(DBAPIError, match="approved change request"):
+        with db.engine.begin() as connection:  # behind the application's back: the database refuses
+            connection.execute(text("UPDATE incident SET title = '別の経路' WHERE id = :id"), {"id": incident_id})
+    with db.engine.begin() as connection:  # the request says the title was something else when it was made
+        connection.execute(text("UPDATE incident_change SET changes = :c WHERE id = :id"),
+                           {"c": json.dumps({"title": ["以前の名称", "申請した名称"]}), "id": change_id})
     change = db.session.get(type(change), change_id)
     with pytest.raises(notices.NoticeError, match="申請の後に事案の内容が変わっています"):
         notices.approve_change(change, db.session.get(User, approver_id))

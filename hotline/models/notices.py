@@ -76,6 +76,9 @@ class Incident(db.Model):
     contact_form_url: Mapped[str] = mapped_column(String(300), default="")
     # One period per line; see hotline.notices.contact_window.
     contact_schedule: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The approved change request that last changed what readers see (checked by a trigger:
+    # see migration 9e0f1a2b0013). Deliberately no foreign key: the two tables point at each other.
+    approved_change_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -109,6 +109,7 @@ def approve_change(change: IncidentChange, user: User) -> Incident:
     db.session.info.setdefault(ALLOWED, set()).add(incident.id)
     for name, (_before, after) in changes.items():
         setattr(incident, name, _decode(name, after))
+    incident.approved_change_id = change.id  # what the database's trigger asks for
     change.state, change.decided_by, change.decided_at = ChangeState.APPROVED, user, utcnow()
     _audit_values("approve_change", incident.id, {n: b for n, (b, _a) in changes.items()},
                   {n: a for n, (_b, a) in changes.items()}, user)
