@@ -322,3 +322,15 @@ def test_the_queue_polls_counts_without_personal_data(client, login, staff, inci
     page = body(client.get("/agent/"))
     assert "queue-watch.js" in page and 'data-urgent="1"' in page
     assert "【至急1】（未対応1）受付一覧" in page
+
+
+def test_a_template_is_filled_for_the_inquiry_without_reloading(client, login, staff, incident, template):
+    item = make_inquiry()
+    login("agent1")
+    data = client.get(f"/agent/inquiries/{item.id}/template?id={template.id}").get_json()
+    assert data["id"] == str(template.id) and "使用中のテンプレート" in data["note"]
+    assert "少なくとも100件" in data["text"] and "0120-111-222" in data["text"] and "{" not in data["text"]
+    assert client.get(f"/agent/inquiries/{item.id}/template?id=abc").get_json()["text"] == ""
+    assert client.get("/agent/inquiries/99999/template?id=1").status_code == 404
+    page = body(client.get(f"/agent/inquiries/{item.id}"))
+    assert "template-switch.js" in page and 'id="template-pick"' in page

@@ -246,7 +246,14 @@ def test_demo_has_inquiries_waiting_in_the_queue(app):
     demo.load_demo("development")
     db.session.commit()
     rows = db.session.scalars(select(Inquiry)).all()
-    assert len(rows) == 3 and any(r.urgent for r in rows) and all(r.incident_id for r in rows)
+    assert len(rows) == 4 and any(r.urgent for r in rows) and all(r.incident_id for r in rows)
+    # One gives the demo notice number, so the agent page shows the person's groups.
+    from hotline import affected
+    from hotline.demo import people as demo_people
+
+    asking = next(r for r in rows if r.notice_number)
+    assert asking.notice_number == demo_people.DEMO_NOTICE_NUMBER
+    assert affected.listed_groups(asking.incident, asking.notice_number) == ["会員のお客様"]
 
 
 def test_the_status_link_carries_a_128_bit_token_and_still_asks_for_the_contact(client, app):

@@ -95,6 +95,23 @@ def _next_id() -> int | None:
     return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
 
 
+@bp.route("/inquiries/<int:inquiry_id>/template")
+def template_text(inquiry_id: int):
+    """A template filled for this inquiry, for switching templates without reloading the page."""
+    item = db.session.get(Inquiry, inquiry_id)
+    if item is None:
+        abort(404)
+    template = answering.template_for(request.args.get("id"))
+    if template is None:
+        return jsonify(id="", text="", error="", note="")
+    text, error = answering.suggested_text(template, item)
+    note = (f"使用中のテンプレート：{template.title}（第{template.version}版）。最新の公表内容が差し込まれています。"
+            "必要に応じて編集してください。")
+    if template.status is TemplateStatus.NEEDS_REVIEW:
+        note += f" このテンプレートは事実の変更により確認待ちです：{template.review_reason}"
+    return jsonify(id=str(template.id), text=text, error=error, note=note)
+
+
 @bp.route("/inquiries/<int:inquiry_id>/claim", methods=["POST"])
 def claim(inquiry_id: int):
     """Take an inquiry from the shared queue; only one agent can win."""
