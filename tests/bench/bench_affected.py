@@ -82,6 +82,43 @@ def setup(url: str | None, folder: Path):
     return app, context, staff, incident_with_groups(staff, slug="bench"), MEMBERS
 
 
+def timing_classes(app, rounds: int = 400) -> None:
+    """Median time of /verify's and /affected's checks for a wrong input next to an unknown one.
+
+    Both must do the same work (one indexed lookup, one keyed hash, one comparison), so
+    a caller cannot tell from the time whether a notice number or member id exists.
+    """
+    import statistics
+
+    from hotline import affected
+    from hotline.models import AffectedPerson
+
+    person = db.session.scalars(select(AffectedPerson).limit(1)).first()
+    number, member = person.notice_number, person.member_id  # plain strings: nothing reloads between rounds
+
+    def median(call) -> float:
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+            db.session.rollback()
+        return statistics.median(times) * 1e6
+
+    cases = {
+        "verify: real number, wrong code": lambda: affected.verify_notice(number, "ZZZZZZ"),
+        "verify: unknown number": lambda: affected.verify_notice("9999-9999-9999", "ZZZZZZ"),
+        "affected: real member, wrong phone": lambda: affected.self_check(member, "09099999999"),
+        "affected: unknown member": lambda: affected.self_check("NO-SUCH-MEMBER", "09099999999"),
+    }
+    with app.test_request_context():
+        medians = {label: median(call) for label, call in cases.items()}
+    for label, value in medians.items():
+        print(f"  {label:<46} median {value:8.0f} µs")
+    pairs = list(medians.values())
+    print(f"  → wrong vs unknown: verify {pairs[0] / pairs[1]:.2f}×, affected {pairs[2] / pairs[3]:.2f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -140,6 +177,7 @@ def run(args, folder: Path) -> None:
     print(f"  → {again / base:.1f}× the baseline; people: "
           f"{db.session.scalar(select(func.count(AffectedPerson.id))):,}")
 
+    timing_classes(app)
     campaign = campaigns.create(incident, staff["sup1"])
     campaigns.submit(campaign, staff["sup1"])
     _r, approve = measure("approve: one delivery per person", lambda: (
