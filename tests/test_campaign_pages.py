@@ -80,3 +80,13 @@ def test_letters_bounces_and_returns_from_the_page(client, login, listed, staff)
     assert "返戻を記録しました" in returned.get_data(as_text=True)
     again = client.post(f"/supervisor/notices/{campaign.id}/letters.pdf", follow_redirects=True)
     assert "印刷を待っている郵送のお知らせはありません" in again.get_data(as_text=True)
+
+
+def test_the_campaign_list_is_valid_html_with_a_plain_title(client, login, listed):
+    from .pages import assert_valid_html
+
+    login("sup1")
+    page = client.get("/supervisor/notices").get_data(as_text=True)
+    assert "<title>個別のお知らせ｜" in page
+    assert page.count('id="redeem-title"') == 1
+    assert_valid_html(page)
