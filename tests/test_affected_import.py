@@ -175,6 +175,8 @@ def test_uncertain_merges_are_listed_and_a_supervisor_decides(app, staff):
     reasons = sorted(c.reason for c in waiting)
     assert reasons == ["メールアドレスが同じで氏名が異なる（ご家族などの可能性）", "氏名と生年月日が一致し、連絡先が異なる"]
     family_pair = next(c for c in waiting if "ご家族" in c.reason)
+    with pytest.raises(affected.MergeError, match="責任者"):
+        affected.decide(family_pair, merge=True, user=staff["agent"])
     affected.decide(family_pair, merge=False, user=staff["sup2"])
     same = next(c for c in waiting if "生年月日" in c.reason)
     affected.decide(same, merge=True, user=staff["sup2"])

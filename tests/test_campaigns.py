@@ -11,7 +11,8 @@ from hotline.affected import campaigns, letters, notice_text, outcomes, sending
 from hotline.affected.people import facts_for
 from hotline.extensions import db
 from hotline.models import (
-    AffectedPerson, CampaignState, DeliveryStatus, Inquiry, InquiryCategory, NoticeDelivery, NoticeEvent, ReplyBy,
+    AffectedPerson, CampaignState, DeliveryStatus, Inquiry, InquiryCategory, NoticeCampaign, NoticeDelivery, NoticeEvent,
+    ReplyBy,
 )
 from hotline.models._types import utcnow
 
@@ -250,3 +251,31 @@ def test_letters_print_one_notice_per_page_with_name_and_number(app, listed, sta
     assert len(pypdfium2.PdfDocument(letters.reprint(campaign, 1, staff["sup1"]))) == 2
     assert outcomes.letter_returned(campaign, jiro.notice_number, staff["sup1"])
     assert jiro.letter_returned
+
+
+def test_a_text_changed_after_approval_by_any_path_never_goes_out(app, listed, staff):
+    campaign_id = approved(listed, staff, pace_per_hour=600).id
+    db.session.close()
+    with db.engine.begin() as connection:  # around the application, after the approval
+        connection.exec_driver_sql("UPDATE notice_campaign SET body = body || ' 追記'")
+    campaign = db.session.get(NoticeCampaign, campaign_id)
+    staff = {name: db.session.merge(user) for name, user in staff.items()}
+    assert sending.pump(MORNING + timedelta(minutes=5)) == 0
+    assert campaign.state is CampaignState.PAUSED and "承認された後に文面" in campaign.paused_reason
+    with pytest.raises(campaigns.CampaignError, match="再開できません"):
+        campaigns.resume(campaign, staff["sup2"])
+    with pytest.raises(letters.LetterError, match="印刷できません"):
+        letters.print_batch(campaign, staff["sup1"])
+
+
+def test_a_newer_report_stops_a_campaign_of_the_older_one(app, listed, staff):
+    from .affected_helpers import two_groups
+    from .factories import make_draft, publish
+
+    campaign = approved(listed, staff, pace_per_hour=600)
+    groups = two_groups()
+    groups[0].reason = groups[1].reason = "変更なし"
+    publish(make_draft(listed, staff["sup1"], groups=groups, cause="改ざん。", secondary_risks="不審なメール。",
+                       customer_actions="明細の確認。"), staff["sup1"], staff["sup2"])
+    assert sending.pump(MORNING + timedelta(minutes=5)) == 0
+    assert campaign.state is CampaignState.PAUSED and "第二報が公表されました" in campaign.paused_reason

@@ -306,3 +306,11 @@ def test_a_vanished_or_later_reopening_date_is_worth_a_second_look():
     later = codes(check_report(mem_report(reopening_on=date(2027, 1, 15)), [first]), WARNING)
     assert "reopening_postponed" in later
     assert not codes(check_report(mem_report(reopening_on=date(2026, 12, 10)), [first]), WARNING)
+
+
+def test_a_decided_compensation_reworded_is_worth_a_second_look():
+    first = mem_report(1, compensation_status="decided", compensation="500円分のお詫びの品をお送りします。")
+    same = mem_report(compensation_status="decided", compensation="500円分の お詫びの品をお送りします。 ")
+    other = mem_report(compensation_status="decided", compensation="お詫びの品はお送りいたしません。")
+    assert "compensation_reworded" not in codes(check_report(same, [first]), WARNING)
+    assert "compensation_reworded" in codes(check_report(other, [first]), WARNING)

@@ -159,10 +159,28 @@ def pause(campaign: NoticeCampaign, reason: str, user=None) -> None:
     audit.record("pause", "notice_campaign", campaign.id, reason[:300], user=user)
 
 
+def why_not_sendable(campaign: NoticeCampaign) -> str:
+    """Why an approved campaign must not send (its text no longer the approved one, a newer report), or ''.
+
+    Checked before every round of mail and every batch of letters, so a text changed
+    after approval by any path (raw SQL included) never reaches anyone.
+    """
+    if not campaign.content_hash or content_hash(campaign) != campaign.content_hash:
+        return "自動停止：承認された後に文面または設定が変わっています。新しいお知らせを作成し、承認を受けてください。"
+    latest = latest_published(campaign.incident)
+    if latest is not None and latest.id != campaign.report_id:
+        return (f"自動停止：このお知らせの後に{report_label(latest)}が公表されました。"
+                "最新の報で新しいお知らせ（または変更点のお知らせ）を作成してください。")
+    return ""
+
+
 def resume(campaign: NoticeCampaign, user) -> None:
     """A supervisor starts the mail again."""
     _supervisor(user)
     if campaign.state is not CampaignState.PAUSED:
         raise CampaignError("一時停止中のお知らせではありません。")
+    blocked = why_not_sendable(campaign)
+    if blocked:
+        raise CampaignError(blocked.replace("自動停止：", "再開できません。"))
     campaign.state, campaign.paused_reason, campaign.last_pump_at = CampaignState.RUNNING, "", utcnow()
     audit.record("resume", "notice_campaign", campaign.id, user=user)

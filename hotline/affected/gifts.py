@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import audit, faq
 from ..extensions import db
@@ -74,7 +74,13 @@ def redeem(code: str, user, now: datetime | None = None) -> Redeemed:
         raise GiftError(f"このコードは使用済みです（{phrasing.format_date(today_in_japan(delivery.gift_redeemed_at))}）。")
     if campaign.gift_deadline and today_in_japan(now) > campaign.gift_deadline:
         raise GiftError(f"このコードの有効期限（{phrasing.format_date(campaign.gift_deadline)}）を過ぎています。")
-    delivery.gift_redeemed_at = now or utcnow()
+    # One conditional UPDATE: of two people redeeming the same code at once, exactly one wins.
+    won = db.session.execute(update(NoticeDelivery).where(
+        NoticeDelivery.id == delivery.id, NoticeDelivery.gift_redeemed_at.is_(None))
+        .values(gift_redeemed_at=now or utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not won:
+        raise GiftError("このコードは使用済みです。")
+    db.session.refresh(delivery)
     audit.record("redeem_gift", "notice_campaign", campaign.id, f"お知らせ番号 {delivery.person.notice_number}", user=user)
     return Redeemed(campaign.gift_label, campaign.id, delivery.person.notice_number)
 

@@ -24,7 +24,7 @@ from ..models import AffectedPerson, DeliveryStatus, NoticeCampaign, NoticeChann
 from ..models._types import utcnow
 from ..notices import phrasing
 from . import gifts, notice_text
-from .campaigns import JST
+from .campaigns import JST, why_not_sendable
 from .sending import changed_text
 from .people import facts_for
 
@@ -124,6 +124,9 @@ def _render(deliveries: list[NoticeDelivery], report: Report, campaign: NoticeCa
 
 def print_batch(campaign: NoticeCampaign, user, limit: int = BATCH_MAX) -> tuple[int, bytes, int]:
     """The next batch of letters waiting: (batch number, PDF, how many). They become printed."""
+    blocked = why_not_sendable(campaign)
+    if blocked:
+        raise LetterError(blocked.replace("自動停止：", "印刷できません。"))
     waiting = db.session.scalars(select(NoticeDelivery).where(
         NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.status == DeliveryStatus.TO_PRINT)
         .options(selectinload(NoticeDelivery.person).selectinload(AffectedPerson.memberships))

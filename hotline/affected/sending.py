@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models._types import utcnow
 from . import gifts, notice_text, recontact
-from .campaigns import JST, KIND, MAX_BATCH, pause
+from .campaigns import JST, KIND, MAX_BATCH, pause, why_not_sendable
 from .people import facts_for
 
 
@@ -72,7 +72,7 @@ def _queue_some(campaign: NoticeCampaign, now: datetime) -> int:
     if not in_hours(campaign, now):
         campaign.credit = 0.0
         return 0
-    reason = overload(campaign, now)
+    reason = why_not_sendable(campaign) or overload(campaign, now)
     if reason:
         pause(campaign, reason)
         return 0

@@ -7,7 +7,7 @@ from sqlalchemy import column as sa_column, table as sa_table
 
 from .. import audit
 from ..extensions import db
-from ..models import AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeEvent
+from ..models import AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeEvent, Role
 from ..models._sealed import Sealed, reseal
 from ..models._types import utcnow
 
@@ -62,6 +62,8 @@ def purge(days: int) -> int:
 
 def decide(candidate: MergeCandidate, merge: bool, user) -> None:
     """A supervisor's decision on an uncertain merge: one person, or two (kept, so not asked again)."""
+    if user is None or not user.has_role(Role.SUPERVISOR):
+        raise MergeError("名寄せの判断は責任者が行います。")
     if candidate.state != MergeState.OPEN:
         raise MergeError("この候補はすでに判断済みです。")
     audit.record("merge" if merge else "keep_separate", "affected_person", candidate.person_id,

@@ -45,7 +45,17 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
 
 
 def warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
-    """(code, message) about the reopening date, which may change for good reasons."""
+    """(code, message) about a decided compensation reworded and the reopening date, which may change for good reasons."""
+    out = []
+    decided = _latest(earlier, lambda r: r.compensation_status == "decided")
+    if decided is not None and draft.compensation_status == "decided" \
+            and "".join(decided.compensation.split()) != "".join((draft.compensation or "").split()):
+        out.append(("compensation_reworded", f"{_name(decided)}で決定として公表した補償などの対応の内容が変わっています。"
+                    "内容を変える場合は、何が変わったのかを読む方に分かるように書いてください（取りやめや縮小は訂正として）。"))
+    return out + _reopening(draft, earlier)
+
+
+def _reopening(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     old = _latest(earlier, lambda r: r.reopening_on is not None)
     if old is None:
         return []
