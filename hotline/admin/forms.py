@@ -7,15 +7,13 @@ hotline/notices (workflow.py and consistency.py).
 import re
 import unicodedata
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
 
 from ..models import Certainty, FilingKind, IncidentStatus
 from ..notices import contact_window
 from ..notices.draft_values import SHORT_LIMITS, parse_count
-from ..web.form_filters import SelectChoice
+from ..web.form_filters import SelectChoice, StaffForm
 from ..web.form_filters import block as _block
 from ..web.form_filters import line as _line
 from ..web.form_filters import too_long as _too_long
@@ -87,15 +85,6 @@ class CountField(ParsedField):
     """A record count: full-width digits and commas accepted, negatives and huge values refused."""
 
     parse = staticmethod(parse_count)
-
-
-class StaffForm(FlaskForm):
-    """Base form: WTForms' own messages in Japanese."""
-
-    class Meta:
-        def get_translations(self, form):
-            """Japanese messages for built-in validators."""
-            return get_translations(["ja"])
 
 
 class ActionForm(StaffForm):

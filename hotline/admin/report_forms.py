@@ -6,13 +6,12 @@ group is added by filling it in and saving. Shape only here: the rules are in no
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import Optional
 
 from ..models import Certainty, DataCategory, LeakStatus, Report
 from ..notices.draft_values import MAX_TEXT, SHORT_LIMITS, parse_clock
 from ..notices.groups import MAX_GROUPS, UNITS, GroupSpec, ItemSpec, normal_name, spec_of
-from ..web.form_filters import SelectChoice
+from ..web.form_filters import JapaneseMeta, SelectChoice
 from ..web.form_filters import block as _block
 from ..web.form_filters import line as _line
 from ..web.form_filters import too_long as _too_long
@@ -51,10 +50,8 @@ class ClockField(ParsedField):
 class _SubForm(Form):
     """A repeated part of the report form: Japanese messages, no token of its own."""
 
-    class Meta:
-        def get_translations(self, form):
-            """Japanese messages for built-in validators."""
-            return get_translations(["ja"])
+    class Meta(JapaneseMeta):
+        pass
 
 
 def _certainty(label: str) -> SelectField:

@@ -1,19 +1,10 @@
 """Forms of the notice campaign pages (supervisors)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..web.form_filters import block, line, nfkc_line, too_long
-
-
-class _Form(FlaskForm):
-    class Meta:
-        def get_translations(self, form):
-            """Japanese messages for built-in validators."""
-            return get_translations(["ja"])
+from ..web.form_filters import StaffForm, block, line, nfkc_line, too_long
 
 
 def _number(label: str, low: int, high: int) -> IntegerField:
@@ -21,7 +12,7 @@ def _number(label: str, low: int, high: int) -> IntegerField:
                                            NumberRange(low, high, f"{low}〜{high}の数を入力してください。")])
 
 
-class CampaignForm(_Form):
+class CampaignForm(StaffForm):
     """The text (with placeholders) and the pace."""
 
     subject = StringField("件名", filters=[line], validators=[DataRequired("件名を入力してください。"), too_long(200)])
@@ -42,27 +33,27 @@ class CampaignForm(_Form):
             "pause_oldest_minutes", "gift_label", "gift_deadline", "gift_faq_key")}
 
 
-class RedeemForm(_Form):
+class RedeemForm(StaffForm):
     """An お詫び品 code presented once."""
 
     code = StringField("お詫び品コード", filters=[nfkc_line],
                        validators=[DataRequired("コードを入力してください。"), too_long(30)])
 
 
-class ApproveForm(_Form):
+class ApproveForm(StaffForm):
     """Approval of the version shown."""
 
     seen = HiddenField()
 
 
-class BounceForm(_Form):
+class BounceForm(StaffForm):
     """A DSN (.eml) or a bounce list."""
 
     file = FileField("不達の通知（.eml）または不達のアドレス一覧（1行に1件）", validators=[
         FileRequired("ファイルを選んでください。")])
 
 
-class ReturnedForm(_Form):
+class ReturnedForm(StaffForm):
     """A letter that came back."""
 
     number = StringField("返戻されたお知らせのお知らせ番号", filters=[nfkc_line],

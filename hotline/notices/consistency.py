@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..models import Certainty, Report
 from . import group_rules, periods, response_rules
 from .groups import normal_name
-from .phrasing import join_ja, provisional_items, report_name
+from .phrasing import join_ja, provisional_items, published_name
 from .wording import assertive_sentences
 
 BLOCKING, WARNING, CORRECTED, JUDGEMENT = "blocking", "warning", "corrected", "judgement"
@@ -96,30 +96,25 @@ def _unique(pairs):
     return out
 
 
-def _name(report: Report) -> str:
-    """How a published report is referred to in messages."""
-    return report_name(report.number, report.is_final)
-
-
 def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str, tuple]]:
     """Changes to what was published that need a correction naming them: (code, message, subjects)."""
     out = []
     period = ("期間",)
     old = _latest(earlier, lambda r: r.period_start is not None or r.period_end is not None)
     if old is not None and draft.period_start is None and draft.period_end is None:
-        out.append(("period_dropped", f"{_name(old)}で公表した漏えいの期間が、今回の報にありません。記載をやめることで取り消すことはできません。", period))
+        out.append(("period_dropped", f"{published_name(old)}で公表した漏えいの期間が、今回の報にありません。記載をやめることで取り消すことはできません。", period))
     elif old is not None:
         out += [(code, message, period) for code, message in periods.contradictions(
-            periods.of_report(old), periods.of_report(draft), "漏えい期間", _name(old))]
+            periods.of_report(old), periods.of_report(draft), "漏えい期間", published_name(old))]
     for field, word in (("cause", "原因"), ("damage", "被害")):
         old = _latest(earlier, lambda r, f=field: bool(getattr(r, f).strip()))
         if old is None:
             continue
         if not getattr(draft, field).strip():
-            out.append(("fact_dropped", f"{_name(old)}で公表した「{ITEM_LABELS[field]}」が、今回の報で空になっています。記載をやめることで取り消すことはできません。", (word,)))
+            out.append(("fact_dropped", f"{published_name(old)}で公表した「{ITEM_LABELS[field]}」が、今回の報で空になっています。記載をやめることで取り消すことはできません。", (word,)))
         elif getattr(old, f"{field}_certainty") is Certainty.CONFIRMED \
                 and getattr(draft, f"{field}_certainty") is Certainty.PROVISIONAL:
-            out.append(("confirmed_became_provisional", f"{_name(old)}で確定として公表した「{ITEM_LABELS[field]}」が、調査中に戻っています。", (word,)))
+            out.append(("confirmed_became_provisional", f"{published_name(old)}で確定として公表した「{ITEM_LABELS[field]}」が、調査中に戻っています。", (word,)))
     return out + group_rules.contradictions(draft, earlier) + response_rules.contradictions(draft, earlier)
 
 
@@ -168,7 +163,7 @@ def _carried_over(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]
     mine = "".join(draft.prevention.split())
     for report in earlier:
         if "".join(report.prevention.split()) == mine:
-            return [("final_prevention_carried_over", f"最終報告の「再発防止策」が{_name(report)}と同じ文のままです。"
+            return [("final_prevention_carried_over", f"最終報告の「再発防止策」が{published_name(report)}と同じ文のままです。"
                      "実施した対策と今後の対策を、最終報告として書き直してください。")]
     return []
 
@@ -187,7 +182,7 @@ def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
             if field in ("cause", "damage"):
                 continue  # emptying a published fact is a contradiction, above
             if getattr(previous, field).strip() and not getattr(draft, field).strip():
-                out.append(("item_emptied", f"{_name(previous)}に記載のあった「{label}」が空になっています。"))
+                out.append(("item_emptied", f"{published_name(previous)}に記載のあった「{label}」が空になっています。"))
     out += response_rules.warnings(draft, earlier)
     if not draft.is_final:
         out += group_rules.unexplained(draft, earlier)

@@ -7,7 +7,7 @@ the correction to cover the finding (the group, the item, 件数). Used by consi
 from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
 from . import periods
 from .groups import DEFAULT_GROUP, item_is_open, normal_name
-from .phrasing import format_count, report_name
+from .phrasing import format_count, published_name
 
 COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
 CARD_ITEMS = (DataCategory.CARD_HOLDER, DataCategory.CARD_NUMBER, DataCategory.CARD_EXPIRY, DataCategory.SECURITY_CODE)
@@ -15,11 +15,6 @@ CARD_ITEMS = (DataCategory.CARD_HOLDER, DataCategory.CARD_NUMBER, DataCategory.C
 CHECKOUT_SIGNS = ("決済画面", "決済ページ", "決済フォーム", "支払い画面", "支払画面", "お支払いページ",
                   "カード情報の入力", "カード情報入力", "スキミング")
 FACT_TEXTS = ("situation", "background", "cause", "damage", "investigation")
-
-
-def _name(report: Report) -> str:
-    """How a published report is referred to in messages."""
-    return report_name(report.number, report.is_final)
 
 
 def _n(group: AffectedGroup, n: int | None) -> str:
@@ -62,11 +57,11 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
     for name, (old_report, old) in groups.items():
         now = draft.group_named(name)
         if now is None:
-            out.append(("group_dropped", f"{_name(old_report)}で公表した対象者の区分「{name}」が、今回の報にありません。"
+            out.append(("group_dropped", f"{published_name(old_report)}で公表した対象者の区分「{name}」が、今回の報にありません。"
                         "記載をやめることで取り消すことはできません。", group_subjects(name)))
         elif old.affected != now.affected:
             was, becomes = ("対象", "対象外") if old.affected else ("対象外", "対象")
-            out.append(("group_scope_changed", f"{_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", group_subjects(name)))
+            out.append(("group_scope_changed", f"{published_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", group_subjects(name)))
     for name in counts:
         now = draft.group_named(name)
         if now is not None and now.affected:
@@ -79,16 +74,16 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
         now = now_group.item_status(label)
         where = f"「{name}」の{label}"
         if now is None:
-            out.append(("item_dropped", f"{_name(old_report)}で「{status.label}」と公表した{where}が、今回の報にありません。"
+            out.append(("item_dropped", f"{published_name(old_report)}で「{status.label}」と公表した{where}が、今回の報にありません。"
                         "記載をやめることで取り消すことはできません。", (label,)))
         elif now is status:
             continue
         elif status in (LeakStatus.NOT_LEAKED, LeakStatus.NOT_HELD) and now.may_have_leaked:
-            out.append(("not_leaked_became_leaked", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+            out.append(("not_leaked_became_leaked", f"{published_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
         elif status.is_firm and not now.is_firm:
-            out.append(("confirmed_became_provisional", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」に戻っています。", (label,)))
+            out.append(("confirmed_became_provisional", f"{published_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」に戻っています。", (label,)))
         elif status.is_firm:
-            out.append(("confirmed_figure_changed", f"{_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+            out.append(("confirmed_figure_changed", f"{published_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
     return out
 
 
@@ -107,11 +102,11 @@ def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, 
         span = periods.of_group(now)
         subjects = (*group_subjects(name), "期間")
         if span is None:
-            out.append(("period_dropped", f"{_name(old_report)}で公表した「{name}」の期間が、今回の報にありません。"
+            out.append(("period_dropped", f"{published_name(old_report)}で公表した「{name}」の期間が、今回の報にありません。"
                         "記載をやめることで取り消すことはできません。", subjects))
         else:
             out += [(code, message, subjects) for code, message in
-                    periods.contradictions(old, span, f"「{name}」の期間", _name(old_report))]
+                    periods.contradictions(old, span, f"「{name}」の期間", published_name(old_report))]
     return out
 
 
@@ -121,20 +116,20 @@ def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict) -> l
     old_report, old = counts[name]
     if old.count_certainty is Certainty.CONFIRMED and old.count_min is not None:
         if now.count_certainty is Certainty.PROVISIONAL:
-            out.append(("confirmed_became_provisional", f"{_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が、調査中に戻っています。", subjects))
+            out.append(("confirmed_became_provisional", f"{published_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が、調査中に戻っています。", subjects))
         elif (now.count_min, now.count_max) != (old.count_min, old.count_max):
-            out.append(("confirmed_figure_changed", f"{_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が変わっています（{_n(now, now.count_min)}）。", subjects))
+            out.append(("confirmed_figure_changed", f"{published_name(old_report)}で確定として公表した{_who(old)}（{_n(old, old.count_min)}）が変わっています（{_n(now, now.count_min)}）。", subjects))
     if now.count_min is None and now.count_max is None:
-        out.append(("count_dropped", f"{_name(old_report)}で公表した{_who(old)}が、今回の報にありません。記載をやめることで取り消すことはできません。", subjects))
+        out.append(("count_dropped", f"{published_name(old_report)}で公表した{_who(old)}が、今回の報にありません。記載をやめることで取り消すことはできません。", subjects))
         return out
     if name not in maxima:
         return out
     max_report, top = maxima[name]
     if now.count_min is not None and now.count_min > top.count_max:
-        out.append(("min_exceeds_published_max", f"{_who(now)}の新しい最小（{_n(now, now.count_min)}）が、{_name(max_report)}で公表した最大（{_n(top, top.count_max)}）を超えています。", subjects))
+        out.append(("min_exceeds_published_max", f"{_who(now)}の新しい最小（{_n(now, now.count_min)}）が、{published_name(max_report)}で公表した最大（{_n(top, top.count_max)}）を超えています。", subjects))
     elif now.count_max is None or now.count_max > top.count_max:
         raised = "上限なし（さらに増える可能性）" if now.count_max is None else f"最大{_n(now, now.count_max)}"
-        out.append(("max_exceeds_published_max", f"{_name(max_report)}で「最大{_n(top, top.count_max)}」と公表した{_who(top)}の上限が、{raised}に広がっています。", subjects))
+        out.append(("max_exceeds_published_max", f"{published_name(max_report)}で「最大{_n(top, top.count_max)}」と公表した{_who(top)}の上限が、{raised}に広がっています。", subjects))
     return out
 
 
@@ -181,7 +176,7 @@ def unexplained(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
             out.append(("new_item_unexplained", f"「{group.name}」に新たな情報の項目（{'、'.join(new_items)}）があります。経緯を「変更の理由」か項目の補足に書いてください。"))
         old = previous.group_named(group.name)
         if old is not None and (old.count_min, old.count_max, old.count_certainty) != (group.count_min, group.count_max, group.count_certainty):
-            out.append(("change_unexplained", f"{_who(group)}が{_name(previous)}から変わっています。読む方のために「変更の理由」を書いてください。"))
+            out.append(("change_unexplained", f"{_who(group)}が{published_name(previous)}から変わっています。読む方のために「変更の理由」を書いてください。"))
     return out
 
 

@@ -57,6 +57,11 @@ def report_name(number: int, is_final: bool = False, after_final: bool = False) 
     return "最終報告" if is_final else f"第{kanji_number(number)}報"
 
 
+def published_name(report: Report) -> str:
+    """How a published report is referred to in messages (第一報, 最終報告 …)."""
+    return report_name(report.number, report.is_final)
+
+
 def label_of(category: DataCategory) -> str:
     """Japanese name of a data category."""
     return category.label

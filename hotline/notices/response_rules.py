@@ -8,14 +8,10 @@ date slipped), so it warns.
 """
 
 from ..models import Report
-from .phrasing import format_count, format_date, report_name
+from .phrasing import format_count, format_date, published_name
 
 DAMAGE = ("被害",)
 COMPENSATION = ("補償", "対応")
-
-
-def _name(report: Report) -> str:
-    return report_name(report.number, report.is_final)
 
 
 def _latest(earlier: list[Report], states) -> Report | None:
@@ -31,15 +27,15 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
             continue
         was, now = getattr(old, field), getattr(draft, field)
         if now is None:
-            out.append(("damage_figure_dropped", f"{_name(old)}で公表した{label}（{format_count(was)}{unit}）が、今回の報にありません。"
+            out.append(("damage_figure_dropped", f"{published_name(old)}で公表した{label}（{format_count(was)}{unit}）が、今回の報にありません。"
                         "記載をやめることで取り消すことはできません。", DAMAGE))
         elif now < was:
-            out.append(("damage_figure_lowered", f"{_name(old)}で{label}を{format_count(was)}{unit}と公表しましたが、今回は"
+            out.append(("damage_figure_lowered", f"{published_name(old)}で{label}を{format_count(was)}{unit}と公表しましたが、今回は"
                         f"{format_count(now)}{unit}です。公表した数を減らすには、理由を訂正として示す必要があります。", DAMAGE))
     decided = _latest(earlier, lambda r: r.compensation_status == "decided")
     if decided is not None and draft.compensation_status != "decided":
         state = "「検討中」" if draft.compensation_status == "considering" else "記載なし"
-        out.append(("compensation_withdrawn", f"{_name(decided)}で決定として公表した補償などの対応が、今回は{state}になっています。"
+        out.append(("compensation_withdrawn", f"{published_name(decided)}で決定として公表した補償などの対応が、今回は{state}になっています。"
                     "決定した対応を取りやめる・変える場合は、訂正として理由とともに示してください。", COMPENSATION))
     return out
 
@@ -50,7 +46,7 @@ def warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     decided = _latest(earlier, lambda r: r.compensation_status == "decided")
     if decided is not None and draft.compensation_status == "decided" \
             and "".join(decided.compensation.split()) != "".join((draft.compensation or "").split()):
-        out.append(("compensation_reworded", f"{_name(decided)}で決定として公表した補償などの対応の内容が変わっています。"
+        out.append(("compensation_reworded", f"{published_name(decided)}で決定として公表した補償などの対応の内容が変わっています。"
                     "内容を変える場合は、何が変わったのかを読む方に分かるように書いてください（取りやめや縮小は訂正として）。"))
     return out + _reopening(draft, earlier)
 
@@ -60,7 +56,7 @@ def _reopening(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     if old is None:
         return []
     if draft.reopening_on is None:
-        return [("reopening_dropped", f"{_name(old)}でお知らせした再開予定日（{format_date(old.reopening_on)}）の記載がなくなっています。"
+        return [("reopening_dropped", f"{published_name(old)}でお知らせした再開予定日（{format_date(old.reopening_on)}）の記載がなくなっています。"
                  "再開した場合はサービスの状況にその旨を、延期した場合は新しい予定日と理由を記載してください。")]
     if draft.reopening_on > old.reopening_on:
         return [("reopening_postponed", f"再開予定日が{format_date(old.reopening_on)}から{format_date(draft.reopening_on)}に"

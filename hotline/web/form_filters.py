@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from flask_wtf import FlaskForm
+from wtforms.i18n import get_translations
 from wtforms.validators import Length, ValidationError
 
 try:
@@ -13,6 +15,21 @@ except ImportError:  # WTForms < 3.3 takes plain (value, label) pairs
         return (value, label)
 
 from ..cleaning import clean_text
+
+
+class JapaneseMeta:
+    """Form options: WTForms' own messages (a required number, a date) in Japanese."""
+
+    def get_translations(self, form):
+        """Japanese messages for built-in validators."""
+        return get_translations(["ja"])
+
+
+class StaffForm(FlaskForm):
+    """Base of the back office's forms: CSRF-protected, built-in messages in Japanese."""
+
+    class Meta(JapaneseMeta):
+        pass
 
 
 def line(value: str | None) -> str:
