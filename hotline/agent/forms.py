@@ -22,6 +22,13 @@ class WaitForm(FlaskForm):
     note = StringField("保留の理由（社内メモ）", filters=[line], validators=[too_long(300)])
 
 
+class UrgentForm(FlaskForm):
+    """Mark an inquiry urgent or take the mark away, with a reason from a fixed list."""
+
+    reason = SelectField("理由", validators=[DataRequired("理由を選んでください。")])
+    note = StringField("補足（社内メモ、任意）", filters=[line], validators=[too_long(200)])
+
+
 class AnswerForm(FlaskForm):
     """The answer text, where it came from, how it is sent, and an optional proposal."""
 

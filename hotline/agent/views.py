@@ -11,7 +11,7 @@ from ..inquiries import mail_texts as inquiry_mail
 from ..models._types import MAX_ID
 from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
-from .forms import ActionForm, AnswerForm, CallForm, WaitForm
+from .forms import ActionForm, AnswerForm, CallForm, UrgentForm, WaitForm
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
@@ -86,6 +86,7 @@ def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str =
     return render_template("agent/inquiry.html", item=item, view=display.inquiry_view(item, _me()), form=form,
                            template=template, fill_error=fill_error, suggestions=suggestions,
                            templates=usable, action_form=ActionForm(), wait_form=WaitForm(),
+                           urgent_form=_urgent_form(item),
                            answer_error=answer_error, preview=preview, next_id=_next_id()), status
 
 
@@ -157,6 +158,36 @@ def wait(inquiry_id: int):
     if not form.validate_on_submit():
         abort(400)
     return _change(inquiry_id, lambda i: inquiries.set_waiting(i, _me(), form.note.data), "保留にしました。")
+
+
+def _urgent_form(item: Inquiry) -> UrgentForm:
+    """The form that marks an inquiry urgent, or takes the mark away, with its reasons."""
+    form = UrgentForm()
+    reasons = inquiries.URGENT_UNMARKS if item.urgent else inquiries.URGENT_MARKS
+    form.reason.choices = [("", "選んでください")] + list(reasons.items())
+    return form
+
+
+@bp.route("/inquiries/<int:inquiry_id>/urgent", methods=["POST"])
+def urgent(inquiry_id: int):
+    """Mark urgent (the on-call person is alerted) or take the mark away, with a reason."""
+    item = db.session.get(Inquiry, inquiry_id)
+    if item is None:
+        abort(404)
+    form = _urgent_form(item)
+    if not form.validate_on_submit():
+        db.session.commit()
+        flash("至急の指定を変える理由を選んでください。", "error")
+        return redirect(url_for("agent.inquiry", inquiry_id=inquiry_id))
+    marking = not item.urgent
+
+    def change(inquiry: Inquiry) -> None:
+        """Apply the change; a new mark alerts the on-call person like an urgent arrival."""
+        inquiries.set_urgent(inquiry, _me(), marking, form.reason.data, form.note.data or "")
+        if marking:
+            inquiry_mail.queue_oncall_alert(inquiry)
+
+    return _change(inquiry_id, change, "至急に指定しました。" if marking else "至急の指定を解除しました。")
 
 
 @bp.route("/inquiries/<int:inquiry_id>/resume", methods=["POST"])

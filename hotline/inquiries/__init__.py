@@ -7,11 +7,11 @@
 """
 
 from .handling import (  # noqa: F401
-    QUEUE_VIEWS, AnswerChoice, age_label, claim, open_for, overdue_since, queue, queue_counts,
-    record_answer, release, reply_options, resume, set_waiting,
+    QUEUE_VIEWS, URGENT_MARKS, URGENT_UNMARKS, AnswerChoice, age_label, claim, open_for, overdue_since, queue, queue_counts,
+    record_answer, release, reply_options, resume, set_urgent, set_waiting,
 )
 from .intake import (  # noqa: F401
-    RECEIPT_ALPHABET, RECEIPT_GROUPS, URGENT_CATEGORIES, URGENT_WORDS, InquiryError, by_submission,
+    RECEIPT_ALPHABET, RECEIPT_GROUPS, URGENT_CATEGORIES, InquiryError, by_submission,
     current_incident, lookup, lookup_by_token, new_receipt, normalize_phone, normalize_receipt,
     purge_expired, receive, token_hash, urgency,
 )

@@ -78,6 +78,42 @@ def resume(inquiry: Inquiry, user: User) -> None:
         audit.record("resume", "inquiry", inquiry.id, user=user)
 
 
+URGENT_MARKS = {
+    "fraud": "不正利用の報告", "money": "金銭を要求された報告", "impersonation": "なりすまし・不審な連絡の報告",
+    "other_damage": "その他の二次被害の報告",
+}
+URGENT_UNMARKS = {
+    "question": "二次被害の報告ではない（一般的なご質問）", "hypothetical": "仮定やご心配のご質問",
+    "duplicate": "同じ方の別の問い合わせで対応済み", "other": "その他",
+}
+
+
+def set_urgent(inquiry: Inquiry, user: User, urgent: bool, code: str, note: str = "") -> None:
+    """Mark an inquiry urgent, or take the mark away, for a reason from the fixed lists.
+
+    The audit log keeps the action and the reason's code (no free text: it outlives the
+    inquiry); the note, if any, goes into the inquiry's staff note with the reason's label.
+    """
+    reasons = URGENT_MARKS if urgent else URGENT_UNMARKS
+    if user is None or not user.has_role(Role.AGENT):
+        raise InquiryError("至急の指定を変えるにはログインが必要です。")
+    if code not in reasons:
+        raise InquiryError("理由を選んでください。")
+    if inquiry.status is InquiryStatus.ANSWERED:
+        raise InquiryError("回答済みの問い合わせの至急の指定は変えられません。")
+    if inquiry.urgent is urgent:
+        raise InquiryError("既に至急です。" if urgent else "至急ではありません。")
+    label = reasons[code]
+    if urgent:
+        inquiry.urgent_reason = f"担当者が至急に指定（{label}）"
+    else:
+        inquiry.urgent_reason = ""
+    inquiry.urgent = urgent
+    line = f"{'至急に指定' if urgent else '至急を解除'}：{label}（{user.display_name}）" + (f" {note}" if note else "")
+    inquiry.staff_note = (inquiry.staff_note + "\n" if inquiry.staff_note else "") + line
+    audit.record("mark_urgent" if urgent else "unmark_urgent", "inquiry", inquiry.id, detail=code, user=user)
+
+
 def record_answer(inquiry: Inquiry, agent: User, choice: AnswerChoice) -> None:
     """Store the answer, which template and version it came from, and whether it was edited."""
     _require_handler(inquiry, agent)

@@ -18,8 +18,8 @@ from ..models import (
     Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, SearchStat, User,
 )
 from ..models._types import utcnow
-from ..search.textnorm import normalize
 from ..throttle import purge_old
+from . import urgent
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 RECEIPT_GROUPS = 3
@@ -27,12 +27,6 @@ URGENT_CATEGORIES = {
     InquiryCategory.CARD_FRAUD: "カードの不正利用に関するお問い合わせ",
     InquiryCategory.SUSPICIOUS_CONTACT: "不審な連絡に関するお問い合わせ",
 }
-URGENT_WORDS = (
-    "不正利用", "不正に使", "身に覚えのない", "覚えのない請求", "勝手に使", "引き落とされ", "請求が来",
-    "請求がき", "詐欺", "フィッシング", "なりすまし", "偽のメール", "偽メール", "不審なメール", "不審な電話",
-    "不審なsms", "怪しいメール", "怪しい電話", "怪しいsms", "電話がかかってき", "お金を要求", "振り込",
-    "被害に遭", "被害にあ",
-)
 
 
 class InquiryError(Exception):
@@ -63,11 +57,7 @@ def urgency(category: InquiryCategory, message: str) -> str:
     """Why an inquiry is urgent (secondary damage), or '' when it is not."""
     if category in URGENT_CATEGORIES:
         return URGENT_CATEGORIES[category]
-    text = normalize(message)
-    for word in URGENT_WORDS:
-        if normalize(word) in text:
-            return f"本文に「{word}」を含む"
-    return ""
+    return urgent.reason(message)
 
 
 def current_incident():

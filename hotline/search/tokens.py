@@ -61,6 +61,31 @@ def _sudachi():
     return tok
 
 
+def _sudachi_a():
+    """A Sudachi mode A tokenizer for this thread (short units, for rules that read phrases)."""
+    tok = getattr(_sudachi_local, "tok_a", None)
+    if tok is None:
+        from sudachipy import SplitMode
+
+        _sudachi()  # loads the shared dictionary
+        tok = _sudachi_local.tok_a = _sudachi_dict.tokenizer(mode=SplitMode.A)
+    return tok
+
+
+def short_units(text: str) -> list[tuple[str, str, str, str, str]]:
+    """(surface, normalized form, reading, part of speech, conjugation form) of each mode A unit.
+
+    For phrase rules such as urgency (不正/利用/さ/れ/た), where compounds must be split
+    and readings catch words typed in kana or with the wrong kanji.
+    """
+    out = []
+    for _offset, piece in _chunks(unicodedata.normalize("NFKC", text or "")):
+        for m in _sudachi_a().tokenize(piece):
+            pos = m.part_of_speech()
+            out.append((m.surface(), m.normalized_form(), m.reading_form(), pos[0], pos[5]))
+    return out
+
+
 def _chunks(text: str):
     """Split text into (offset, piece) pieces short enough for Sudachi."""
     start = 0
