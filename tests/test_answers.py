@@ -6,13 +6,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from hotline import answers, demo
+from hotline import answers, demo, inquiries
 from hotline.answers import search as answer_search
 from hotline.config import PROJECT_ROOT
 from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.models import (
-    AnswerTemplate, AnswerTemplateVersion, AuditEvent, FaqEntry, InquiryCategory, TemplateStatus,
+    AnswerTemplate, AnswerTemplateVersion, AuditEvent, FaqEntry, InquiryCategory, ReplyBy, TemplateStatus,
 )
 
 from .factories import make_draft, make_incident, publish
@@ -402,3 +402,21 @@ def test_faq_made_from_a_template_follows_the_new_report_facts(client, staff, in
     assert "少なくとも320件" in page and "最大で900件" in page and "最大で500件" not in page
     assert fresh(template.id).status is TemplateStatus.NEEDS_REVIEW
     assert "自動で差し替えました" in fresh(template.id).review_reason
+
+
+def test_weak_suggestions_are_shown_apart_as_other_candidates(demo_answers):
+    shown, others = answers.suggest_all("補償", limit=3)
+    assert [s.template.key for s in shown] == ["compensation"]
+    assert others and "compensation" not in {s.template.key for s in others}
+    assert len(others) <= 3
+
+
+def test_the_inquiry_page_lists_other_candidates_under_their_own_heading(demo_answers, client, login, staff):
+    item = inquiries.receive(dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
+                                  category=InquiryCategory.COMPENSATION, message="補償", notice_number=""))
+    db.session.commit()
+    login("agent1")
+    page = client.get(f"/agent/inquiries/{item.id}").get_data(as_text=True)
+    head, _, tail = page.partition("その他の候補")
+    assert tail, "no other candidates shown"
+    assert head.count('class="suggested"') == 1 and 'class="suggested others"' in tail

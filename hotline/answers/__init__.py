@@ -9,7 +9,7 @@ load templates from Markdown files (`flask answers …`).
 """
 
 from .faq_publish import publish_as_faq, schedule_faq_index  # noqa: F401
-from .filling import Preview, Suggestion, answer_context, fill, preview, suggest  # noqa: F401
+from .filling import Preview, Suggestion, answer_context, fill, preview, suggest, suggest_all  # noqa: F401
 from .review import flag_after_publish, flag_changed, subscribe  # noqa: F401
 from .templates import (  # noqa: F401
     CONTENT_FIELDS, FAQ_KEY_PREFIX, KEY_PATTERN, LIMITS, AnswerError, approve, can_edit,

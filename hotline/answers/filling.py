@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .. import notices
+from ..faq.search import split_weak
 from ..models import AnswerTemplate, Incident, Report, TemplateStatus
 from . import placeholders
 from . import search as answer_search
@@ -64,13 +65,28 @@ def preview(template: AnswerTemplate) -> Preview:
 
 
 def suggest(text: str, limit: int = 3) -> list[Suggestion]:
-    """Approved and needs-review templates for a question, best first; the latter with a warning."""
-    out = []
-    for hit in answer_search.search_templates(text, limit=limit):
-        template = hit.template
-        warning = ""
-        if template.status is TemplateStatus.NEEDS_REVIEW:
-            warning = ("事実が変わったため責任者の確認待ちです。使う前に、差し込まれる内容と回答文が合っているか"
-                       f"ご確認ください。（{template.review_reason}）")
-        out.append(Suggestion(template, hit.title_html, hit.snippet_html, warning))
-    return out
+    """Approved and needs-review templates for a question, best first; the latter with a warning.
+
+    Only the strong ones: hits far below the best matched on a stray word (see suggest_all).
+    """
+    return suggest_all(text, limit)[0]
+
+
+def suggest_all(text: str, limit: int = 3, others: int = 3) -> tuple[list[Suggestion], list[Suggestion]]:
+    """(suggestions, other candidates): the strong hits, then the weak tail and any strong
+    hit beyond `limit`, split by the FAQ search's rule (faq.search.split_weak)."""
+    hits = answer_search.search_templates(text, limit=limit + others)
+    strong, weak = split_weak(hits)
+    shown = [_suggestion(hit) for hit in strong[:limit]]
+    rest = [_suggestion(hit) for hit in (strong[limit:] + weak)[:others]]
+    return shown, rest
+
+
+def _suggestion(hit) -> Suggestion:
+    """A search hit with the warning a template waiting for review carries."""
+    template = hit.template
+    warning = ""
+    if template.status is TemplateStatus.NEEDS_REVIEW:
+        warning = ("事実が変わったため責任者の確認待ちです。使う前に、差し込まれる内容と回答文が合っているか"
+                   f"ご確認ください。（{template.review_reason}）")
+    return Suggestion(template, hit.title_html, hit.snippet_html, warning)

@@ -22,6 +22,7 @@ class TemplateHit:
     template: AnswerTemplate
     title_html: str
     snippet_html: str
+    score: float = 0.0
 
 
 def index_dir() -> str:
@@ -48,23 +49,18 @@ def rebuild() -> int:
     return len(templates)
 
 
-WEAK_SHARE = 0.3
-
-
 def search_templates(text: str, limit: int = 3) -> list[TemplateHit]:
-    """Usable templates matching free text (an inquiry, a question), best first.
+    """Usable templates matching free text (an inquiry, a question), best first, with scores.
 
-    Hits scoring under 30 % of the best one matched on a stray word and are left out,
-    so agents are not nudged towards an answer to another question.
+    Weak hits are kept: callers split them off with faq.search.split_weak, as the FAQ does.
     """
     hits = search.search(index_dir(), text or "", limit=limit)
     if not hits:
         return []
-    hits = [h for h in hits if h.score >= hits[0].score * WEAK_SHARE]
     rows = db.session.scalars(select(AnswerTemplate).where(
         AnswerTemplate.key.in_([h.id for h in hits]), AnswerTemplate.status.in_(USABLE)))
     templates = {t.key: t for t in rows}
-    return [TemplateHit(templates[h.id], h.question_html, h.snippet_html) for h in hits if h.id in templates]
+    return [TemplateHit(templates[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in templates]
 
 
 def schedule(template: AnswerTemplate, old_key: str | None = None) -> None:
