@@ -74,12 +74,52 @@ def test_proposal_approval_and_versions(staff, incident):
     answers.save_template(template, {"title": "漏えい件数"}, staff["sup1"])
     db.session.commit()
     template = fresh(template.id)
-    assert template.status is TemplateStatus.APPROVED and template.version == 3
-    assert template.versions[-1].approved_by_id == staff["sup1"].id and template.versions[0].title == "件数について"
+    assert template.status is TemplateStatus.APPROVED and template.version == 2 and template.title == "件数について"
+    assert template.pending_version.version == 3 and template.pending_version.title == "漏えい件数"
+    with pytest.raises(answers.AnswerError, match="書いた（編集した）方は承認できません"):
+        answers.approve(template, staff["sup1"])
+    answers.approve(template, staff["sup2"], version=3)
+    db.session.commit()
+    template = fresh(template.id)
+    assert template.version == 3 and template.title == "漏えい件数" and template.pending_version is None
+    assert template.versions[-1].approved_by_id == staff["sup2"].id and template.versions[0].title == "件数について"
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.target_type == "answer_template", AuditEvent.target_id == str(template.id))
         .order_by(AuditEvent.id)).all()
-    assert actions == ["propose", "update", "approve", "update"]
+    assert actions == ["propose", "update", "approve", "update", "approve"]
+
+
+def test_nobody_approves_a_text_they_wrote_and_agents_keep_the_approved_text_meanwhile(staff, incident):
+    own = proposal(staff["sup1"])
+    with pytest.raises(answers.AnswerError, match="別の責任者"):
+        answers.approve(own, staff["sup1"])          # one supervisor cannot create and approve alone
+    template = approved(staff, incident=incident)
+    answers.save_template(template, {"body": "改ざんした回答文です。"}, staff["sup2"])
+    answers.save_template(template, {"body": "改ざんした回答文です。{窓口電話}"}, staff["sup1"])
+    db.session.commit()
+    assert "改ざん" not in answers.fill(fresh(template.id))   # agents still get the approved text
+    for writer in ("sup1", "sup2"):                 # both wrote the waiting text
+        with pytest.raises(answers.AnswerError, match="承認できません"):
+            answers.approve(fresh(template.id), staff[writer])
+    admin = staff["admin"]
+    with pytest.raises(answers.AnswerError, match="表示した後に内容が変わりました"):
+        answers.approve(fresh(template.id), admin, version=2)   # the first edit was shown, a second one came
+    answers.approve(fresh(template.id), admin, version=3)
+    db.session.commit()
+    assert fresh(template.id).body == "改ざんした回答文です。{窓口電話}"
+
+
+def test_a_waiting_edit_is_not_published_as_faq_and_the_edit_form_goes_on_from_it(staff, incident, client, login):
+    template = approved(staff, incident=incident, title="ポイント", questions="ポイントはどうなる")
+    answers.save_template(template, {"body": "未承認の文面です。"}, staff["sup1"])
+    entry = answers.publish_as_faq(template, staff["sup2"])
+    db.session.commit()
+    assert "未承認" not in entry.answer
+    login("sup2")
+    page = client.get(f"/admin/answers/{template.id}").get_data(as_text=True)
+    assert "承認待ちの変更（第2版" in page and "<ins>未承認の文面です。</ins>" in page
+    assert 'name="version" value="2"' in page
+    assert "未承認の文面です。" in client.get(f"/admin/answers/{template.id}/edit").get_data(as_text=True)
 
 
 def test_saving_unchanged_values_adds_no_version(staff):
@@ -164,6 +204,7 @@ def test_publish_as_faq_renders_facts_and_is_found_by_public_search(client, staf
     assert "<mark>ポイント</mark>の有効期限はどうなりますか" in page and f"/faq/{entry.key}" in page
     template = fresh(template.id)
     answers.save_template(template, {"body": "期限を半年延長いたします。"}, staff["sup1"])
+    answers.approve(template, staff["sup2"])
     answers.publish_as_faq(template, staff["sup1"])
     db.session.commit()
     assert db.session.scalar(select(func.count(FaqEntry.id))) == 1
@@ -250,7 +291,7 @@ def test_import_keeps_templates_edited_in_the_back_office(demo_answers, runner, 
     source = (PROJECT_ROOT / "answers" / "leak-count.md").read_text(encoding="utf-8")
     (folder / "leak-count.md").write_text(source.replace("ご案内いたします。", "ご案内します。"), encoding="utf-8")
     result = runner.invoke(args=["answers", "import", str(folder)])
-    assert "leak-count" in result.output and fresh(template.id).title == "件数（責任者が修正）"
+    assert "leak-count" in result.output and fresh(template.id).pending_version.title == "件数（責任者が修正）"
 
 
 def test_import_refuses_a_bad_file_naming_it(app, runner, tmp_path):

@@ -57,7 +57,8 @@ class AnswerTemplateForm(StaffForm):
 
 
 def form_data(template: AnswerTemplate) -> dict:
-    """Initial form values from a stored template."""
-    return dict(key=template.key, title=template.title, category=template.category.value,
-                incident_id=str(template.incident_id or ""), questions=template.questions,
-                keywords=template.keywords, body=template.body)
+    """Initial form values from a stored template (an edit waiting for approval goes on from its text)."""
+    text = template.pending_version or template
+    return dict(key=template.key, title=text.title, category=template.category.value,
+                incident_id=str(template.incident_id or ""), questions=text.questions,
+                keywords=text.keywords, body=text.body)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .. import answers
-from ..answers import placeholders
+from ..answers import history, placeholders
 from ..extensions import db
 from ..models import AnswerTemplate, InquiryCategory, Role, TemplateStatus, User
 from ..web.auth import role_required
@@ -119,15 +119,18 @@ def _page(template: AnswerTemplate, error: str | None = None, status: int = 200)
         "admin/answers_view.html", template=template, error=error, preview=answers.preview(template),
         placeholders_used=placeholders.names_used(template.body), css=STATUS_CSS, jst=jst,
         can_edit=answers.can_edit(template, me), manager=me.has_role(Role.SUPERVISOR),
-        action_form=ActionForm(),
+        action_form=ActionForm(), pending=template.pending_version, pending_diff=history.pending_diff(template),
+        wrote_it=me.id in template.writers_awaiting_approval(), history=history,
     ), status
 
 
 @bp.route("/<int:template_id>/approve", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def approve(template_id: int):
-    """Approve the current version as the shared answer."""
-    return _transition(template_id, lambda t: answers.approve(t, _me()),
+    """Approve the version shown (the edit waiting, or the proposal) as the shared answer."""
+    shown = request.form.get("version", "")
+    version = int(shown) if shown.isdigit() and len(shown) < 9 else None
+    return _transition(template_id, lambda t: answers.approve(t, _me(), version),
                        "承認しました。すべてのオペレーターにすぐ表示されます。")
 
 

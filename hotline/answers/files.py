@@ -119,4 +119,5 @@ def import_specs(specs: list[dict]) -> ImportResult:
 def _edited_in_app(template: AnswerTemplate) -> bool:
     """True when staff changed or retired the template since it came from a file."""
     current = template.current_version
-    return template.status is TemplateStatus.RETIRED or current is None or current.edited_by_id is not None
+    return (template.status is TemplateStatus.RETIRED or current is None or current.edited_by_id is not None
+            or template.pending_version is not None)

@@ -176,8 +176,9 @@ def propose(author: User, title: str, questions, body: str, category, keywords, 
 def save_template(template: AnswerTemplate | None, values: dict, editor: User) -> AnswerTemplate:
     """Create (as a proposal) or change a template; a change of text makes a new version.
 
-    A supervisor's edit of an approved template goes live at once and records the
-    supervisor as its approver; agents may only edit their own proposals.
+    A change of the text of a shared (approved or flagged) template does not go live: it
+    becomes a version waiting for approval by someone who did not write it, and agents keep
+    the approved text until then. Agents may only edit their own proposals.
     """
     require_role(editor, Role.AGENT, "編集にはログインが必要です。")
     values = clean_values(values)
@@ -187,24 +188,32 @@ def save_template(template: AnswerTemplate | None, values: dict, editor: User) -
         if template.status is TemplateStatus.RETIRED:
             raise AnswerError("廃止したテンプレートは編集できません。使う場合は責任者が承認し直してください。")
         raise AnswerError("このテンプレートを編集できるのは責任者以上です（オペレーターは自分の提案だけを編集できます）。")
-    merged = {name: getattr(template, name) for name in ("key", "title", "category", "questions", "keywords",
-                                                         "body", "incident_id")} | values
+    shared = template.status is not TemplateStatus.PROPOSAL
+    source = (template.pending_version or template) if shared else template
+    merged = ({name: getattr(template, name) for name in ("key", "category", "incident_id")}
+              | {name: getattr(source, name) for name in CONTENT_FIELDS} | values)
     _validate(merged, template)
     old_key = template.key
-    text_changed = any(merged[name] != getattr(template, name) for name in CONTENT_FIELDS)
+    text_changed = any(merged[name] != getattr(source, name) for name in CONTENT_FIELDS)
     other_changed = any(merged[name] != getattr(template, name) for name in ("key", "category", "incident_id"))
     if not (text_changed or other_changed):
         return template
-    for name, value in merged.items():
-        setattr(template, name, value)
-    if text_changed:
+    for name in ("key", "category", "incident_id"):
+        setattr(template, name, merged[name])
+    detail = f"v{template.version}"
+    if text_changed and shared:
+        number = max(v.version for v in template.versions) + 1
+        template.versions.append(AnswerTemplateVersion(
+            version=number, edited_by=editor, **{name: merged[name] for name in CONTENT_FIELDS}))
+        detail = f"v{number} 承認待ち"
+    elif text_changed:
+        for name in CONTENT_FIELDS:
+            setattr(template, name, merged[name])
         template.version += 1
-        live = template.status is TemplateStatus.APPROVED
-        if live:
-            template.approved_by, template.approved_at = editor, utcnow()
-        _snapshot(template, editor, editor if live else None)
+        _snapshot(template, editor)
+        detail = f"v{template.version}"
     db.session.flush()
-    audit.record("update", "answer_template", template.id, detail=f"v{template.version}", user=editor)
+    audit.record("update", "answer_template", template.id, detail=detail, user=editor)
     answer_search.schedule(template, old_key)
     return template
 
@@ -225,22 +234,36 @@ def revise_from_file(template: AnswerTemplate, values: dict) -> AnswerTemplate:
     return template
 
 
-def approve(template: AnswerTemplate, supervisor: User) -> AnswerTemplate:
-    """Make the current version the shared answer every agent sees; clears a review flag."""
+def approve(template: AnswerTemplate, supervisor: User, version: int | None = None) -> AnswerTemplate:
+    """Put the text waiting for approval in use as the shared answer; clears a review flag.
+
+    Nobody who wrote that text may approve it. With `version`, the approval is of the
+    version the approver was shown, and is refused when another one has come since.
+    """
     require_role(supervisor, Role.SUPERVISOR, "テンプレートの承認には責任者以上の権限が必要です。")
-    if template.status is TemplateStatus.APPROVED:
+    pending = template.pending_version
+    if template.status is TemplateStatus.APPROVED and pending is None:
         raise AnswerError("このテンプレートは既に承認済みです。")
-    problems = placeholders.check_text(template.body)
+    shown = pending.version if pending else template.version
+    if version is not None and version != shown:
+        raise AnswerError("表示した後に内容が変わりました。新しい内容を確認してから承認してください。")
+    if supervisor.id in template.writers_awaiting_approval():
+        raise AnswerError("この回答文を書いた（編集した）方は承認できません。別の責任者に承認を依頼してください。")
+    problems = placeholders.check_text(pending.body if pending else template.body)
     if problems:
         raise AnswerError(" ".join(problems), "body")
+    if pending is not None:
+        for name in CONTENT_FIELDS:
+            setattr(template, name, getattr(pending, name))
+        template.version = pending.version
     template.status = TemplateStatus.APPROVED
     template.approved_by, template.approved_at = supervisor, utcnow()
     template.review_reason = ""
-    version = template.current_version
-    if version is None:
+    current = template.current_version
+    if current is None:
         _snapshot(template, None, supervisor)
     else:
-        version.approved_by = supervisor
+        current.approved_by = supervisor
     db.session.flush()
     audit.record("approve", "answer_template", template.id, detail=f"v{template.version}", user=supervisor)
     answer_search.schedule(template)

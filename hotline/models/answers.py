@@ -83,6 +83,22 @@ class AnswerTemplate(db.Model):
         """The history row of the text in use."""
         return next((v for v in self.versions if v.version == self.version), None)
 
+    @property
+    def pending_version(self) -> "AnswerTemplateVersion | None":
+        """An edit of a shared template that waits for a second person's approval, if any."""
+        newer = [v for v in self.versions if v.version > self.version]
+        return newer[-1] if newer else None
+
+    def writers_awaiting_approval(self) -> set[int]:
+        """Ids of the people who wrote the text an approval would put in use (they may not approve it)."""
+        newer = [v for v in self.versions if v.version > self.version]
+        if newer:
+            return {v.edited_by_id for v in newer if v.edited_by_id}
+        if self.status is TemplateStatus.PROPOSAL:
+            return {v.edited_by_id for v in self.versions if v.edited_by_id} | (
+                {self.created_by_id} if self.created_by_id else set())
+        return set()
+
 
 class AnswerTemplateVersion(db.Model):
     """The text of one version of a template, kept forever."""
