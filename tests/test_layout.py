@@ -3,7 +3,7 @@
 Imports are read with `ast`, not by importing, so a rule is checked even for code that
 no test runs. Each unit is a top-level package or loose module of hotline/, with a layer:
 
-    base (models, config, extensions, audit, throttle, cleaning)
+    base (models, config, extensions, audit, throttle, cleaning, textdiff)
       ← domain (notices, faq, answers, inquiries, mail, staff, search)
       ← demo ← web (web, public, agent, admin) ← app
 
@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "hotline"
 LAYERS = {
-    "models": 0, "config": 0, "extensions": 0, "audit": 0, "throttle": 0, "cleaning": 0,
+    "models": 0, "config": 0, "extensions": 0, "audit": 0, "throttle": 0, "cleaning": 0, "textdiff": 0,
     "notices": 1, "faq": 1, "answers": 1, "inquiries": 1, "mail": 1, "staff": 1, "search": 1, "affected": 1,
     "demo": 2,
     "web": 3, "public": 3, "agent": 3, "admin": 3,

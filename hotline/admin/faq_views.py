@@ -1,14 +1,17 @@
 """Supervisor pages for the FAQ: entries with their votes, unanswered searches, editing."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from .. import faq
 from ..extensions import db
+from ..faq import markdown as faq_markdown
 from ..faq import search as faq_search
-from ..models import FaqEntry, Role
+from ..models import FaqChange, FaqEntry, Role
 from ..web.auth import role_required
+from .display import jst
 from .faq_forms import FaqEntryForm
+from .forms import ActionForm
 
 bp = Blueprint("faq_admin", __name__, url_prefix="/admin/faq")
 
@@ -24,7 +27,8 @@ def require_supervisor():
 def overview():
     """All entries with vote counts, and searches that found nothing or were not opened."""
     entries = db.session.scalars(db.select(FaqEntry).order_by(FaqEntry.category, FaqEntry.display_order)).all()
-    return render_template("admin/faq_overview.html", entries=entries, misses=faq.unanswered_queries())
+    return render_template("admin/faq_overview.html", entries=entries, misses=faq.unanswered_queries(),
+                           changes=faq.pending_changes(), values_of=faq.values_of, jst=jst)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -40,18 +44,68 @@ def edit(entry_id: int):
 
 
 def _edit(entry: FaqEntry | None):
-    """Shared create/edit handling."""
-    form = FaqEntryForm(obj=entry)
+    """Shared create/edit handling: the edit waits for a second supervisor before it is public."""
+    waiting = faq.pending_for(entry) if entry is not None else None
+    form = FaqEntryForm(data=faq.values_of(waiting)) if waiting and request.method == "GET" else FaqEntryForm(obj=entry)
     if form.validate_on_submit():
         try:
-            saved = faq.save_entry(entry, form.values())
-        except faq.FaqFileError as error:
+            change = faq.request_change(entry, form.values(), current_user)
+        except faq.FaqChangeError as error:
             db.session.rollback()
             form.key.errors.append(str(error))
         else:
             db.session.commit()
-            faq_search.sync([saved])
-            flash("よくあるご質問を保存しました。検索にもすぐ反映されます。", "success")
-            return redirect(url_for("faq_admin.overview"))
-    page = render_template("admin/faq_edit.html", form=form, entry=entry)
+            if change is None:
+                flash("公開中の内容と同じため、変更はありません。", "success")
+                return redirect(url_for("faq_admin.overview"))
+            flash("承認待ちにしました。書いた方以外の責任者が承認すると公開され、検索にも反映されます。", "success")
+            return redirect(url_for("faq_admin.change", change_id=change.id))
+    page = render_template("admin/faq_edit.html", form=form, entry=entry, waiting=waiting)
     return page, 422 if form.errors else 200
+
+
+@bp.route("/changes/<int:change_id>")
+def change(change_id: int):
+    """A change waiting for approval: what it changes, line by line, and the decision."""
+    return _change_page(db.get_or_404(FaqChange, change_id))
+
+
+def _change_page(item: FaqChange, error: str = "", status: int = 200):
+    """Render a change with its diff against the public entry."""
+    return render_template("admin/faq_change.html", change=item, diff=faq.change_diff(item),
+                           values=faq.values_of(item), shown=faq.change_hash(item), error=error,
+                           answer_html=faq_markdown.render(faq.values_of(item).get("answer", "")),
+                           wrote_it=current_user.id in item.writer_ids, action_form=ActionForm(), jst=jst), status
+
+
+@bp.route("/changes/<int:change_id>/approve", methods=["POST"])
+def approve_change(change_id: int):
+    """Publish the change as it was shown."""
+    item = db.get_or_404(FaqChange, change_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        entry = faq.approve_change(item, current_user, request.form.get("shown", ""))
+    except faq.FaqChangeError as error:
+        db.session.rollback()
+        return _change_page(db.get_or_404(FaqChange, change_id), str(error), 409)
+    db.session.commit()
+    faq_search.sync([entry])  # builds the index when this is its first entry
+    flash("承認し、公開しました。検索にもすぐ反映されます。", "success")
+    return redirect(url_for("faq_admin.overview"))
+
+
+@bp.route("/changes/<int:change_id>/reject", methods=["POST"])
+def reject_change(change_id: int):
+    """Turn the change down (or withdraw one's own); the public entry stays."""
+    item = db.get_or_404(FaqChange, change_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        faq.reject_change(item, current_user, request.form.get("note", "").strip())
+    except faq.FaqChangeError as error:
+        db.session.rollback()
+        return _change_page(db.get_or_404(FaqChange, change_id), str(error), 409)
+    db.session.commit()
+    flash("変更を取り下げました。公開中の内容はそのままです。", "success")
+    return redirect(url_for("faq_admin.overview"))

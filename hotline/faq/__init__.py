@@ -1,7 +1,8 @@
 """The FAQ (よくあるご質問): entries, votes, search statistics, and their public search.
 
 `entries` holds the entries and their Markdown files (`faq/*.md`), `markdown` renders
-answers to sanitized HTML, `search` is the FAQ's index, `cli` is `flask faq …`.
+answers to sanitized HTML, `search` is the FAQ's index, `changes` holds back-office edits until a second supervisor
+approves them, `cli` is `flask faq …`.
 """
 
 from .entries import (  # noqa: F401
@@ -10,3 +11,7 @@ from .entries import (  # noqa: F401
     record_vote, save_entry, search_document, unanswered_queries,
 )
 from .search import withdraw_entry  # noqa: F401,E402
+from .changes import (  # noqa: F401,E402
+    FaqChangeError, approve_change, change_diff, change_hash, pending_changes, pending_for, reject_change,
+    request_change, values_of,
+)

@@ -21,10 +21,13 @@ def import_files(directory: Path | None) -> None:
         specs = faq.read_faq_dir(directory or PROJECT_ROOT / "faq")
     except faq.FaqFileError as error:
         raise click.ClickException(str(error)) from error
-    changed, unchanged = faq.import_specs(specs)
+    kept: list[str] = []
+    changed, unchanged = faq.import_specs(specs, kept)
     db.session.commit()
     faq_search.sync(changed)
     click.echo(f"取り込みました：更新 {len(changed)} 件、変更なし {unchanged} 件")
+    if kept:
+        click.echo("管理画面で承認された内容があるため、ファイルで上書きしなかった質問：" + "、".join(kept))
 
 
 @faq_cli.command("reindex")

@@ -92,12 +92,23 @@ def read_faq_dir(directory: Path) -> list[FaqSpec]:
     return specs
 
 
-def import_specs(specs: list[FaqSpec]) -> tuple[list[FaqEntry], int]:
-    """Create or update entries by id (idempotent). Returns (changed entries, unchanged count)."""
+def import_specs(specs: list[FaqSpec], kept: list[str] | None = None) -> tuple[list[FaqEntry], int]:
+    """Create or update entries by id (idempotent). Returns (changed entries, unchanged count).
+
+    An entry last written in the back office (approved by a second supervisor) or made from a
+    template is not overwritten by its file: its key goes into `kept` instead, so a file import
+    never takes back what two people approved.
+    """
     changed, unchanged = [], 0
     for spec in specs:
         entry = db.session.scalar(select(FaqEntry).filter_by(key=spec.key))
         values = _values_of(spec)
+        if entry is not None and entry.source != "file":
+            if any(getattr(entry, k) != v for k, v in values.items()):
+                (kept if kept is not None else []).append(entry.key)
+            else:
+                unchanged += 1
+            continue
         if entry is None:
             entry = FaqEntry(key=spec.key, source="file", **values)
             db.session.add(entry)

@@ -5,7 +5,7 @@ from .affected import (
     NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent,
 )
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
-from .faq import FaqEntry, FaqVote, SearchStat
+from .faq import FaqChange, FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
@@ -42,6 +42,7 @@ __all__ = [
     "Certainty",
     "ChangeState",
     "DataCategory",
+    "FaqChange",
     "FaqEntry",
     "FilingKind",
     "FaqVote",

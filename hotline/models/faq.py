@@ -41,6 +41,36 @@ class FaqEntry(db.Model):
         return [line for line in self.keywords.splitlines() if line.strip()]
 
 
+class FaqChange(db.Model):
+    """A new FAQ entry, or a change of one, waiting for a second supervisor before it is public.
+
+    `values` holds the entry's columns as JSON; `base_hash` the content of the entry when the
+    change was written, so an approval is refused if the entry changed in between. `writers`
+    are the ids of everyone who wrote this change (comma-separated): none of them may approve it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entry.id"), index=True)
+    values: Mapped[str] = mapped_column(Text)
+    base_hash: Mapped[str] = mapped_column(String(64), default="")
+    writers: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entry = relationship("FaqEntry")
+    author = relationship("User", foreign_keys=[author_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def writer_ids(self) -> set[int]:
+        """Everyone who wrote this change."""
+        return {int(part) for part in self.writers.split(",") if part.strip().isdigit()}
+
+
 class FaqVote(db.Model):
     """One browser's 'was this helpful?' answer on one entry."""
 

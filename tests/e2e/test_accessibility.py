@@ -1,8 +1,8 @@
 """axe-core finds no WCAG 2.2 A/AA violation on the public and staff pages, at both widths.
 
 The demo is served by gunicorn as `dev.py run` serves it; staff pages are seen by a
-supervisor, with a report awaiting approval, a requested incident change and an edit of a
-template waiting for approval on them.
+supervisor, with a report awaiting approval, a requested incident change and edits of a
+template and of a FAQ entry waiting for approval on them.
 """
 
 import pytest
@@ -19,7 +19,8 @@ PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/
 STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin/reports/3",
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
                "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected", "/supervisor/notices", "/supervisor/notices/1",
-               "/supervisor/audit", "/account/mfa", "/admin/answers/1", "/agent/inquiries/1"]
+               "/supervisor/audit", "/account/mfa", "/admin/answers/1", "/agent/inquiries/1",
+               "/admin/faq/1/edit", "/admin/faq/changes/1"]
 # Answers to a form: (page, {field: value}, what the answer says).
 ANSWERS = [
     ("/verify", {"#number": demo.DEMO_NOTICE_NUMBER, "#code": demo.DEMO_CODE}, "当社からお送りしたお知らせです"),
@@ -78,6 +79,9 @@ def _prepare(page, site) -> None:
     page.click("main button[type=submit]")
     page.goto(site.url + "/admin/answers/1/edit")  # an edit of a shared template waiting for approval
     page.fill("#body", page.input_value("#body") + "\nご不便をおかけしております。")
+    page.click("main form button[type=submit]")
+    page.goto(site.url + "/admin/faq/1/edit")  # a FAQ change waiting for a second supervisor
+    page.fill("#answer", page.input_value("#answer") + "\n\nご不便をおかけしております。")
     page.click("main form button[type=submit]")
     page.click("form.staff-user button[type=submit]")
 
