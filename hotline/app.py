@@ -16,7 +16,7 @@ from .admin.answer_views import bp as answers_admin_bp
 from .admin.faq_views import bp as faq_admin_bp
 from .admin import report_views  # noqa: F401  (adds the report pages to the admin blueprint)
 from .admin.views import bp as admin_bp
-from .agent import campaign_views, list_views, people_views  # noqa: F401  (add the affected list to the agent and supervisor blueprints)
+from .agent import callback_views, campaign_views, list_views, people_views  # noqa: F401  (add the affected list to the agent and supervisor blueprints)
 from .agent.supervisor_views import bp as supervisor_bp
 from .agent.views import bp as agent_bp
 from .answers.cli import answers_cli
@@ -30,6 +30,7 @@ from .mail.cli import mail_cli, on_round
 from .notices.cli import notices_cli
 from .public import caching
 from .public.affected_views import bp as check_bp
+from .public.callback_views import bp as callback_bp
 from .public.faq_views import bp as faq_bp
 from .public.inquiry_views import bp as inquiry_bp
 from .public.views import bp as public_bp
@@ -37,7 +38,7 @@ from .staff.cli import users_cli
 from .web import auth, errors, security
 from .web.login_views import bp as login_bp
 
-BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, check_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
+BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, check_bp, callback_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
               faq_admin_bp, answers_admin_bp)
 COMMAND_GROUPS = (users_cli, demo.demo_cli, notices_cli, faq_cli, mail_cli, answers_cli, inquiries_cli,
                   affected_cli)

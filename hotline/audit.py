@@ -49,11 +49,12 @@ ACTION_LABELS = {
     "keep_separate": "別の方として維持", "pause": "一時停止", "finish": "完了", "print": "印刷",
     "import_bounces": "不達の取り込み", "letter_returned": "郵便の返戻", "redeem_gift": "お詫び品コードの使用",
     "withdraw": "公開の取り下げ", "mark_urgent": "至急に指定", "unmark_urgent": "至急の解除",
+    "call": "折り返しの架電",
 }
 TARGET_LABELS = {
     "inquiry": "問い合わせ", "report": "報", "incident": "事案", "answer_template": "回答テンプレート",
     "faq_entry": "FAQ", "user": "アカウント", "affected_person": "対象者", "affected_list": "対象者リスト",
-    "notice_campaign": "個別のお知らせ",
+    "notice_campaign": "個別のお知らせ", "callback": "折り返し",
 }
 
 

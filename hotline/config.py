@@ -74,7 +74,22 @@ def from_environment(instance_path: str) -> dict:
         "COMPANY_NAME": _env("COMPANY_NAME", "株式会社ミドリ商会"),
         **mail_settings(),
         **inquiry_settings(),
+        **callback_settings(),
         **affected_settings(instance_path),
+    }
+
+
+def callback_settings() -> dict:
+    """Callbacks: bookable hours in Japan, slot length and capacity, how often to try."""
+    return {
+        "CALLBACK_HOURS": _env("CALLBACK_HOURS", "10:00-18:00"),
+        "CALLBACK_SLOT_MINUTES": int(_env("CALLBACK_SLOT_MINUTES", "30")),
+        "CALLBACK_SLOT_CAPACITY": int(_env("CALLBACK_SLOT_CAPACITY", "4")),
+        "CALLBACK_DAYS": int(_env("CALLBACK_DAYS", "3")),
+        "CALLBACK_ATTEMPTS": int(_env("CALLBACK_ATTEMPTS", "3")),
+        "CALLBACK_RETRY_MINUTES": int(_env("CALLBACK_RETRY_MINUTES", "30")),
+        "CALLBACK_LIMIT_PER_HOUR": int(_env("CALLBACK_LIMIT_PER_HOUR", "3")),
+        "CALLBACK_FROM_NUMBER": _env("CALLBACK_FROM_NUMBER", ""),
     }
 
 

@@ -26,3 +26,11 @@ def test_demo_is_refused_in_production(app, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0 and "本番" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_demo_has_a_callback_due_on_top_of_the_queue(app):
+    from hotline import callbacks
+
+    demo.load_demo("development")
+    db.session.commit()
+    assert [c.number for c in callbacks.due()] == ["CB-DEMO-0001"]

@@ -1,14 +1,15 @@
 """Agent console pages. Views validate, call one domain function, commit and redirect."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import answers, inquiries
+from .. import answers, callbacks, inquiries
 from ..extensions import db
 from ..inquiries import answering
 from ..inquiries import mail_texts as inquiry_mail
 from ..models._types import MAX_ID
+from ..web.form_filters import SelectChoice
 from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
 from .forms import ActionForm, AnswerForm, CallForm, UrgentForm, WaitForm
@@ -42,7 +43,12 @@ def queue():
     return render_template("agent/queue.html", rows=[display.queue_row(r) for r in rows], view=view,
                            category=category, channel=channel, counts=inquiries.queue_counts(_me()),
                            tabs=display.TABS, categories=list(InquiryCategory), channels=list(Channel),
-                           form=ActionForm())
+                           form=ActionForm(), due_callbacks=callbacks.due(), slot_label=_slot_label)
+
+
+def _slot_label(callback) -> str:
+    """A callback's slot in Japanese (for the queue's list of calls due)."""
+    return callbacks.slot_label(callback.slot_at, current_app.config["CALLBACK_SLOT_MINUTES"])
 
 
 @bp.route("/queue/counts")
@@ -165,7 +171,7 @@ def _urgent_form(item: Inquiry) -> UrgentForm:
     """The form that marks an inquiry urgent, or takes the mark away, with its reasons."""
     form = UrgentForm()
     reasons = inquiries.URGENT_UNMARKS if item.urgent else inquiries.URGENT_MARKS
-    form.reason.choices = [("", "選んでください")] + list(reasons.items())
+    form.reason.choices = [SelectChoice("", "選んでください")] + [SelectChoice(k, v) for k, v in reasons.items()]
     return form
 
 

@@ -10,9 +10,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import inquiries, notices
+from .. import callbacks, inquiries, notices
 from ..extensions import db
-from ..models import Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
+from ..models import Callback, Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
+from ..models._types import utcnow
 from ..notices import contact_window
 from ..staff import accounts
 from .people import load_people
@@ -58,6 +59,7 @@ def load_demo(env: str, today: date | None = None) -> bool:
     _publish(incident, users, FIRST_REPORT, first_groups(), aware + timedelta(days=2))
     _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))
     _inquiries(users)
+    _callbacks()
     load_people(incident, users["sato"], users["suzuki"])
     return True
 
@@ -80,6 +82,19 @@ def _inquiries(users: dict) -> None:
     for values, minutes_ago in DEMO_INQUIRIES:
         item = inquiries.receive({"phone": "", "notice_number": "", **values})
         item.created_at = item.created_at - timedelta(minutes=minutes_ago)
+
+
+def _callbacks() -> None:
+    """Two booked callbacks: one due now (tried once already), one later today or tomorrow."""
+    now = utcnow().replace(second=0, microsecond=0)
+    on_grid = now.replace(minute=now.minute // 30 * 30)
+    for number, phone, category, minutes, attempts in (
+            ("CB-DEMO-0001", "090-0000-2222", InquiryCategory.CARD_FRAUD, -5, 1),
+            ("CB-DEMO-0002", "03-0000-3333", InquiryCategory.COMPENSATION, 180, 0)):
+        slot = on_grid + timedelta(minutes=(minutes // 30) * 30 - 30 * attempts)
+        db.session.add(Callback(number=number, phone=phone, phone_hash=callbacks.phone_key(phone), category=category,
+                                slot_at=slot, next_attempt_at=now + timedelta(minutes=minutes), attempts=attempts,
+                                note="補償の対象を知りたい" if attempts == 0 else ""))
 
 
 def _user(username: str, display_name: str, role: Role) -> User:

@@ -15,7 +15,8 @@ from sqlalchemy import delete, or_, select
 from .. import audit, notices
 from ..extensions import db
 from ..models import (
-    Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, SearchStat, User,
+    Callback, CallbackStatus, Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, SearchStat,
+    User,
 )
 from ..models._types import utcnow
 from ..throttle import purge_old
@@ -118,11 +119,13 @@ def purge_expired(days: int, now: datetime | None = None) -> dict[str, int]:
     if ids:
         db.session.execute(delete(Inquiry).where(Inquiry.id.in_(ids)))
     mails = db.session.execute(delete(OutboxMail).where(
-        OutboxMail.kind.in_(["inquiry_receipt", "answer", "oncall_alert"]), OutboxMail.created_at < cutoff,
+        OutboxMail.kind.in_(["inquiry_receipt", "answer", "oncall_alert", "callback"]), OutboxMail.created_at < cutoff,
         OutboxMail.status.in_([MailStatus.SENT, MailStatus.FAILED])))
     stats = db.session.execute(delete(SearchStat).where(SearchStat.last_seen < cutoff))
+    calls = db.session.execute(delete(Callback).where(Callback.status != CallbackStatus.SCHEDULED,
+                                                      Callback.updated_at < cutoff))
     counts = {"inquiries": len(ids), "mails": mails.rowcount or 0, "rate_events": purge_old(),
-              "search_stats": stats.rowcount or 0}
+              "search_stats": stats.rowcount or 0, "callbacks": calls.rowcount or 0}
     audit.record("purge", "inquiry", "*", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 

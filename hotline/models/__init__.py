@@ -5,6 +5,7 @@ from .affected import (
     NoticeCampaign, NoticeChannel, NoticeDelivery, NoticeEvent,
 )
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
+from .callbacks import Callback, CallbackStatus
 from .faq import FaqChange, FaqEntry, FaqVote, SearchStat
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
@@ -33,6 +34,8 @@ __all__ = [
     "AnswerTemplateVersion",
     "TemplateStatus",
     "AuditEvent",
+    "Callback",
+    "CallbackStatus",
     "Channel",
     "Inquiry",
     "InquiryCategory",

@@ -15,12 +15,12 @@ SLUG = "2026-midori-store"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/notices/{SLUG}/2",
                 "/faq/", "/faq/search?q=クレカ勝手に使われた", "/faq/search?q=該当なしの質問xyz",
-                "/faq/card-replace", "/inquiry", "/inquiry/status", "/verify", "/affected", "/login", "/no-such-page"]
+                "/faq/card-replace", "/inquiry", "/inquiry/status", "/callback", "/verify", "/affected", "/login", "/no-such-page"]
 STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin/reports/3",
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
                "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected", "/supervisor/notices", "/supervisor/notices/1",
                "/supervisor/audit", "/account/mfa", "/admin/answers/1", "/agent/inquiries/1",
-               "/admin/faq/1/edit", "/admin/faq/changes/1"]
+               "/admin/faq/1/edit", "/admin/faq/changes/1", "/agent/callbacks", "/agent/callbacks/1"]
 # Answers to a form: (page, {field: value}, what the answer says).
 ANSWERS = [
     ("/verify", {"#number": demo.DEMO_NOTICE_NUMBER, "#code": demo.DEMO_CODE}, "当社からお送りしたお知らせです"),
