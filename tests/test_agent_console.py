@@ -334,3 +334,26 @@ def test_a_template_is_filled_for_the_inquiry_without_reloading(client, login, s
     assert client.get("/agent/inquiries/99999/template?id=1").status_code == 404
     page = body(client.get(f"/agent/inquiries/{item.id}"))
     assert "template-switch.js" in page and 'id="template-pick"' in page
+
+
+def test_an_answer_with_an_unfilled_input_slot_is_refused_and_the_text_kept(client, login, staff, incident):
+    template = answers.approve(answers.propose(staff["agent"], "折り返しの日時", "折り返してほしい",
+                                               "{入力:折り返し日時}にお電話いたします。", InquiryCategory.OTHER, "",
+                                               incident), staff["sup1"])
+    db.session.commit()
+    item = make_inquiry("折り返してほしいです")
+    login("agent1")
+    client.post(f"/agent/inquiries/{item.id}/claim")
+    page = client.get(f"/agent/inquiries/{item.id}", query_string={"template": template.id}).get_data(as_text=True)
+    assert "【入力してください：折り返し日時】にお電話いたします。" in page
+    refused = client.post(f"/agent/inquiries/{item.id}/answer", data={
+        "text": "【入力してください：折り返し日時】にお電話いたします。", "channel": "email",
+        "template_id": str(template.id)})
+    text = refused.get_data(as_text=True)
+    assert "入力が必要な箇所が残っています：「折り返し日時」" in text and "入力した回答文は残っています" in text
+    assert fresh(item.id).status is not InquiryStatus.ANSWERED
+    client.post(f"/agent/inquiries/{item.id}/answer", data={
+        "text": "12月3日（木）10時にお電話いたします。", "channel": "email", "template_id": str(template.id)})
+    assert fresh(item.id).status is InquiryStatus.ANSWERED
+    with pytest.raises(answers.AnswerError, match="FAQとしては公開できません"):
+        answers.publish_as_faq(db.session.get(AnswerTemplate, template.id), staff["sup1"])

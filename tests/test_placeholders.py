@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from hotline.answers import placeholders
+from hotline.answers import placeholders, review
 from hotline.notices import phrasing
 from hotline.models import Incident, LeakStatus
 
@@ -133,10 +133,10 @@ def test_fields_used_and_changed_fields():
     assert placeholders.fields_used("{件数}と{窓口電話}") == {"counts", "contact_phone"}
     assert placeholders.fields_used("{最新の報}{事案名}{不明}") == set()
     old, new = mem_report(number=1), mem_report(number=2, count_min=150)
-    assert placeholders.changed_fields(old, new) == {"counts"}
-    assert placeholders.describe_fields({"counts", "items"}) == ["対象となる方の数", "漏えいした情報の項目"]
-    assert "items" in placeholders.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
-    assert placeholders.changed_fields(None, new) == set(placeholders.FIELD_LABELS)
+    assert review.changed_fields(old, new) == {"counts"}
+    assert review.describe_fields({"counts", "items"}) == ["対象となる方の数", "漏えいした情報の項目"]
+    assert "items" in review.changed_fields(old, mem_report(number=2, categories={"email": L.CONFIRMED}))
+    assert review.changed_fields(None, new) == set(placeholders.FIELD_LABELS)
 
 
 def test_links_become_absolute_only_when_a_base_url_is_given():
@@ -147,3 +147,19 @@ def test_links_become_absolute_only_when_a_base_url_is_given():
     absolute = placeholders.render(text, report, incident, "https://example.jp")
     assert "フォーム https://example.jp/inquiry" in absolute
     assert f"https://example.jp/notices/{incident.slug}/" in absolute
+
+
+def test_agent_input_slots_stay_marked_until_the_agent_writes_them():
+    body = "{入力:折り返し日時}にお電話いたします。｛入力：担当者名｝が承ります。"
+    assert placeholders.check_text(body) == []
+    assert placeholders.input_slots(body) == ["折り返し日時", "担当者名"]
+    assert placeholders.names_used(body) == []
+    filled = placeholders.render(body, None, Incident(title="x"))  # no report needed for inputs alone
+    assert filled == "【入力してください：折り返し日時】にお電話いたします。【入力してください：担当者名】が承ります。"
+    assert placeholders.missing_inputs(filled) == ["折り返し日時", "担当者名"]
+    assert placeholders.missing_inputs(filled.replace("【入力してください：折り返し日時】", "12月3日10時")) == ["担当者名"]
+
+
+@pytest.mark.parametrize("body", ["{入力:}", "{入力:" + "あ" * 31 + "}", "{入力:【日時】}"])
+def test_an_input_slot_needs_a_short_plain_name(body):
+    assert any("入力欄" in m for m in placeholders.check_text(body))

@@ -18,6 +18,10 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
     if template.status is not TemplateStatus.APPROVED:
         raise AnswerError("承認済みのテンプレートだけをFAQとして公開できます。"
                           + ("先に内容を確認し、再承認してください。" if template.status is TemplateStatus.NEEDS_REVIEW else ""))
+    inputs = placeholders.input_slots(template.body)
+    if inputs:
+        raise AnswerError("お客様ごとに担当者が入力する箇所（" + "、".join(inputs) + "）があるため、FAQとしては公開できません。"
+                          "FAQ用に、入力欄のない回答文のテンプレートを作成してください。")
     report, incident = answer_context(template)
     if report is None and placeholders.names_used(template.body):
         raise AnswerError("公開済みの報がないため、差し込み項目（{件数}など）を埋められません。"

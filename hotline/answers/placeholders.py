@@ -59,6 +59,28 @@ class Token:
     start: int
     end: int
     name: str
+    agent_input: bool = False  # {入力:折り返し日時}: the agent writes it before sending
+
+
+INPUT_PREFIXES = ("入力:", "入力：")
+INPUT_MARK = "【入力してください：{}】"
+MAX_INPUT_LABEL = 30
+_INPUT_LEFT = re.compile(r"【入力してください：([^】]{1,30})】")
+
+
+def input_marker(label: str) -> str:
+    """What an agent-input slot becomes in a filled answer, until the agent replaces it."""
+    return INPUT_MARK.format(label)
+
+
+def input_slots(text: str) -> list[str]:
+    """Labels of the agent-input slots ({入力:…}) of a template body, in order."""
+    return list(dict.fromkeys(token.name for token in _scan(text)[0] if token.agent_input))
+
+
+def missing_inputs(answer: str) -> list[str]:
+    """Labels of agent-input slots an answer still leaves unfilled (refused when sending)."""
+    return list(dict.fromkeys(_INPUT_LEFT.findall(answer or "")))
 
 
 def _paragraphs(text: str) -> str:
@@ -194,7 +216,14 @@ def _scan(text: str) -> tuple[list[Token], list[str]]:
                 errors.append(f"{index + 1}文字目の「{char}」に対応する「{{」がありません。")
                 continue
             name = text[start + 1:index].strip(SPACES)
-            if not name:
+            label = next((name[len(p):].strip(SPACES) for p in INPUT_PREFIXES if name.startswith(p)), None)
+            if label is not None:
+                if not label or len(label) > MAX_INPUT_LABEL or any(c in label for c in "【】"):
+                    errors.append(f"{start + 1}文字目の「{{{name}}}」：入力欄には{MAX_INPUT_LABEL}文字以内の名前を"
+                                  "付けてください（例：{入力:折り返し日時}）。")
+                else:
+                    tokens.append(Token(start, index, label, agent_input=True))
+            elif not name:
                 errors.append(f"{start + 1}文字目に空の「{{}}」があります。差し込み項目の名前を入れてください。")
             elif name not in REGISTRY:
                 errors.append(f"{start + 1}文字目の「{{{name}}}」は使えない差し込み項目です。"
@@ -208,13 +237,17 @@ def _scan(text: str) -> tuple[list[Token], list[str]]:
 
 
 def check_text(text: str) -> list[str]:
-    """Japanese error messages for unknown names, empty, unbalanced or nested braces; [] if fine."""
+    """Japanese error messages for unknown names, empty, unbalanced or nested braces; [] if fine.
+
+    {入力:名前} is an agent-input slot: it stays a 【入力してください：名前】 mark in the filled
+    answer, and an answer that still holds the mark cannot be sent.
+    """
     return _scan(text)[1]
 
 
 def names_used(text: str) -> list[str]:
-    """Valid placeholder names in order of first use."""
-    return list(dict.fromkeys(token.name for token in _scan(text)[0]))
+    """Valid placeholder names in order of first use (agent-input slots are not placeholders)."""
+    return list(dict.fromkeys(token.name for token in _scan(text)[0] if not token.agent_input))
 
 
 def fields_used(text: str) -> set[str]:
@@ -240,35 +273,17 @@ def render(text: str, report: Report | None, incident: Incident, base_url: str =
     tokens, errors = _scan(text)
     if errors:
         raise PlaceholderError(" ".join(errors))
-    if tokens and report is None:
+    if any(not t.agent_input for t in tokens) and report is None:
         raise PlaceholderError("公開済みの報がないため、差し込み項目を埋められません。報を公開してからお使いください。")
     out, position = [], 0
     for token in tokens:
         out.append(text[position:token.start])
+        if token.agent_input:
+            out.append(input_marker(token.name))
+            position = token.end + 1
+            continue
         value = overrides.get(token.name) or REGISTRY[token.name].render(report, incident)
         out.append(_absolute(token.name, value, base_url))
         position = token.end + 1
     out.append(text[position:])
     return "".join(out)
-
-
-def _field_value(report: Report, field: str):
-    """A comparable value of one report field (the groups' numbers or items as tuples)."""
-    if field == "counts":
-        return tuple((g.name, g.affected, g.unit, g.count_min, g.count_max, g.count_approx, g.count_certainty,
-                      g.cleared, g.final_scope) for g in report.groups)
-    if field == "items":
-        return tuple(sorted((g.name, i.label, i.status.value, i.note or "") for g in report.groups for i in g.items))
-    return getattr(report, field)
-
-
-def changed_fields(previous: Report | None, new: Report) -> set[str]:
-    """Fields placeholders draw on whose value differs between two reports (all of them after none)."""
-    if previous is None:
-        return set(FIELD_LABELS)
-    return {field for field in FIELD_LABELS if _field_value(previous, field) != _field_value(new, field)}
-
-
-def describe_fields(fields: set[str]) -> list[str]:
-    """Japanese names of fields, without repeats, in a stable order."""
-    return list(dict.fromkeys(label for field, label in FIELD_LABELS.items() if field in fields))

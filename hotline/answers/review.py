@@ -30,7 +30,7 @@ def flag_changed(previous_report: Report | None, new_report: Report) -> list[Ans
     Never flushes: the publishing code may still adjust the report before its own flush.
     """
     with db.session.no_autoflush:
-        changed = placeholders.changed_fields(previous_report, new_report)
+        changed = changed_fields(previous_report, new_report)
         if not changed:
             return []
         rows = db.session.scalars(select(AnswerTemplate).where(
@@ -44,7 +44,7 @@ def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
     """Mark one template for review because `fields` changed; False when none of them did."""
     if not fields:
         return False
-    reason = _review_reason(template, report, placeholders.describe_fields(fields))
+    reason = _review_reason(template, report, describe_fields(fields))
     if template.status is TemplateStatus.NEEDS_REVIEW and template.review_reason:
         if reason not in template.review_reason:
             template.review_reason += "\n" + reason
@@ -87,3 +87,25 @@ def flag_after_publish(report: Report) -> list[AnswerTemplate]:
     """Hook for notices.approve_and_publish: compare with the report published before it."""
     earlier = notices.earlier_published(report)
     return flag_changed(earlier[-1] if earlier else None, report)
+
+
+def _field_value(report: Report, field: str):
+    """A comparable value of one report field (the groups' numbers or items as tuples)."""
+    if field == "counts":
+        return tuple((g.name, g.affected, g.unit, g.count_min, g.count_max, g.count_approx, g.count_certainty,
+                      g.cleared, g.final_scope) for g in report.groups)
+    if field == "items":
+        return tuple(sorted((g.name, i.label, i.status.value, i.note or "") for g in report.groups for i in g.items))
+    return getattr(report, field)
+
+
+def changed_fields(previous: Report | None, new: Report) -> set[str]:
+    """Fields placeholders draw on whose value differs between two reports (all of them after none)."""
+    if previous is None:
+        return set(placeholders.FIELD_LABELS)
+    return {field for field in placeholders.FIELD_LABELS if _field_value(previous, field) != _field_value(new, field)}
+
+
+def describe_fields(fields: set[str]) -> list[str]:
+    """Japanese names of fields, without repeats, in a stable order."""
+    return list(dict.fromkeys(label for field, label in placeholders.FIELD_LABELS.items() if field in fields))

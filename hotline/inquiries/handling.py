@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, or_, select, update
 
 from .. import audit, notices
+from ..answers import placeholders
 from ..extensions import db
 from ..models import Channel, Inquiry, InquiryCategory, InquiryStatus, ReplyBy, Role, User
 from ..models._types import utcnow
@@ -123,6 +124,10 @@ def record_answer(inquiry: Inquiry, agent: User, choice: AnswerChoice) -> None:
         raise InquiryError("担当者を決めてから回答してください。")
     if not choice.text.strip():
         raise InquiryError("回答文を入力してください。")
+    left = placeholders.missing_inputs(choice.text)
+    if left:
+        raise InquiryError("回答文に入力が必要な箇所が残っています：" + "、".join(f"「{label}」" for label in left)
+                           + "。【入力してください：…】を書き換えてから送信してください。")
     if choice.channel == "email" and not inquiry.email:
         raise InquiryError("メールアドレスがないため、メールでは回答できません。電話で回答してください。")
     inquiry.answer_text = choice.text.strip()
