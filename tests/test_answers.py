@@ -461,3 +461,45 @@ def test_the_inquiry_page_lists_other_candidates_under_their_own_heading(demo_an
     head, _, tail = page.partition("その他の候補")
     assert tail, "no other candidates shown"
     assert head.count('class="suggested"') == 1 and 'class="suggested others"' in tail
+
+
+def test_an_earlier_version_comes_back_as_an_edit_waiting_for_approval(staff, incident, client, login):
+    template = approved(staff, incident=incident)
+    answers.save_template(template, {"body": "第2版の回答文です。"}, staff["sup1"])
+    answers.approve(template, staff["sup2"])
+    db.session.commit()
+    login("sup1")
+    response = client.post(f"/admin/answers/{template.id}/revert/1")
+    assert response.status_code == 302
+    template = fresh(template.id)
+    assert template.body == "第2版の回答文です。" and template.pending_version.body == COUNT_BODY
+    with pytest.raises(answers.AnswerError, match="承認できません"):
+        answers.approve(template, staff["sup1"])
+    answers.approve(template, staff["sup2"])
+    assert template.body == COUNT_BODY and template.version == 3
+    with pytest.raises(answers.AnswerError, match="同じです"):
+        answers.revert(template, 1, staff["sup1"])
+
+
+def test_an_expired_template_is_no_longer_offered_used_or_published(staff, incident):
+    from datetime import timedelta
+
+    from hotline.models._types import today_in_japan
+
+    template = approved(staff, incident=incident, title="年末の受付時間", questions="年末は電話できますか")
+    with pytest.raises(answers.AnswerError, match="今日以降"):
+        answers.save_template(template, {"expires_on": today_in_japan() - timedelta(days=1)}, staff["sup1"])
+    answers.save_template(template, {"expires_on": today_in_japan()}, staff["sup1"])
+    db.session.commit()
+    assert [s.template.key for s in answers.suggest("年末 電話")] == [template.key]   # the last day still counts
+    entry = answers.publish_as_faq(template, staff["sup1"])
+    db.session.commit()
+    assert entry.expires_on == today_in_japan()
+    template.expires_on = entry.expires_on = today_in_japan() - timedelta(days=1)  # the next day
+    db.session.commit()
+    assert answers.suggest("年末 電話") == [] and template.expired
+    with pytest.raises(answers.AnswerError, match="掲載期限"):
+        answers.record_use(template)
+    with pytest.raises(answers.AnswerError, match="掲載期限"):
+        answers.publish_as_faq(template, staff["sup1"])
+    assert entry.key not in {h.entry.key for h in faq_search.search_faq("年末 電話")}

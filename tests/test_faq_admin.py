@@ -158,3 +158,19 @@ def test_script_in_answer_is_not_rendered_as_html(client, staff, login):
     approve(client, login, write(client, login, {**NEW_ENTRY, "answer": "<script>alert(1)</script>**太字**"}))
     page = client.get("/faq/points-expiry").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_an_expired_entry_is_neither_shown_nor_listed_nor_found(client, staff, login):
+    from datetime import timedelta
+
+    from hotline.models._types import today_in_japan
+
+    approve(client, login, write(client, login, {**NEW_ENTRY, "expires_on": today_in_japan().isoformat()}))
+    entry = db.session.scalar(select(FaqEntry))
+    assert entry.expires_on == today_in_japan()
+    assert client.get("/faq/points-expiry").status_code == 200
+    entry.expires_on = today_in_japan() - timedelta(days=1)
+    db.session.commit()
+    assert client.get("/faq/points-expiry").status_code == 404
+    assert "ポイントの有効期限" not in client.get("/faq/").get_data(as_text=True)
+    assert faq_search.search_faq("ポイント 失効") == []

@@ -1,7 +1,7 @@
 """Forms for answer templates. Shape checks only; the rules live in hotline/answers."""
 
 from sqlalchemy import select
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..answers import placeholders
@@ -38,6 +38,7 @@ class AnswerTemplateForm(StaffForm):
     body = TextAreaField("回答文", validators=[
         DataRequired("回答文を入力してください。"), Length(max=20000, message="20,000文字以内で入力してください。"),
         _check_placeholders])
+    expires_on = DateField("掲載期限（任意。この日を過ぎるとオペレーターに表示されません）", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         """Offer the registered incidents, newest first."""
@@ -50,7 +51,8 @@ class AnswerTemplateForm(StaffForm):
         """Values for answers.save_template; a blank key keeps (or generates) the key."""
         values = dict(title=self.title.data, category=InquiryCategory(self.category.data),
                       incident_id=int(self.incident_id.data) if self.incident_id.data else None,
-                      questions=self.questions.data, keywords=self.keywords.data, body=self.body.data)
+                      questions=self.questions.data, keywords=self.keywords.data, body=self.body.data,
+                      expires_on=self.expires_on.data)
         if self.key.data:
             values["key"] = self.key.data
         return values
@@ -61,4 +63,4 @@ def form_data(template: AnswerTemplate) -> dict:
     text = template.pending_version or template
     return dict(key=template.key, title=text.title, category=template.category.value,
                 incident_id=str(template.incident_id or ""), questions=text.questions,
-                keywords=text.keywords, body=text.body)
+                keywords=text.keywords, body=text.body, expires_on=template.expires_on)

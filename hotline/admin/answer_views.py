@@ -134,6 +134,15 @@ def approve(template_id: int):
                        "承認しました。すべてのオペレーターにすぐ表示されます。")
 
 
+@bp.route("/<int:template_id>/revert/<int:version>", methods=["POST"])
+def revert(template_id: int, version: int):
+    """Bring back an earlier version's text as an edit waiting for approval."""
+    if not answers.can_edit(db.get_or_404(AnswerTemplate, template_id), _me()):
+        abort(403)
+    return _transition(template_id, lambda t: answers.revert(t, version, _me()),
+                       f"第{version}版の内容を、承認待ちの変更にしました。別の責任者が承認すると使われます。")
+
+
 @bp.route("/<int:template_id>/retire", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def retire(template_id: int):

@@ -1,8 +1,8 @@
 """Form for editing a FAQ entry."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..cleaning import clean_text
 
@@ -28,6 +28,7 @@ class FaqEntryForm(FlaskForm):
     display_order = IntegerField("表示順（小さいほど上）", default=100,
                                  validators=[NumberRange(0, 100000, "0〜100000の数を入力してください。")])
     published = BooleanField("公開する", default=True)
+    expires_on = DateField("掲載期限（任意。この日を過ぎると表示も検索もされません）", validators=[Optional()])
 
     def values(self) -> dict:
         """Cleaned column values."""
@@ -35,4 +36,5 @@ class FaqEntryForm(FlaskForm):
                     question=clean_text(self.question.data).replace("\n", " ").strip(),
                     alternatives=_lines(self.alternatives.data), keywords=_lines(self.keywords.data),
                     answer=clean_text(self.answer.data).strip(), display_order=self.display_order.data,
-                    published=self.published.data)
+                    published=self.published.data,
+                    expires_on=self.expires_on.data.isoformat() if self.expires_on.data else "")

@@ -1,5 +1,7 @@
 """Supervisor pages for the FAQ: entries with their votes, unanswered searches, editing."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -46,7 +48,7 @@ def edit(entry_id: int):
 def _edit(entry: FaqEntry | None):
     """Shared create/edit handling: the edit waits for a second supervisor before it is public."""
     waiting = faq.pending_for(entry) if entry is not None else None
-    form = FaqEntryForm(data=faq.values_of(waiting)) if waiting and request.method == "GET" else FaqEntryForm(obj=entry)
+    form = FaqEntryForm(data=_form_data(waiting)) if waiting and request.method == "GET" else FaqEntryForm(obj=entry)
     if form.validate_on_submit():
         try:
             change = faq.request_change(entry, form.values(), current_user)
@@ -62,6 +64,13 @@ def _edit(entry: FaqEntry | None):
             return redirect(url_for("faq_admin.change", change_id=change.id))
     page = render_template("admin/faq_edit.html", form=form, entry=entry, waiting=waiting)
     return page, 422 if form.errors else 200
+
+
+def _form_data(change: FaqChange) -> dict:
+    """A waiting change's values as the form takes them (the expiry as a date)."""
+    values = dict(faq.values_of(change))
+    values["expires_on"] = date.fromisoformat(values["expires_on"]) if values.get("expires_on") else None
+    return values
 
 
 @bp.route("/changes/<int:change_id>")

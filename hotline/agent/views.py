@@ -8,7 +8,7 @@ from .. import answers, callbacks, inquiries
 from ..extensions import db
 from ..inquiries import answering
 from ..inquiries import mail_texts as inquiry_mail
-from ..models._types import MAX_ID
+from ..models._types import MAX_ID, still_valid
 from ..web.form_filters import SelectChoice
 from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
@@ -88,7 +88,8 @@ def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str =
     suggestions, others = (answers.suggest_all(item.message, limit=3) if item.status is not InquiryStatus.ANSWERED
                            else ([], []))
     usable = db.session.scalars(select(AnswerTemplate).where(
-        AnswerTemplate.status.in_([TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW]))
+        AnswerTemplate.status.in_([TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW]),
+        still_valid(AnswerTemplate.expires_on))
         .order_by(AnswerTemplate.category, AnswerTemplate.title)).all()
     return render_template("agent/inquiry.html", item=item, view=display.inquiry_view(item, _me()), form=form,
                            template=template, fill_error=fill_error, suggestions=suggestions, others=others,

@@ -18,6 +18,8 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
     if template.status is not TemplateStatus.APPROVED:
         raise AnswerError("承認済みのテンプレートだけをFAQとして公開できます。"
                           + ("先に内容を確認し、再承認してください。" if template.status is TemplateStatus.NEEDS_REVIEW else ""))
+    if template.expired:
+        raise AnswerError("掲載期限を過ぎたテンプレートはFAQとして公開できません。")
     inputs = placeholders.input_slots(template.body)
     if inputs:
         raise AnswerError("お客様ごとに担当者が入力する箇所（" + "、".join(inputs) + "）があるため、FAQとしては公開できません。"
@@ -34,7 +36,7 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
         category=template.category.label, question=questions[0][:300],
         alternatives="\n".join(q for q in questions[1:] + [template.title] if q != questions[0]),
         keywords=template.keywords, answer=answer, incident_id=incident.id if incident else None,
-        published=True,
+        published=True, expires_on=template.expires_on,
     )
     try:
         entry = faq.save_entry(entry, values, source="template")

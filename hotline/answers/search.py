@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .. import search
 from ..extensions import db
 from ..models import AnswerTemplate, TemplateStatus
+from ..models._types import still_valid
 from ..search.sync import after_commit
 
 USABLE = (TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW)
@@ -39,7 +40,8 @@ def document(template: AnswerTemplate) -> dict:
 def usable_templates() -> list[AnswerTemplate]:
     """Templates agents may answer with, in a stable order."""
     return list(db.session.scalars(
-        select(AnswerTemplate).where(AnswerTemplate.status.in_(USABLE)).order_by(AnswerTemplate.id)))
+        select(AnswerTemplate).where(AnswerTemplate.status.in_(USABLE), still_valid(AnswerTemplate.expires_on))
+        .order_by(AnswerTemplate.id)))
 
 
 def rebuild() -> int:
@@ -58,7 +60,8 @@ def search_templates(text: str, limit: int = 3) -> list[TemplateHit]:
     if not hits:
         return []
     rows = db.session.scalars(select(AnswerTemplate).where(
-        AnswerTemplate.key.in_([h.id for h in hits]), AnswerTemplate.status.in_(USABLE)))
+        AnswerTemplate.key.in_([h.id for h in hits]), AnswerTemplate.status.in_(USABLE),
+        still_valid(AnswerTemplate.expires_on)))
     templates = {t.key: t for t in rows}
     return [TemplateHit(templates[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in templates]
 

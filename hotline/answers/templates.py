@@ -7,6 +7,7 @@ shown to staff.
 
 import re
 import secrets
+from datetime import date
 
 from sqlalchemy import select
 
@@ -15,12 +16,13 @@ from ..extensions import db
 from ..models import (
     AnswerTemplate, AnswerTemplateVersion, Incident, InquiryCategory, Role, TemplateStatus, User,
 )
-from ..models._types import utcnow
+from ..models._types import today_in_japan, utcnow
 from ..notices import draft_files
 from . import placeholders
 from . import search as answer_search
 
 CONTENT_FIELDS = ("title", "questions", "keywords", "body")
+OTHER_FIELDS = ("key", "category", "incident_id", "expires_on")  # take effect at once (not public text)
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LIMITS = {"key": 80, "title": 200, "questions": 5000, "keywords": 2000, "body": 20000}
 FAQ_KEY_PREFIX = "qa-"
@@ -80,7 +82,7 @@ def _category(value) -> InquiryCategory:
 
 def clean_values(values: dict) -> dict:
     """Normalized column values from user input; unknown names are refused."""
-    allowed = {"key", "title", "category", "questions", "keywords", "body", "incident_id"}
+    allowed = {"key", "title", "category", "questions", "keywords", "body", "incident_id", "expires_on"}
     unknown = set(values) - allowed
     if unknown:
         raise AnswerError(f"不明な項目です：{', '.join(sorted(unknown))}")
@@ -96,6 +98,8 @@ def clean_values(values: dict) -> dict:
             out[name] = _clean(value or "").strip()
         elif name == "category":
             out[name] = _category(value)
+        elif name == "expires_on":
+            out[name] = value if isinstance(value, date) else None
         else:
             out[name] = value or None
     return out
@@ -127,6 +131,9 @@ def _validate(values: dict, template: AnswerTemplate | None) -> None:
         other = db.session.scalar(select(AnswerTemplate).filter_by(key=key))
         if other is not None and other is not template:
             add("key", "そのIDは既に使われています。")
+    expires = values.get("expires_on")
+    if expires is not None and (template is None or expires != template.expires_on) and expires < today_in_japan():
+        add("expires_on", "掲載期限には今日以降の日付を入力してください。")
     if values.get("incident_id") is not None and db.session.get(Incident, values["incident_id"]) is None:
         add("incident_id", "事案が見つかりません。")
     if errors:
@@ -190,15 +197,15 @@ def save_template(template: AnswerTemplate | None, values: dict, editor: User) -
         raise AnswerError("このテンプレートを編集できるのは責任者以上です（オペレーターは自分の提案だけを編集できます）。")
     shared = template.status is not TemplateStatus.PROPOSAL
     source = (template.pending_version or template) if shared else template
-    merged = ({name: getattr(template, name) for name in ("key", "category", "incident_id")}
+    merged = ({name: getattr(template, name) for name in OTHER_FIELDS}
               | {name: getattr(source, name) for name in CONTENT_FIELDS} | values)
     _validate(merged, template)
     old_key = template.key
     text_changed = any(merged[name] != getattr(source, name) for name in CONTENT_FIELDS)
-    other_changed = any(merged[name] != getattr(template, name) for name in ("key", "category", "incident_id"))
+    other_changed = any(merged[name] != getattr(template, name) for name in OTHER_FIELDS)
     if not (text_changed or other_changed):
         return template
-    for name in ("key", "category", "incident_id"):
+    for name in OTHER_FIELDS:
         setattr(template, name, merged[name])
     detail = f"v{template.version}"
     if text_changed and shared:
@@ -234,42 +241,6 @@ def revise_from_file(template: AnswerTemplate, values: dict) -> AnswerTemplate:
     return template
 
 
-def approve(template: AnswerTemplate, supervisor: User, version: int | None = None) -> AnswerTemplate:
-    """Put the text waiting for approval in use as the shared answer; clears a review flag.
-
-    Nobody who wrote that text may approve it. With `version`, the approval is of the
-    version the approver was shown, and is refused when another one has come since.
-    """
-    require_role(supervisor, Role.SUPERVISOR, "テンプレートの承認には責任者以上の権限が必要です。")
-    pending = template.pending_version
-    if template.status is TemplateStatus.APPROVED and pending is None:
-        raise AnswerError("このテンプレートは既に承認済みです。")
-    shown = pending.version if pending else template.version
-    if version is not None and version != shown:
-        raise AnswerError("表示した後に内容が変わりました。新しい内容を確認してから承認してください。")
-    if supervisor.id in template.writers_awaiting_approval():
-        raise AnswerError("この回答文を書いた（編集した）方は承認できません。別の責任者に承認を依頼してください。")
-    problems = placeholders.check_text(pending.body if pending else template.body)
-    if problems:
-        raise AnswerError(" ".join(problems), "body")
-    if pending is not None:
-        for name in CONTENT_FIELDS:
-            setattr(template, name, getattr(pending, name))
-        template.version = pending.version
-    template.status = TemplateStatus.APPROVED
-    template.approved_by, template.approved_at = supervisor, utcnow()
-    template.review_reason = ""
-    current = template.current_version
-    if current is None:
-        _snapshot(template, None, supervisor)
-    else:
-        current.approved_by = supervisor
-    db.session.flush()
-    audit.record("approve", "answer_template", template.id, detail=f"v{template.version}", user=supervisor)
-    answer_search.schedule(template)
-    return template
-
-
 def retire(template: AnswerTemplate, supervisor: User) -> AnswerTemplate:
     """Stop offering a template to agents (its history stays)."""
     require_role(supervisor, Role.SUPERVISOR, "テンプレートの廃止には責任者以上の権限が必要です。")
@@ -286,6 +257,8 @@ def record_use(template: AnswerTemplate, user: User | None = None) -> None:
     """Count one answer given with the template (atomic in SQL, safe across workers)."""
     if not template.status.usable:
         raise AnswerError(f"このテンプレートは現在使えません（{template.status.label}）。")
+    if template.expired:
+        raise AnswerError(f"このテンプレートは掲載期限（{template.expires_on:%Y年%m月%d日}）を過ぎています。")
     template.times_used = AnswerTemplate.times_used + 1
     db.session.flush()
     audit.record("use", "answer_template", template.id, user=user)

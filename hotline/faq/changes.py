@@ -8,6 +8,7 @@ transaction commits. Messages of FaqChangeError are Japanese and shown to staff.
 import hashlib
 import json
 import os
+from datetime import date
 
 from sqlalchemy import select
 
@@ -20,9 +21,11 @@ from ..textdiff import FieldDiff, field_diffs
 from . import search as faq_search
 from .entries import save_entry, search_document
 
-CONTENT = ("key", "category", "question", "alternatives", "keywords", "answer", "display_order", "published")
+CONTENT = ("key", "category", "question", "alternatives", "keywords", "answer", "display_order", "published",
+           "expires_on")
 LABELS = {"question": "質問", "alternatives": "言い換え", "keywords": "キーワード", "answer": "回答",
-          "category": "カテゴリー", "key": "ID", "display_order": "表示順", "published": "公開"}
+          "category": "カテゴリー", "key": "ID", "display_order": "表示順", "published": "公開",
+          "expires_on": "掲載期限"}
 PENDING = "pending"
 
 
@@ -37,8 +40,12 @@ def _require_supervisor(user: User | None, message: str) -> None:
 
 
 def content_of(entry: FaqEntry | None) -> dict:
-    """The entry's public content as plain values (empty for a new entry)."""
-    return {name: getattr(entry, name) for name in CONTENT} if entry is not None else {}
+    """The entry's public content as plain values (empty for a new entry); dates as ISO text."""
+    if entry is None:
+        return {}
+    values = {name: getattr(entry, name) for name in CONTENT}
+    values["expires_on"] = entry.expires_on.isoformat() if entry.expires_on else ""
+    return values
 
 
 def content_hash(entry: FaqEntry | None) -> str:
@@ -116,6 +123,7 @@ def approve_change(change: FaqChange, approver: User, shown_hash: str | None = N
     if other is not None and other is not entry:
         raise FaqChangeError("そのIDは既に使われています。")
     old_key = entry.key if entry is not None else None
+    values["expires_on"] = date.fromisoformat(values["expires_on"]) if values.get("expires_on") else None
     entry = save_entry(entry, values, source="admin")
     entry.source = "admin"
     change.entry, change.status, change.decided_by, change.decided_at = entry, "approved", approver, utcnow()

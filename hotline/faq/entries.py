@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import FaqEntry, FaqVote, Incident, SearchStat
-from ..models._types import utcnow
+from ..models._types import still_valid, utcnow
 
 MAX_QUESTION = 300
 MAX_ANSWER = 20000
@@ -137,7 +137,8 @@ def _values_of(spec: FaqSpec) -> dict:
 def published_entries() -> list[FaqEntry]:
     """All public entries in display order."""
     return list(db.session.scalars(
-        select(FaqEntry).where(FaqEntry.published.is_(True)).order_by(FaqEntry.display_order, FaqEntry.id)))
+        select(FaqEntry).where(FaqEntry.published.is_(True), still_valid(FaqEntry.expires_on))
+        .order_by(FaqEntry.display_order, FaqEntry.id)))
 
 
 def entries_by_category(usage: dict[int, int] | None = None) -> list[tuple[str, list[FaqEntry]]]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import audit, search
 from ..extensions import db
 from ..models import FaqEntry
+from ..models._types import still_valid
 from ..search.sync import after_commit
 from .entries import published_entries, search_document
 
@@ -81,7 +82,8 @@ def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
         return []
     keys = [hit.id for hit in hits]
     entries = {e.key: e for e in db.session.scalars(
-        select(FaqEntry).where(FaqEntry.key.in_(keys), FaqEntry.published.is_(True)))}
+        select(FaqEntry).where(FaqEntry.key.in_(keys), FaqEntry.published.is_(True),
+                               still_valid(FaqEntry.expires_on)))}
     return [FaqHit(entries[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in entries]
 
 

@@ -1,7 +1,7 @@
 """Column helpers shared by the model modules."""
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import Enum
 
@@ -13,6 +13,16 @@ MAX_ID = 2**31 - 1
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (stored the same on every engine)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def today_in_japan() -> date:
+    """Today's date in Japan, where expiry dates and deadlines are read."""
+    return (datetime.now(timezone.utc) + timedelta(hours=9)).date()
+
+
+def still_valid(column):
+    """A SQL condition: an expiry-date column is empty or not yet past (in Japan)."""
+    return column.is_(None) | (column >= today_in_japan())
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:

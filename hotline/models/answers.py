@@ -1,13 +1,13 @@
 """Answer templates (想定Q&A) shared by every agent, with their full version history."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import enum_column, utcnow
+from ._types import enum_column, today_in_japan, utcnow
 from .inquiries import InquiryCategory
 
 
@@ -56,6 +56,7 @@ class AnswerTemplate(db.Model):
     review_reason: Mapped[str] = mapped_column(Text, default="")
     faq_entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entry.id"))
     times_used: Mapped[int] = mapped_column(default=0)
+    expires_on: Mapped[date | None]  # time-limited content: not offered after this day
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -82,6 +83,11 @@ class AnswerTemplate(db.Model):
     def current_version(self) -> "AnswerTemplateVersion | None":
         """The history row of the text in use."""
         return next((v for v in self.versions if v.version == self.version), None)
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry date (in Japan): no longer offered to agents or published."""
+        return self.expires_on is not None and self.expires_on < today_in_japan()
 
     @property
     def pending_version(self) -> "AnswerTemplateVersion | None":

@@ -1,12 +1,12 @@
 """FAQ entries (よくあるご質問), votes and search statistics."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import utcnow
+from ._types import today_in_japan, utcnow
 
 
 class FaqEntry(db.Model):
@@ -23,12 +23,18 @@ class FaqEntry(db.Model):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
     source: Mapped[str] = mapped_column(String(20), default="file")
     published: Mapped[bool] = mapped_column(default=True)
+    expires_on: Mapped[date | None]  # time-limited content: not shown or found after this day
     helpful_yes: Mapped[int] = mapped_column(default=0)
     helpful_no: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     incident = relationship("Incident")
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry date (in Japan): not shown or found any more."""
+        return self.expires_on is not None and self.expires_on < today_in_japan()
 
     @property
     def alternative_list(self) -> list[str]:

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..faq import search as faq_search
 from ..inquiries import stats as inquiry_stats
 from ..models import FaqEntry
+from ..models._types import still_valid
 from ..web.auth import client_address
 from ..web.security import public
 
@@ -30,7 +31,8 @@ class VoteForm(FlaskForm):
 
 def _entry_or_404(key: str) -> FaqEntry:
     """A published entry by its id, or 404."""
-    entry = db.session.scalar(select(FaqEntry).filter_by(key=key, published=True))
+    entry = db.session.scalar(select(FaqEntry).filter_by(key=key, published=True)
+                              .where(still_valid(FaqEntry.expires_on)))
     if entry is None:
         abort(404)
     return entry
