@@ -114,7 +114,8 @@ def test_zero_hit_and_unopened_queries_are_counted_without_identity(client, load
     assert any(s.zero_hits == 1 for s in stats.values())
     opened = [s for s in stats.values() if s.opens == 1]
     assert len(opened) == 1 and opened[0].searches == 1
-    assert {c.name for c in SearchStat.__table__.columns} == {"id", "query", "searches", "zero_hits", "opens", "last_seen"}
+    assert {c.name for c in SearchStat.__table__.columns} == {
+        "id", "query", "searches", "zero_hits", "opens", "inquiries", "handled_at", "handled_note", "last_seen"}
 
 
 def test_unpublished_entry_disappears_from_search_and_pages(client, loaded_faq):

@@ -9,7 +9,7 @@ from .. import faq
 from ..extensions import db
 from ..faq import markdown as faq_markdown
 from ..faq import search as faq_search
-from ..models import FaqChange, FaqEntry, Role
+from ..models import FaqChange, FaqEntry, Role, SearchStat
 from ..web.auth import role_required
 from .display import jst
 from .faq_forms import FaqEntryForm
@@ -30,7 +30,8 @@ def overview():
     """All entries with vote counts, and searches that found nothing or were not opened."""
     entries = db.session.scalars(db.select(FaqEntry).order_by(FaqEntry.category, FaqEntry.display_order)).all()
     return render_template("admin/faq_overview.html", entries=entries, misses=faq.unanswered_queries(),
-                           changes=faq.pending_changes(), values_of=faq.values_of, jst=jst)
+                           changes=faq.pending_changes(), values_of=faq.values_of, jst=jst,
+                           published=[e for e in entries if e.published], action_form=ActionForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -71,6 +72,33 @@ def _form_data(change: FaqChange) -> dict:
     values = dict(faq.values_of(change))
     values["expires_on"] = date.fromisoformat(values["expires_on"]) if values.get("expires_on") else None
     return values
+
+
+@bp.route("/misses/<int:stat_id>", methods=["POST"])
+def miss(stat_id: int):
+    """One click on a search that did not help: add it as a phrasing of an entry, or set it aside."""
+    stat = db.get_or_404(SearchStat, stat_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "aside":
+        faq.set_aside(stat, "対象外")
+        db.session.commit()
+        flash(f"「{stat.query}」を一覧から外しました。", "success")
+        return redirect(url_for("faq_admin.overview") + "#misses-heading")
+    raw = request.form.get("entry_id", "")
+    entry = db.session.get(FaqEntry, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if entry is None:
+        flash("言い換えを加える質問を選んでください。", "error")
+        return redirect(url_for("faq_admin.overview") + "#misses-heading")
+    try:
+        change = faq.add_phrasing(stat, entry, current_user)
+    except faq.FaqChangeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("faq_admin.overview") + "#misses-heading")
+    db.session.commit()
+    flash(f"「{stat.query}」を「{entry.question}」の言い換えに加える変更を、承認待ちにしました。", "success")
+    return redirect(url_for("faq_admin.change", change_id=change.id) if change else url_for("faq_admin.overview"))
 
 
 @bp.route("/changes/<int:change_id>")

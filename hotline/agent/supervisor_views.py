@@ -27,9 +27,11 @@ def require_login():
 @bp.route("/")
 @role_required(Role.SUPERVISOR)
 def overview():
-    """Backlog, answers per day, template use, proposals, reviews, FAQ votes, the outbox."""
+    """Backlog, answers per day, template use, questions on the rise, proposals, reviews, FAQ votes, the outbox."""
+    rising = inquiry_stats.rising_templates()
     return render_template("agent/overview.html", backlog=inquiry_stats.backlog(),
                            per_day=inquiry_stats.answered_per_day(), usage=inquiry_stats.template_usage(),
+                           rising=rising, rising_peak=max([d["count"] for r in rising for d in r["recent"]] + [1]),
                            queues=inquiry_stats.template_queues(), votes=inquiry_stats.faq_votes(),
                            outbox=_outbox())
 

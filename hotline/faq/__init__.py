@@ -8,10 +8,10 @@ approves them, `cli` is `flask faq …`.
 from .entries import (  # noqa: F401
     FRONT_MATTER, MAX_ANSWER, MAX_QUESTION, FaqFileError, FaqSpec, clean_line, entries_by_category,
     import_specs, parse_faq_file, published_entries, read_faq_dir, record_open, record_search,
-    record_vote, save_entry, search_document, unanswered_queries,
+    record_search_inquiry, record_vote, save_entry, search_document, set_aside, unanswered_queries,
 )
 from .search import withdraw_entry  # noqa: F401,E402
 from .changes import (  # noqa: F401,E402
-    FaqChangeError, approve_change, change_diff, change_hash, pending_changes, pending_for, reject_change,
+    FaqChangeError, add_phrasing, approve_change, change_diff, change_hash, pending_changes, pending_for, reject_change,
     request_change, values_of,
 )

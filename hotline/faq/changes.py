@@ -19,7 +19,7 @@ from ..models._types import utcnow
 from ..search.sync import after_commit
 from ..textdiff import FieldDiff, field_diffs
 from . import search as faq_search
-from .entries import save_entry, search_document
+from .entries import save_entry, search_document, set_aside
 
 CONTENT = ("key", "category", "question", "alternatives", "keywords", "answer", "display_order", "published",
            "expires_on")
@@ -86,8 +86,9 @@ def request_change(entry: FaqEntry | None, values: dict, author: User) -> FaqCha
     entry replaces the change waiting for it; everyone who wrote either is a writer.
     """
     _require_supervisor(author, "FAQの編集には責任者以上の権限が必要です。")
-    values = {name: values[name] for name in CONTENT if name in values}
     previous = pending_for(entry) if entry is not None else None
+    base = values_of(previous) if previous is not None else content_of(entry)
+    values = {name: value for name, value in (base | values).items() if name in CONTENT}
     if _key_taken(values.get("key", ""), entry) and not (previous and values_of(previous).get("key") == values["key"]):
         raise FaqChangeError("そのIDは既に使われています（承認待ちの新しい質問を含みます）。")
     if entry is not None and all(content_of(entry)[name] == value for name, value in values.items()):
@@ -142,6 +143,18 @@ def reject_change(change: FaqChange, user: User, note: str = "") -> None:
     change.decided_by, change.decided_at, change.note = user, utcnow(), (note or "")[:300]
     audit.record("reject_change", "faq_entry", change.entry_id or f"new:{change.id}", detail=f"change {change.id}",
                  user=user)
+
+
+def add_phrasing(stat, entry: FaqEntry, author: User) -> FaqChange | None:
+    """One click from the list of misses: the searched words become a phrasing of an entry,
+    as a change waiting for a second supervisor like any other; the miss leaves the list."""
+    waiting = pending_for(entry)
+    phrasings = (values_of(waiting) if waiting else content_of(entry))["alternatives"].splitlines()
+    if stat.query not in phrasings and stat.query != entry.question:
+        phrasings.append(stat.query)
+    change = request_change(entry, {"alternatives": "\n".join(p for p in phrasings if p.strip())}, author)
+    set_aside(stat, f"言い換え：{entry.key}")
+    return change
 
 
 def change_hash(change: FaqChange) -> str:

@@ -194,7 +194,7 @@ def _stat(query_key: str) -> SearchStat:
     if stat is None:
         try:
             with db.session.begin_nested():
-                stat = SearchStat(query=key, searches=0, zero_hits=0, opens=0)
+                stat = SearchStat(query=key, searches=0, zero_hits=0, opens=0, inquiries=0)
                 db.session.add(stat)
         except IntegrityError:  # another worker created it first
             stat = db.session.scalar(select(SearchStat).filter_by(query=key))
@@ -202,12 +202,25 @@ def _stat(query_key: str) -> SearchStat:
     return stat
 
 
+def record_search_inquiry(query_key: str) -> None:
+    """Count that a search was followed by an inquiry sent from its page (the FAQ did not help)."""
+    stat = _stat(query_key)
+    stat.inquiries = SearchStat.inquiries + 1
+
+
 def unanswered_queries(limit: int = 50) -> list[SearchStat]:
-    """Queries that found nothing or whose results nobody opened, most frequent first."""
+    """Queries that found nothing, whose results nobody opened, or that ended in an inquiry,
+    and that no supervisor dealt with yet: those ending in inquiries first, then the most frequent."""
     rows = db.session.scalars(
-        select(SearchStat).where((SearchStat.zero_hits > 0) | (SearchStat.opens == 0))
-        .order_by(SearchStat.searches.desc(), SearchStat.last_seen.desc()).limit(limit))
+        select(SearchStat).where(SearchStat.handled_at.is_(None),
+                                 (SearchStat.zero_hits > 0) | (SearchStat.opens == 0) | (SearchStat.inquiries > 0))
+        .order_by(SearchStat.inquiries.desc(), SearchStat.searches.desc(), SearchStat.last_seen.desc()).limit(limit))
     return list(rows)
+
+
+def set_aside(stat: SearchStat, note: str) -> None:
+    """Take a query off the list of misses (added as a phrasing, or not a question of ours)."""
+    stat.handled_at, stat.handled_note = utcnow(), note[:100]
 
 
 def save_entry(entry: FaqEntry | None, values: dict, source: str = "admin") -> FaqEntry:

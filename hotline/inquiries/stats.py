@@ -62,6 +62,28 @@ def template_usage() -> list[dict]:
     return sorted(out, key=lambda r: -r["count"])
 
 
+def rising_templates(days: int = 7, limit: int = 10, today: date | None = None) -> list[dict]:
+    """Questions on the rise: templates by how much more they answered in the last `days` days
+    (Japan time) than in the `days` before, with each recent day's count for a chart."""
+    today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
+    since = utcnow() - timedelta(days=2 * days + 1)
+    per: dict[int, Counter] = defaultdict(Counter)
+    for template_id, answered_at in db.session.execute(select(Inquiry.template_id, Inquiry.answered_at).where(
+            Inquiry.template_id.is_not(None), Inquiry.answered_at >= since)):
+        per[template_id][answered_at.replace(tzinfo=timezone.utc).astimezone(JST).date()] += 1
+    titles = {t.id: t.title for t in db.session.scalars(select(AnswerTemplate).where(AnswerTemplate.id.in_(per)))}
+    out = []
+    for template_id, counts in per.items():
+        recent = [{"day": f"{d.month}/{d.day}", "count": counts[d]}
+                  for d in (today - timedelta(days=k) for k in range(days - 1, -1, -1))]
+        this_week = sum(r["count"] for r in recent)
+        last_week = sum(counts[today - timedelta(days=days + k)] for k in range(days))
+        if this_week:
+            out.append({"id": template_id, "title": titles.get(template_id, f"#{template_id}"), "recent": recent,
+                        "this_week": this_week, "last_week": last_week, "rise": this_week - last_week})
+    return sorted(out, key=lambda r: (-r["rise"], -r["this_week"], r["id"]))[:limit]
+
+
 def faq_usage() -> dict[int, int]:
     """FAQ entry id → inquiries answered with the template published as that entry."""
     rows = db.session.execute(

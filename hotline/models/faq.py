@@ -100,4 +100,7 @@ class SearchStat(db.Model):
     searches: Mapped[int] = mapped_column(default=0)
     zero_hits: Mapped[int] = mapped_column(default=0)
     opens: Mapped[int] = mapped_column(default=0)
+    inquiries: Mapped[int] = mapped_column(default=0)  # searches followed by an inquiry from the search page
+    handled_at: Mapped[datetime | None]  # a supervisor added it as a phrasing, or set it aside
+    handled_note: Mapped[str] = mapped_column(String(100), default="")
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)

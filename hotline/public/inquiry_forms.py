@@ -38,6 +38,7 @@ class InquiryForm(FlaskForm):
                            validators=[DataRequired("個人情報の取り扱いをご確認のうえ、同意にチェックを入れてください。")])
     website = StringField("ウェブサイト（入力しないでください）")
     token = HiddenField(filters=[lambda v: v if v and TOKEN.match(v) else ""])
+    from_q = HiddenField(filters=[_line, lambda v: (v or "")[:200]])  # the FAQ search that led here
 
 
 

@@ -8,12 +8,13 @@ import re
 import secrets
 import time
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
-from .. import inquiries, notices, throttle
+from .. import faq, inquiries, notices, throttle
 from ..extensions import db
+from ..faq import search as faq_search
 from ..inquiries import mail_texts as inquiry_mail
 from ..notices import report_view
 from ..web.auth import client_address
@@ -84,6 +85,8 @@ def form():
             abort(400)
     if not form.token.data:
         form.token.data = secrets.token_urlsafe(24)
+    if not form.is_submitted() and request.args.get("from_q"):
+        form.from_q.data = request.args.get("from_q", "")[:200]
     if form.validate_on_submit():
         inquiry = inquiries.by_submission(form.token.data) or _store(form, address)
         token = getattr(inquiry, "status_token", "")
@@ -100,6 +103,9 @@ def _store(form: InquiryForm, address: str):
     try:
         inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data})
         throttle.record("inquiry", address)
+        searched = form.from_q.data or ""
+        if searched and not faq_search.query_problem(searched) and faq_search.worth_counting(searched):
+            faq.record_search_inquiry(faq_search.query_key(searched))
         inquiry_mail.queue_confirmation(inquiry)
         if inquiry.urgent:
             inquiry_mail.queue_oncall_alert(inquiry)
