@@ -16,13 +16,15 @@ from .admin.answer_views import bp as answers_admin_bp
 from .admin.faq_views import bp as faq_admin_bp
 from .admin import report_views  # noqa: F401  (adds the report pages to the admin blueprint)
 from .admin.views import bp as admin_bp
-from .agent import callback_views, campaign_views, list_views, people_views  # noqa: F401  (add the affected list to the agent and supervisor blueprints)
+from .agent import callback_views, campaign_views, list_views, people_views  # noqa: F401
+from .admin import block_views  # noqa: F401  (shared text blocks on the FAQ blueprint)  (add the affected list to the agent and supervisor blueprints)
 from .agent.supervisor_views import bp as supervisor_bp
 from .agent.views import bp as agent_bp
 from .answers.cli import answers_cli
 from .config import PROJECT_ROOT
 from .extensions import csrf, db, migrate
 from .faq.cli import faq_cli
+from .faq import blocks as faq_blocks
 from .faq.markdown import render as render_markdown
 from .inquiries.cli import inquiries_cli
 from .affected import sending as notice_sending
@@ -82,5 +84,5 @@ def init_app(app: Flask) -> None:
     extensions.tune_sqlite(app)
     answers.subscribe()
     on_round(notice_sending.pump)  # the mail sender queues paced individual notices each round
-    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(lambda text: render_markdown(faq_blocks.expand(text)), "markdown")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import faq
 from ..extensions import db
+from ..faq import blocks as faq_blocks
 from ..faq import markdown as faq_markdown
 from ..faq import search as faq_search
 from ..models import FaqChange, FaqEntry, Role, SearchStat
@@ -111,7 +112,7 @@ def _change_page(item: FaqChange, error: str = "", status: int = 200):
     """Render a change with its diff against the public entry."""
     return render_template("admin/faq_change.html", change=item, diff=faq.change_diff(item),
                            values=faq.values_of(item), shown=faq.change_hash(item), error=error,
-                           answer_html=faq_markdown.render(faq.values_of(item).get("answer", "")),
+                           answer_html=faq_markdown.render(faq_blocks.expand(faq.values_of(item).get("answer", ""))),
                            wrote_it=current_user.id in item.writer_ids, action_form=ActionForm(), jst=jst), status
 
 

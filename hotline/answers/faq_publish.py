@@ -28,7 +28,7 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
     if report is None and placeholders.names_used(template.body):
         raise AnswerError("公開済みの報がないため、差し込み項目（{件数}など）を埋められません。"
                           "報を公開してから、もう一度FAQとして公開してください。")
-    answer = fill(template)
+    answer = fill(template, keep_blocks=True)
     questions = template.question_list or [template.title]
     entry = template.faq_entry
     values = dict(

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .. import notices
+from ..faq import blocks
 from ..faq.search import split_weak
 from ..models import AnswerTemplate, Incident, Report, TemplateStatus
 from . import placeholders
@@ -39,17 +40,20 @@ def answer_context(template: AnswerTemplate, incident: Incident | None = None) -
 
 
 def fill(template: AnswerTemplate, incident: Incident | None = None, base_url: str = "",
-         overrides: dict[str, str] | None = None) -> str:
+         overrides: dict[str, str] | None = None, keep_blocks: bool = False) -> str:
     """The template's answer with its placeholders filled; AnswerError when it cannot be.
 
     `base_url` makes links to this site absolute (for answers sent by mail); `overrides`
-    words placeholders for the person asking (see placeholders.render).
+    words placeholders for the person asking (see placeholders.render). Shared text blocks
+    ({文面:…}) are written out, unless `keep_blocks` (a FAQ entry keeps them, so it follows
+    a later change of the block).
     """
+    body = template.body if keep_blocks else blocks.expand(template.body)
     report, incident = answer_context(template, incident)
     if incident is None and placeholders.names_used(template.body):
         raise AnswerError("事案が登録されていないため、差し込み項目を埋められません。")
     try:
-        return placeholders.render(template.body, report, incident, base_url, overrides)
+        return placeholders.render(body, report, incident, base_url, overrides)
     except placeholders.PlaceholderError as error:
         raise AnswerError(str(error), "body") from error
 

@@ -63,6 +63,7 @@ class Token:
 
 
 INPUT_PREFIXES = ("入力:", "入力：")
+BLOCK_PREFIXES = ("文面:", "文面：")
 INPUT_MARK = "【入力してください：{}】"
 MAX_INPUT_LABEL = 30
 _INPUT_LEFT = re.compile(r"【入力してください：([^】]{1,30})】")
@@ -217,7 +218,9 @@ def _scan(text: str) -> tuple[list[Token], list[str]]:
                 continue
             name = text[start + 1:index].strip(SPACES)
             label = next((name[len(p):].strip(SPACES) for p in INPUT_PREFIXES if name.startswith(p)), None)
-            if label is not None:
+            if name.startswith(BLOCK_PREFIXES):
+                pass  # a shared text block: written out by hotline.faq.blocks, checked against the blocks there
+            elif label is not None:
                 if not label or len(label) > MAX_INPUT_LABEL or any(c in label for c in "【】"):
                     errors.append(f"{start + 1}文字目の「{{{name}}}」：入力欄には{MAX_INPUT_LABEL}文字以内の名前を"
                                   "付けてください（例：{入力:折り返し日時}）。")

@@ -7,6 +7,7 @@ application factory calls it, so every path that publishes a report flags templa
 from sqlalchemy import or_, select
 
 from .. import audit, notices
+from ..faq import blocks
 from ..extensions import db
 from ..models import AnswerTemplate, Report, TemplateStatus
 from . import placeholders
@@ -15,8 +16,26 @@ from .faq_publish import schedule_faq_index
 
 
 def subscribe() -> None:
-    """Flag templates whenever a report is published (connecting twice is harmless)."""
+    """Flag templates whenever a report is published or a shared text block they use changes
+    (connecting twice is harmless)."""
     notices.report_published.connect(_on_report_published)
+    blocks.block_changed.connect(_on_block_changed)
+
+
+def _on_block_changed(block, templates=()) -> None:
+    """Receiver of hotline.faq.blocks.block_changed: flag every shared template using the block."""
+    reason = (f"共通文面「{block.name}」が第{block.version}版に変わりました。"
+              "この回答の文面全体が新しい内容と合っているか確認し、再承認してください。")
+    for template in templates:
+        if template.status not in answer_search.USABLE:
+            continue
+        if template.status is TemplateStatus.NEEDS_REVIEW and template.review_reason:
+            if reason not in template.review_reason:
+                template.review_reason += "\n" + reason
+        else:
+            template.review_reason = reason
+        template.status = TemplateStatus.NEEDS_REVIEW
+        audit.record("flag", "answer_template", template.id, detail=reason[:200])
 
 
 def _on_report_published(report: Report) -> None:

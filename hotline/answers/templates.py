@@ -17,6 +17,7 @@ from ..models import (
     AnswerTemplate, AnswerTemplateVersion, Incident, InquiryCategory, Role, TemplateStatus, User,
 )
 from ..models._types import today_in_japan, utcnow
+from ..faq import blocks
 from ..notices import draft_files
 from . import placeholders
 from . import search as answer_search
@@ -124,6 +125,8 @@ def _validate(values: dict, template: AnswerTemplate | None) -> None:
         add("body", "回答文を入力してください。")
     for message in placeholders.check_text(values.get("body") or ""):
         add("body", message)
+    for name in blocks.unknown_in(values.get("body") or ""):
+        add("body", f"共通文面「{name}」はありません（承認済みの共通文面の名前を、{{文面:名前}}と書いてください）。")
     key = values.get("key", "")
     if not KEY_PATTERN.match(key):
         add("key", "IDは半角英小文字・数字・ハイフンで入力してください。")

@@ -14,6 +14,7 @@ from .. import callbacks, inquiries, notices
 from ..extensions import db
 from ..models import Callback, Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
 from ..models._types import utcnow
+from ..faq import blocks as faq_blocks
 from ..notices import contact_window
 from ..staff import accounts
 from .people import load_people
@@ -60,6 +61,7 @@ def load_demo(env: str, today: date | None = None) -> bool:
     _publish(incident, users, SECOND_REPORT, second_groups(), aware + timedelta(days=10))
     _inquiries(users)
     _callbacks()
+    _blocks(users)
     load_people(incident, users["sato"], users["suzuki"])
     return True
 
@@ -82,6 +84,18 @@ def _inquiries(users: dict) -> None:
     for values, minutes_ago in DEMO_INQUIRIES:
         item = inquiries.receive({"phone": "", "notice_number": "", **values})
         item.created_at = item.created_at - timedelta(minutes=minutes_ago)
+
+
+DEMO_BLOCKS = (
+    ("カード番号の注意", "当社から、お電話やメールでカード番号・セキュリティコード・パスワードをお伺いすることはございません。"),
+    ("窓口の受付時間", "9:00〜20:00（土日祝日も受け付けております）"),
+)
+
+
+def _blocks(users: dict) -> None:
+    """Shared text blocks written by one supervisor and approved by the other."""
+    for name, text in DEMO_BLOCKS:
+        faq_blocks.approve_edit(faq_blocks.request_edit(None, name, text, users["sato"]), users["suzuki"])
 
 
 def _callbacks() -> None:

@@ -1,7 +1,7 @@
 """The FAQ (よくあるご質問): entries, votes, search statistics, and their public search.
 
 `entries` holds the entries and their Markdown files (`faq/*.md`), `markdown` renders
-answers to sanitized HTML, `search` is the FAQ's index, `changes` holds back-office edits until a second supervisor
+answers to sanitized HTML, `search` is the FAQ's index, `blocks` the shared text blocks ({文面:…}), `changes` holds back-office edits until a second supervisor
 approves them, `cli` is `flask faq …`.
 """
 

@@ -18,6 +18,7 @@ from ..models import FaqChange, FaqEntry, Role, User
 from ..models._types import utcnow
 from ..search.sync import after_commit
 from ..textdiff import FieldDiff, field_diffs
+from . import blocks
 from . import search as faq_search
 from .entries import save_entry, search_document, set_aside
 
@@ -95,6 +96,9 @@ def request_change(entry: FaqEntry | None, values: dict, author: User) -> FaqCha
         if previous is not None:
             previous.status, previous.decided_by, previous.decided_at = "withdrawn", author, utcnow()
         return None
+    unknown = blocks.unknown_in(values.get("answer", ""))
+    if unknown:
+        raise FaqChangeError("共通文面" + "、".join(f"「{n}」" for n in unknown) + "はありません（承認済みの共通文面の名前を書いてください）。")
     writers = (previous.writer_ids if previous else set()) | {author.id}
     if previous is not None:
         previous.status = "superseded"

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import FaqEntry, FaqVote, Incident, SearchStat
 from ..models._types import still_valid, utcnow
+from .blocks import expand
 
 MAX_QUESTION = 300
 MAX_ANSWER = 20000
@@ -157,7 +158,7 @@ def entries_by_category(usage: dict[int, int] | None = None) -> list[tuple[str, 
 def search_document(entry: FaqEntry) -> dict:
     """The plain dict the search module indexes."""
     return {"id": entry.key, "question": entry.question, "alternatives": entry.alternative_list,
-            "keywords": entry.keyword_list, "answer": entry.answer, "category": entry.category}
+            "keywords": entry.keyword_list, "answer": expand(entry.answer), "category": entry.category}
 
 
 def record_vote(entry: FaqEntry, voter: str, helpful: bool) -> bool:

@@ -6,7 +6,7 @@ from .affected import (
 )
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
 from .callbacks import Callback, CallbackStatus
-from .faq import FaqChange, FaqEntry, FaqVote, SearchStat
+from .faq import FaqChange, FaqEntry, FaqVote, SearchStat, TextBlock
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
@@ -50,6 +50,7 @@ __all__ = [
     "FilingKind",
     "FaqVote",
     "SearchStat",
+    "TextBlock",
     "Incident",
     "IncidentChange",
     "IncidentStatus",

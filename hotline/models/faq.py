@@ -77,6 +77,29 @@ class FaqChange(db.Model):
         return {int(part) for part in self.writers.split(",") if part.strip().isdigit()}
 
 
+class TextBlock(db.Model):
+    """A shared passage (窓口の電話番号, 受付時間, 「カード番号をお伺いすることはございません」)
+    written once and used as {文面:name} in answer templates and FAQ entries.
+
+    `body` is the approved text every user shows; an edit waits in `pending_body` until a
+    supervisor other than `pending_by` approves it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=0)  # 0: never approved, not usable yet
+    pending_body: Mapped[str | None] = mapped_column(Text)
+    pending_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pending_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    pending_by = relationship("User", foreign_keys=[pending_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+
+
 class FaqVote(db.Model):
     """One browser's 'was this helpful?' answer on one entry."""
 

@@ -20,7 +20,8 @@ STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
                "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected", "/supervisor/notices", "/supervisor/notices/1",
                "/supervisor/audit", "/account/mfa", "/admin/answers/1", "/agent/inquiries/1",
-               "/admin/faq/1/edit", "/admin/faq/changes/1", "/agent/callbacks", "/agent/callbacks/1"]
+               "/admin/faq/1/edit", "/admin/faq/changes/1", "/agent/callbacks", "/agent/callbacks/1",
+               "/admin/faq/blocks", "/admin/faq/blocks/1", "/admin/faq/blocks/3"]
 # Answers to a form: (page, {field: value}, what the answer says).
 ANSWERS = [
     ("/verify", {"#number": demo.DEMO_NOTICE_NUMBER, "#code": demo.DEMO_CODE}, "当社からお送りしたお知らせです"),
@@ -80,6 +81,10 @@ def _prepare(page, site) -> None:
     page.goto(site.url + "/admin/answers/1/edit")  # an edit of a shared template waiting for approval
     page.fill("#body", page.input_value("#body") + "\nご不便をおかけしております。")
     page.click("main form button[type=submit]")
+    page.goto(site.url + "/admin/faq/blocks/new")  # a new shared text block waiting for approval
+    page.fill("#name", "返金の案内")
+    page.fill("#body", "返金は、ご利用のカード会社を通じて行います。")
+    page.click("main form.form button[type=submit]")
     page.goto(site.url + "/admin/faq/1/edit")  # a FAQ change waiting for a second supervisor
     page.fill("#answer", page.input_value("#answer") + "\n\nご不便をおかけしております。")
     page.click("main form button[type=submit]")
