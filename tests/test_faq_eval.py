@@ -13,8 +13,10 @@ from hotline import faq, search
 from hotline.config import PROJECT_ROOT
 
 EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
-MIN_TOP3_HITS = 79
-MIN_TOP1_HITS = 69
+HELD_FILE = Path(__file__).parent / "data" / "faq_held.jsonl"  # held back while the analyzer was chosen
+MIN_TOP3_HITS = 80
+MIN_TOP1_HITS = 70
+MIN_HELD = (54, 58)  # top-1, top-3 of 62 when first read (docs/search.md)
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +30,9 @@ def demo_index(tmp_path_factory):
     return directory
 
 
-def load_queries() -> list[dict]:
+def load_queries(path: Path = EVAL_FILE) -> list[dict]:
     """The evaluation phrasings, each with the entry that answers it."""
-    return [json.loads(line) for line in EVAL_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_evaluation_set_is_large_and_varied():
@@ -53,3 +55,15 @@ def test_top3_hit_rate_does_not_regress(demo_index):
             misses.append((item["query"], item["expected"], found))
     assert top3 >= MIN_TOP3_HITS, misses
     assert top1 >= MIN_TOP1_HITS
+
+
+def test_held_back_phrasings_do_not_regress(demo_index):
+    rows = load_queries(HELD_FILE)
+    assert len(rows) >= 60 and {r["expected"] for r in rows} >= {s.key for s in faq.read_faq_dir(PROJECT_ROOT / "faq")}
+    top1 = top3 = 0
+    for item in rows:
+        wanted = {item["expected"], *item.get("also_ok", [])}
+        found = [hit.id for hit in search.search(demo_index, item["query"], limit=3)]
+        top1 += bool(found[:1] and found[0] in wanted)
+        top3 += bool(wanted & set(found))
+    assert top1 >= MIN_HELD[0] and top3 >= MIN_HELD[1], (top1, top3)

@@ -138,7 +138,7 @@ def test_shipped_variant_file_is_clean():
 
 def test_tokens_map_to_original_text():
     text = "ｸﾚｶの番号がもれた？"
-    for kind in ("bigram", "sudachi"):
+    for kind in ("bigram", "sudachi", "synonym", "reading"):
         toks = tokens.tokens(text, kind)
         assert toks
         for _, start, end in toks:
@@ -365,3 +365,20 @@ def test_threads_search_concurrently(ix):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda q: ids(search.search(ix, q))[:1], queries))
     assert results.count(["card"]) == 30 and results.count(["dark"]) == 30
+
+
+def test_synonym_groups_match_words_that_share_no_character(tmp_path):
+    directory = str(tmp_path / "syn")
+    search.rebuild_index(directory, [
+        {"id": "spam", "question": "スパムが届くようになりました", "answer": "フィルターをご利用ください。"},
+        {"id": "card", "question": "クレジットカードを止めたい", "answer": "カード会社へご連絡ください。"},
+        {"id": "other", "question": "退会したい", "answer": "手続きをご案内します。"}])
+    assert ids(search.search(directory, "迷惑メール"))[:1] == ["spam"]
+    assert ids(search.search(directory, "クレカ"))[:1] == ["card"]
+
+
+def test_filler_words_of_asking_are_not_search_terms():
+    terms = {t for t, _, _ in tokens.tokens("件数を教えてください。どうなるのか知りたい", "synonym")}
+    assert "件数" in terms and not terms & {"教える", "下さる", "どう", "成る"}
+    assert {t for t, _, _ in tokens.tokens("補償", "reading")} == {"ホショウ"}
+    assert {t for t, _, _ in tokens.tokens("保障", "reading")} == {"ホショウ"}

@@ -27,11 +27,13 @@ from . import textnorm, tokens
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ANALYZER = "hybrid"
+DEFAULT_ANALYZER = "hybrid_syn"
 ANALYZERS = {"bigram": ("bigram",), "sudachi": ("sudachi",), "sudachi_ca": ("sudachi_ca",),
-             "hybrid": ("sudachi", "bigram"), "hybrid_ca": ("sudachi_ca", "bigram")}
+             "hybrid": ("sudachi", "bigram"), "hybrid_ca": ("sudachi_ca", "bigram"),
+             "hybrid_syn": ("synonym", "bigram"), "hybrid_read": ("sudachi", "bigram", "reading"),
+             "hybrid_syn_read": ("synonym", "bigram", "reading")}
 PARTS = {"question": 3.0, "alternatives": 2.5, "keywords": 2.0, "answer": 1.0}
-KIND_WEIGHT = {"sudachi": 1.0, "sudachi_ca": 1.0, "bigram": 0.5}
+KIND_WEIGHT = {"sudachi": 1.0, "sudachi_ca": 1.0, "synonym": 1.0, "bigram": 0.5, "reading": 0.15}
 WRITE_TIMEOUT = 20.0  # seconds a writer waits for another process's lock
 KEEP_OLD_VERSIONS = 2  # superseded versions kept for searches still running
 STALE_BUILD_SECONDS = 3600  # abandoned build dirs (killed rebuilds) older than this go

@@ -176,13 +176,51 @@ def sudachi_tokens(text: str, sub: bool = False) -> list[tuple[str, int, int]]:
     return toks
 
 
+FILLERS = frozenset(fold_text(w) for w in (
+    "教える", "下さる", "くださる", "良い", "いい", "思う", "欲しい", "方", "成る", "なる", "どう"))
+"""Words of asking, not of the question (教えてください, どうなる, した方がいい): they matched
+other entries' questions and outweighed the evidence (docs/search.md)."""
+
+
+def _content_morphemes(text: str):
+    """(Sudachi morpheme, start, end) of content words, offsets in the original text."""
+    pre = prefold(text or "")
+    for off, piece in _chunks(pre.text):
+        for m in _sudachi().tokenize(piece):
+            b, e = off + m.begin(), off + m.end()
+            if b < e and m.part_of_speech()[0] not in _SUDACHI_DROP_POS and m.surface().strip():
+                yield m, pre.starts[b], pre.ends[e - 1]
+
+
+def synonym_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Sudachi mode C tokens without filler words, plus each word's synonym groups (#399 for
+    迷惑メール and スパム, #232 for クレジットカード and クレカ) from sudachidict-core."""
+    out = [t for t in sudachi_tokens(text) if t[0] not in FILLERS]
+    for m, start, end in _content_morphemes(text):
+        out += [(f"#{group}", start, end) for group in m.synonym_group_ids()]
+    return out
+
+
+def reading_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Each content word's kana reading, whole: a word typed in kana or with the wrong kanji
+    of the same reading (ほしょう and 保障 for 補償, 理容 for 利用) still matches. Readings of
+    one kana are left out; bigrams of readings were tried and matched unrelated words (セイ)."""
+    out = []
+    for m, start, end in _content_morphemes(text):
+        reading = m.reading_form()
+        if fold_text(m.normalized_form()) in FILLERS or len(reading) < 2:
+            continue
+        out.append((reading, start, end))
+    return out
+
+
 def sudachi_ca_tokens(text: str) -> list[tuple[str, int, int]]:
     """Sudachi mode C tokens plus the mode A parts of compounds."""
     return sudachi_tokens(text, sub=True)
 
 
 TOKENIZERS = {"bigram": bigram_tokens, "sudachi": sudachi_tokens,
-              "sudachi_ca": sudachi_ca_tokens}
+              "sudachi_ca": sudachi_ca_tokens, "synonym": synonym_tokens, "reading": reading_tokens}
 
 
 def tokens(text: str, kind: str) -> tuple[tuple[str, int, int], ...]:
