@@ -141,3 +141,15 @@ def test_split_weak_keeps_hits_close_to_the_best():
     strong, weak = faq_search.split_weak(hits)
     assert [h.score for h in strong] == [10.0, 6.0, 3.5] and [h.score for h in weak] == [3.4, 1.0]
     assert faq_search.split_weak([]) == ([], [])
+
+
+def test_each_answer_is_rendered_once_per_worker_not_once_per_request(client, loaded_faq):
+    from hotline.faq import markdown
+
+    client.get("/faq/")
+    before = markdown.render.cache_info()
+    client.get("/faq/")
+    after = markdown.render.cache_info()
+    assert after.misses == before.misses and after.hits - before.hits >= 40
+    assert markdown.render("<script>x</script>**強調**") == markdown.render("<script>x</script>**強調**")
+    assert "<script>" not in markdown.render("<script>x</script>**強調**")
