@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .. import audit, mail
 from ..inquiries import new_receipt
@@ -35,6 +35,9 @@ def book(phone: str, slot: datetime, category: InquiryCategory, name: str = "", 
     is full, and a second open booking for the same number."""
     if slot not in candidate_starts():
         raise CallbackError("選んだ時間帯は予約できません。表示されている時間帯から選び直してください。")
+    if db.session.get_bind().dialect.name == "postgresql":
+        # one booking per slot at a time, so the count below sees every other booking of it
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:slot)"), {"slot": int(slot.timestamp()) // 60})
     key = phone_key(phone)
     open_one = db.session.scalar(select(Callback.id).where(Callback.phone_hash == key,
                                                            Callback.status == CallbackStatus.SCHEDULED))

@@ -1,0 +1,188 @@
+"""Where crowds come: public pages and intake against a bare Flask app, in one run.
+
+Run by hand (pytest does not collect it):
+
+    .venv/bin/python tests/bench/bench_public.py [--seconds 5] [--clients 8]
+
+Starts the demo under gunicorn (2 workers, SQLite) and, beside it, a bare Flask app under
+gunicorn (2 workers) that returns the very bytes the demo returned for each page. Both are
+hammered by the same client threads for the same time; the table gives each action's
+requests per second as a ratio to the bare app. Absolute figures are printed once, for
+the record only: on a shared 2-core machine they are noise, the ratios are not.
+
+Actions: the incident page, the FAQ list, one FAQ entry, an FAQ search whose query is new
+on every request (so no result cache helps), and the inquiry form's POST (committed, with
+its receipt; the limits per address are lifted for the run).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import re
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench_notices import hammer, percentile  # noqa: E402
+
+from hotline.demo import DEMO_SLUG  # noqa: E402
+from tests.livesite import LiveSite, free_port  # noqa: E402
+
+PAGES = {"incident page": f"/notices/{DEMO_SLUG}/", "FAQ list": "/faq/", "FAQ entry": "/faq/card-replace"}
+SEARCH_WORDS = ["カード", "再発行", "漏えい", "補償", "パスワード", "不正利用", "明細", "退会", "窓口", "期間"]
+
+BARE_APP = '''
+import json, os
+from flask import Flask, Response
+app = Flask("bare")
+PAGES = json.load(open(os.environ["BARE_PAGES"], encoding="utf-8"))
+@app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
+@app.route("/<path:path>", methods=["GET", "POST"])
+def page(path):
+    return Response(PAGES.get("/" + path, PAGES["/"]), content_type="text/html; charset=utf-8")
+'''
+
+
+def fetch(port: int, path: str) -> bytes:
+    """One GET."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    return conn.getresponse().read()
+
+
+def start_bare(work: Path, pages: dict[str, str]):
+    """gunicorn -w 2 serving the bare Flask app that returns the recorded bytes."""
+    import json
+    import os
+    import subprocess
+
+    (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    (work / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "BARE_PAGES": str(work / "pages.json")}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
+                                f"127.0.0.1:{port}", "--no-control-socket", "bare_app:app"],
+                               cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            fetch(port, "/")
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("bare app did not start")
+
+
+def hammer_search(port: int, seconds: float, clients: int) -> float:
+    """FAQ searches, each with a query no earlier request used (no result cache hit)."""
+    counter = itertools.count()
+    lock = threading.Lock()
+    done = [0]
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop_at:
+            n = next(counter)
+            query = f"{SEARCH_WORDS[n % len(SEARCH_WORDS)]} {SEARCH_WORDS[(n // 10) % 10]} {n}"
+            conn.request("GET", "/faq/search?q=" + urllib.parse.quote(query))
+            conn.getresponse().read()
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / seconds
+
+
+def hammer_intake(port: int, seconds: float, clients: int) -> tuple[float, set[int]]:
+    """Accepted inquiries per second: each client reads the form once (cookie, CSRF), then posts."""
+    lock = threading.Lock()
+    done, statuses = [0], set()
+    stop_at = time.monotonic() + seconds
+
+    def client(index: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        conn.request("GET", "/inquiry")
+        response = conn.getresponse()
+        html = response.read().decode()
+        cookie = response.getheader("Set-Cookie", "").split(";")[0]
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        n = 0
+        while time.monotonic() < stop_at:
+            n += 1
+            body = urllib.parse.urlencode({
+                "csrf_token": csrf, "name": "負荷 太郎", "email": f"load{index}-{n}@example.jp", "phone": "",
+                "reply_by": "email", "category": "other", "message": f"負荷試験のお問い合わせ {index}-{n}",
+                "notice_number": "", "consent": "y", "website": "", "token": f"bench{index:03d}x{n:08d}tok"})
+            conn.request("POST", "/inquiry", body=body, headers={
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+            reply = conn.getresponse()
+            reply.read()
+            with lock:
+                statuses.add(reply.status)
+                done[0] += reply.status == 303
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / seconds, statuses
+
+
+def main() -> None:
+    """Start both servers, measure each action, print the ratios."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="hotline-bench-public-"))
+    site = LiveSite(work, work / "hotline.sqlite3")
+    site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "100000000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "100000000"})
+    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
+        site.flask(*command)
+    site.start()
+    bare = None
+    try:
+        recorded = {path: fetch(site.port, path).decode() for path in PAGES.values()}
+        recorded["/"] = recorded[PAGES["FAQ list"]]
+        bare, bare_port = start_bare(work, recorded)
+        rows = []
+        for label, path in PAGES.items():
+            hammer(bare_port, path, {}, 1, args.clients)
+            base = hammer(bare_port, path, {}, args.seconds, args.clients)
+            hammer(site.port, path, {}, 1, args.clients)
+            ours = hammer(site.port, path, {}, args.seconds, args.clients)
+            rows.append((label, ours[0], base[0], percentile(ours[1], 0.5), percentile(base[1], 0.5),
+                         sorted(ours[2])))
+        base = hammer(bare_port, "/faq/search", {}, args.seconds, args.clients)
+        rows.append(("FAQ search, uncached", hammer_search(site.port, args.seconds, args.clients), base[0],
+                     None, None, []))
+        intake, statuses = hammer_intake(site.port, args.seconds, args.clients)
+        rows.append(("inquiry intake (POST)", intake, base[0], None, None, sorted(statuses)))
+        print(f"{args.clients} clients, {args.seconds:.0f} s per action; both servers gunicorn -w 2; SQLite\n")
+        print("| action | req/s ratio to bare Flask | p50 ratio | statuses |")
+        print("| --- | --- | --- | --- |")
+        for label, ours, base_rate, p50, base_p50, codes in rows:
+            p50_ratio = f"{p50 / base_p50:.1f}" if p50 and base_p50 else "—"
+            print(f"| {label} | {ours / base_rate:.3f} | {p50_ratio} | {codes} |")
+        print(f"\n(bare Flask, for the record: {rows[0][2]:.0f} req/s on the incident page's bytes)")
+    finally:
+        if bare is not None:
+            bare.terminate()
+        site.stop()
+
+
+if __name__ == "__main__":
+    main()
