@@ -29,13 +29,7 @@ def _on_block_changed(block, templates=()) -> None:
     for template in templates:
         if template.status not in answer_search.USABLE:
             continue
-        if template.status is TemplateStatus.NEEDS_REVIEW and template.review_reason:
-            if reason not in template.review_reason:
-                template.review_reason += "\n" + reason
-        else:
-            template.review_reason = reason
-        template.status = TemplateStatus.NEEDS_REVIEW
-        audit.record("flag", "answer_template", template.id, detail=reason[:200])
+        mark_for_review(template, reason)
 
 
 def _on_report_published(report: Report) -> None:
@@ -64,6 +58,13 @@ def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
     if not fields:
         return False
     reason = _review_reason(template, report, describe_fields(fields))
+    mark_for_review(template, reason)
+    _refresh_faq_facts(template, report)
+    return True
+
+
+def mark_for_review(template: AnswerTemplate, reason: str) -> None:
+    """Flag a template with a reason (added to the reasons already waiting, never twice)."""
     if template.status is TemplateStatus.NEEDS_REVIEW and template.review_reason:
         if reason not in template.review_reason:
             template.review_reason += "\n" + reason
@@ -71,8 +72,6 @@ def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
         template.review_reason = reason
     template.status = TemplateStatus.NEEDS_REVIEW
     audit.record("flag", "answer_template", template.id, detail=reason[:200])
-    _refresh_faq_facts(template, report)
-    return True
 
 
 def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> None:
