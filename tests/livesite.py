@@ -38,14 +38,15 @@ class LiveSite:
         self.process: subprocess.Popen | None = None
         self.workers = 2
         self.log = instance / "server.log"
+        self.app, self.cwd = "wsgi:app", ROOT  # another WSGI app (a benchmark's baseline) may be served instead
 
     def start(self) -> None:
         """Start gunicorn and wait until it answers."""
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--no-control-socket", "wsgi:app"],  # gunicorn 27's default socket is shared per user
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+             "--no-control-socket", self.app],  # gunicorn 27's default socket is shared per user
+            cwd=self.cwd, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench_notices import hammer, percentile  # noqa: E402
 
 from hotline.demo import DEMO_SLUG  # noqa: E402
-from tests.livesite import LiveSite, free_port  # noqa: E402
+from tests.livesite import LiveSite  # noqa: E402
 
 PAGES = {"incident page": f"/notices/{DEMO_SLUG}/", "FAQ list": "/faq/", "FAQ entry": "/faq/card-replace"}
 SEARCH_WORDS = ["カード", "再発行", "漏えい", "補償", "パスワード", "不正利用", "明細", "退会", "窓口", "期間"]
@@ -57,27 +57,19 @@ def fetch(port: int, path: str) -> bytes:
     return conn.getresponse().read()
 
 
-def start_bare(work: Path, pages: dict[str, str]):
-    """gunicorn -w 2 serving the bare Flask app that returns the recorded bytes."""
+def start_bare(work: Path, pages: dict[str, str]) -> LiveSite:
+    """gunicorn -w 2 (started as every test server is) serving a bare Flask app with the recorded bytes."""
     import json
-    import os
-    import subprocess
 
-    (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
-    (work / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "BARE_PAGES": str(work / "pages.json")}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-                                f"127.0.0.1:{port}", "--no-control-socket", "bare_app:app"],
-                               cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            fetch(port, "/")
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("bare app did not start")
+    folder = work / "bare"
+    folder.mkdir()
+    (folder / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    (folder / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    bare = LiveSite(folder, folder / "unused.sqlite3")
+    bare.app, bare.cwd = "bare_app:app", folder
+    bare.env["BARE_PAGES"] = str(folder / "pages.json")
+    bare.start()
+    return bare
 
 
 def hammer_search(port: int, seconds: float, clients: int) -> float:
@@ -157,7 +149,8 @@ def main() -> None:
     try:
         recorded = {path: fetch(site.port, path).decode() for path in PAGES.values()}
         recorded["/"] = recorded[PAGES["FAQ list"]]
-        bare, bare_port = start_bare(work, recorded)
+        bare = start_bare(work, recorded)
+        bare_port = bare.port
         rows = []
         for label, path in PAGES.items():
             hammer(bare_port, path, {}, 1, args.clients)
@@ -180,7 +173,7 @@ def main() -> None:
         print(f"\n(bare Flask, for the record: {rows[0][2]:.0f} req/s on the incident page's bytes)")
     finally:
         if bare is not None:
-            bare.terminate()
+            bare.stop()
         site.stop()
 
 
