@@ -30,7 +30,7 @@ from .inquiries.cli import inquiries_cli
 from .affected import sending as notice_sending
 from .mail.cli import mail_cli, on_round
 from .notices.cli import notices_cli
-from .public import caching
+from .public import caching, page_cache
 from .public.affected_views import bp as check_bp
 from .public.callback_views import bp as callback_bp
 from .public.faq_views import bp as faq_bp
@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for group in COMMAND_GROUPS:
         app.cli.add_command(group)
+    page_cache.install(app)  # inside ProxyFix, so it sees the scheme and host the proxy reported
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -67,6 +67,7 @@ def from_environment(instance_path: str) -> dict:
         "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PUBLIC_CACHE_SECONDS": int(_env("PUBLIC_CACHE_SECONDS", "60")),
+        "PAGE_CACHE_SECONDS": float(_env("PAGE_CACHE_SECONDS", "2")),
         "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(_env("LOGIN_WINDOW_MINUTES", "15")),
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),

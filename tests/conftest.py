@@ -33,6 +33,7 @@ def _base_config(tmp_path, url: str) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key",
+        "PAGE_CACHE_SECONDS": 0,  # pages are read right after changes; tests/test_page_cache.py turns it on
     }
 
 
@@ -103,8 +104,13 @@ class IsolatedClient(FlaskClient):
         if not has_app_context():  # a redirect being followed inside the request's own context
             return super().open(*args, **kwargs)
         db.session.commit()
+
+        def run():
+            response = FlaskClient.open(self, *args, **kwargs)
+            response.get_data()  # a streamed body is read while its request is current, as a server does
+            return response
         try:
-            return contextvars.Context().run(super().open, *args, **kwargs)
+            return contextvars.Context().run(run)
         finally:
             db.session.expire_all()
 

@@ -34,6 +34,9 @@ class LiveSite:
             "HOTLINE_INSTANCE_PATH": str(instance),
             "HOTLINE_DATABASE_URL": f"sqlite:///{database}",
             "HOTLINE_SECRET_KEY": "live-test-secret",
+            # Browser tests read a page right after changing it, on whichever worker answers;
+            # the front cache (pages kept for seconds) has its own tests.
+            "HOTLINE_PAGE_CACHE_SECONDS": "0",
         }
         self.process: subprocess.Popen | None = None
         self.workers = 2
@@ -45,6 +48,7 @@ class LiveSite:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+             "--preload",  # as dev.py serves it: workers fork from a loaded app (and dictionary)
              "--no-control-socket", self.app],  # gunicorn 27's default socket is shared per user
             cwd=self.cwd, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )

@@ -88,13 +88,17 @@ def test_vote_with_bad_value_changes_nothing(client, loaded_faq):
     assert db.session.scalar(select(db.func.count(FaqVote.id))) == 0
 
 
-def test_vote_needs_csrf_token(app, loaded_faq):
+def test_vote_from_another_site_is_refused_and_the_page_carries_no_token(app, loaded_faq):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    assert client.post("/faq/card-replace/vote", data={"helpful": "yes"}).status_code == 400
-    page = body(client.get("/faq/card-replace"))
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/faq/card-replace/vote", data={"helpful": "yes", "csrf_token": token}).status_code == 302
+    page = client.get("/faq/card-replace")
+    assert "csrf_token" not in body(page) and "Set-Cookie" not in page.headers  # the same page for everyone
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}):
+        assert client.post("/faq/card-replace/vote", data={"helpful": "yes"}, headers=headers).status_code == 400
+    assert db.session.scalar(select(db.func.count(FaqVote.id))) == 0
+    ours = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/faq/card-replace/vote", data={"helpful": "yes"}, headers=ours).status_code == 302
+    assert db.session.scalar(select(db.func.count(FaqVote.id))) == 1
 
 
 def test_suggest_returns_top_entries_as_json(client, loaded_faq):
@@ -150,6 +154,13 @@ def test_each_answer_is_rendered_once_per_worker_not_once_per_request(client, lo
     before = markdown.render.cache_info()
     client.get("/faq/")
     after = markdown.render.cache_info()
-    assert after.misses == before.misses and after.hits - before.hits >= 40
+    assert after == before  # the page body itself was kept for this version: nothing rendered
+    entry = db.session.scalar(select(FaqEntry).filter_by(key="card-replace"))
+    entry.answer += "\n\n追記した一文でございます。"
+    db.session.commit()
+    text = body(client.get("/faq/"))  # a changed entry is a new version: rendered again, other answers from memory
+    assert "追記した一文でございます。" in text
+    again = markdown.render.cache_info()
+    assert again.misses == after.misses + 1 and again.hits - after.hits >= 39
     assert markdown.render("<script>x</script>**強調**") == markdown.render("<script>x</script>**強調**")
     assert "<script>" not in markdown.render("<script>x</script>**強調**")

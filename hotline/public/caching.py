@@ -13,6 +13,7 @@ from flask import Response, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 
 from ..config import PROJECT_ROOT
+from .page_cache import SHAREABLE
 
 FINGERPRINTED = ("hotline", "templates", "static")
 
@@ -67,6 +68,7 @@ def cacheable(response, last_modified: datetime | None = None, tag: str | None =
         response.cache_control.private = True
     else:
         g.shared_cache = True
+        request.environ[SHAREABLE] = True
         response.cache_control.public = True
     response.cache_control.max_age = seconds
     response.headers["Cache-Control"] += f", stale-while-revalidate={seconds * 5}, stale-if-error=86400"

@@ -3,19 +3,22 @@
 import hashlib
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import HiddenField
 
 from .. import faq, notices, throttle
-from ..extensions import db
+from ..extensions import csrf, db
 from ..faq import search as faq_search
 from ..inquiries import stats as inquiry_stats
-from ..models import FaqEntry
-from ..models._types import still_valid
+from ..models import FaqEntry, TextBlock
+from ..models._types import still_valid, today_in_japan
 from ..web.auth import client_address
-from ..web.security import public
+from ..web.security import public, same_origin
+from . import page_cache
+from .caching import cacheable, newest, not_modified, page_tag
 
 bp = Blueprint("faq", __name__, url_prefix="/faq")
 VOTER_COOKIE = "faq_voter"
@@ -24,7 +27,16 @@ HOUR = 3600
 
 
 class VoteForm(FlaskForm):
-    """Was this helpful? yes/no."""
+    """Was this helpful? yes/no.
+
+    No CSRF token: the entry page is the same for every visitor, so it can be served from
+    a cache; a vote sent from another site is refused by its Origin instead (an anonymous
+    vote is worth no more than one anybody can send directly, and votes are limited per
+    browser and address).
+    """
+
+    class Meta:
+        csrf = False
 
     helpful = HiddenField()
 
@@ -51,12 +63,32 @@ def _may_count(query: str) -> bool:
         "search_stat", client_address(), current_app.config["SEARCH_STATS_PER_HOUR"], HOUR)
 
 
+def _faq_version(*parts) -> tuple[str, object]:
+    """(ETag, Last-Modified) of an FAQ page showing `parts`.
+
+    It changes when any entry or shared text block changes (an entry links its related
+    entries and shows the contact of the newest incident), when an incident's latest report
+    changes, and at midnight in Japan (entries expire by date).
+    """
+    count, changed = db.session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
+    blocks = db.session.scalar(select(func.max(TextBlock.approved_at)))
+    contact = [(i.id, i.updated_at, getattr(notices.latest_published(i), "id", None))
+               for i in notices.active_incidents()]
+    tag = page_tag(count, changed, blocks, contact, today_in_japan().isoformat(), *parts)
+    return tag, newest(changed, blocks)
+
+
 @bp.route("/")
 @public
 def index():
     """Categories, most-asked first, each entry expandable."""
-    return render_template("faq/index.html", groups=faq.entries_by_category(inquiry_stats.faq_usage()), q="",
-                           **_contact())
+    usage = inquiry_stats.faq_usage()
+    version = _faq_version(sorted(usage.items()))
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
+    body = page_cache.rendered(version[0], lambda: render_template(
+        "faq/index.html", groups=faq.entries_by_category(usage), q="", **_contact()))
+    return cacheable(make_response(body), version[1], version[0])
 
 
 @bp.route("/search")
@@ -83,18 +115,26 @@ def entry(key: str):
     if came_from and not faq_search.query_problem(came_from) and _may_count(came_from):
         faq.record_open(faq_search.query_key(came_from))
         db.session.commit()
-    related = [h.entry for h in faq_search.search_faq(item.question, limit=6) if h.entry.id != item.id][:4]
-    return render_template("faq/entry.html", entry=item, related=related, form=VoteForm(),
-                           voted=request.args.get("voted") == "1", q="", **_contact())
+    voted = request.args.get("voted") == "1"
+    version = _faq_version(item.key, voted)
+    if (unchanged := not_modified(*version)) is not None:
+        return unchanged
+
+    def render():
+        related = [h.entry for h in faq_search.search_faq(item.question, limit=6) if h.entry.id != item.id][:4]
+        return render_template("faq/entry.html", entry=item, related=related, form=VoteForm(), voted=voted, q="",
+                               **_contact())
+    return cacheable(make_response(page_cache.rendered(version[0], render)), version[1], version[0])
 
 
 @bp.route("/<key>/vote", methods=["POST"])
 @public
+@csrf.exempt
 def vote(key: str):
     """Count one yes/no per entry per browser."""
     item = _entry_or_404(key)
     form = VoteForm()
-    if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
+    if not same_origin() or not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
         abort(400)
     if not throttle.hit("vote", client_address(), current_app.config["VOTES_PER_HOUR"], HOUR):
         abort(429)

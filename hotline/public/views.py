@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Incident, Report
 from ..notices import contact_window, page, phrasing, report_view
 from ..web.security import public
+from . import page_cache
 from .caching import cacheable, newest, not_modified, page_tag
 
 bp = Blueprint("public", __name__)
@@ -54,10 +55,11 @@ def window_today(incident: Incident):
     return contact_window.window_on(incident.contact_schedule, contact_window.today_in_japan())
 
 
-def _render(template: str, version: tuple[str, object], **context):
-    """Render a public page and make it cacheable."""
+def _render(template: str, version: tuple[str, object], context):
+    """A public page for this version, rendered once per worker (`context()` is called only then), made cacheable."""
     tag, last_modified = version
-    return cacheable(make_response(render_template(template, **context)), last_modified, tag)
+    body = page_cache.rendered(tag, lambda: render_template(template, **context()))
+    return cacheable(make_response(body), last_modified, tag)
 
 
 def report_context(incident: Incident, report: Report) -> dict:
@@ -86,13 +88,18 @@ def index():
     version = _version(incidents)
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
+    return _render("public/index.html", version, lambda: {"banners": _banners(incidents)})
+
+
+def _banners(incidents: list[Incident]) -> list[dict]:
+    """What the top page says of each active incident."""
     banners = [{"incident": i, "report": notices.latest_published(i)} for i in incidents]
     for banner in banners:
         banner["label"] = notices.report_label(banner["report"])
         banner["date"] = report_view.jst_date(banner["report"].published_at)
         banner["tel"] = report_view.tel_uri(banner["report"].contact_phone)
         banner["window"] = window_today(banner["incident"])
-    return _render("public/index.html", version, banners=banners)
+    return banners
 
 
 @bp.route("/notices/")
@@ -103,10 +110,10 @@ def notices_list():
     version = _version(incidents)
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    rows = [{"incident": i, "aware_on": phrasing.format_date(i.aware_on),
-             "reports": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at)}
-                         for r in notices.published_reports(i)]} for i in incidents]
-    return _render("public/notices.html", version, rows=rows)
+    return _render("public/notices.html", version, lambda: {"rows": [
+        {"incident": i, "aware_on": phrasing.format_date(i.aware_on),
+         "reports": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at)}
+                     for r in notices.published_reports(i)]} for i in incidents]})
 
 
 @bp.route("/notices/<slug>/")
@@ -117,8 +124,8 @@ def incident(slug: str):
     version = _version([item])
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    report = notices.latest_published(item)
-    return _render("public/report.html", version, is_incident_page=True, q="", **report_context(item, report))
+    return _render("public/report.html", version, lambda: {
+        "is_incident_page": True, "q": "", **report_context(item, notices.latest_published(item))})
 
 
 @bp.route("/notices/<slug>/<int:number>")
@@ -132,7 +139,8 @@ def report(slug: str, number: int):
     version = _version([item])
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    return _render("public/report.html", version, is_incident_page=False, q="", **report_context(item, found))
+    return _render("public/report.html", version, lambda: {
+        "is_incident_page": False, "q": "", **report_context(item, found)})
 
 
 @bp.route("/notices/feed.atom")
@@ -143,13 +151,19 @@ def feed():
     tag, updated = _version(incidents)
     if (unchanged := not_modified(tag, updated)) is not None:
         return unchanged
-    entries = sorted(((i, r) for i in incidents for r in notices.published_reports(i)),
-                     key=lambda pair: pair[1].published_at, reverse=True)[:FEED_SIZE]
-    items = [{"incident": i, "report": r, "label": notices.report_label(r),
-              "summary": _feed_summary(r)} for i, r in entries]
-    response = make_response(render_template("public/feed.xml", items=items, updated=updated))
+    body = page_cache.rendered(tag, lambda: render_template("public/feed.xml", items=_feed_items(incidents),
+                                                            updated=updated))
+    response = make_response(body)
     response.mimetype = "application/atom+xml"
     return cacheable(response, updated, tag)
+
+
+def _feed_items(incidents: list[Incident]) -> list[dict]:
+    """The newest published reports of these incidents, for the feed."""
+    entries = sorted(((i, r) for i in incidents for r in notices.published_reports(i)),
+                     key=lambda pair: pair[1].published_at, reverse=True)[:FEED_SIZE]
+    return [{"incident": i, "report": r, "label": notices.report_label(r), "summary": _feed_summary(r)}
+            for i, r in entries]
 
 
 def _feed_summary(report: Report) -> str:

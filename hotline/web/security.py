@@ -33,6 +33,18 @@ def public(view):
     return view
 
 
+def same_origin() -> bool:
+    """False for a form posted from another site (the browser's Origin or Sec-Fetch-Site says so).
+
+    For the few public forms that carry no CSRF token; a client that sends neither header
+    (not a browser on another site's page) passes.
+    """
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or origin.rstrip("/") == request.host_url.rstrip("/")
+
+
 def large_upload(config_key: str):
     """Let one view accept a body up to the configured size (plus room for the form) instead of the site's limit."""
     def mark(view):

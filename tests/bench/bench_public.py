@@ -10,9 +10,10 @@ hammered by the same client threads for the same time; the table gives each acti
 requests per second as a ratio to the bare app. Absolute figures are printed once, for
 the record only: on a shared 2-core machine they are noise, the ratios are not.
 
-Actions: the incident page, the FAQ list, one FAQ entry, an FAQ search whose query is new
-on every request (so no result cache helps), and the inquiry form's POST (committed, with
-its receipt; the limits per address are lifted for the run).
+Actions: every public page (anonymous, so the front cache may answer), three of them again
+with a session cookie (through the view: version check, kept body), an FAQ search whose
+query is new on every request (so no result cache helps), and the inquiry form's POST
+(committed, with its receipt; the limits per address are lifted for the run).
 """
 from __future__ import annotations
 
@@ -35,7 +36,14 @@ from bench_notices import hammer, percentile  # noqa: E402
 from hotline.demo import DEMO_SLUG  # noqa: E402
 from tests.livesite import LiveSite  # noqa: E402
 
-PAGES = {"incident page": f"/notices/{DEMO_SLUG}/", "FAQ list": "/faq/", "FAQ entry": "/faq/card-replace"}
+PAGES = {"top page": "/", "notice list": "/notices/", "incident page": f"/notices/{DEMO_SLUG}/",
+         "report page": f"/notices/{DEMO_SLUG}/1", "feed": "/notices/feed.atom", "FAQ list": "/faq/",
+         "FAQ entry": "/faq/card-replace"}
+# A visitor carrying a session cookie (staff, or a customer who opened the inquiry form) is
+# never answered by the front cache: these rows measure the view's version check plus the
+# body kept for that version, without any template render.
+WITH_SESSION = ("incident page", "FAQ list", "FAQ entry")
+SESSION_COOKIE = {"Cookie": "hotline_session=not-a-valid-signature"}
 SEARCH_WORDS = ["カード", "再発行", "漏えい", "補償", "パスワード", "不正利用", "明細", "退会", "窓口", "期間"]
 
 BARE_APP = '''
@@ -138,39 +146,50 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--only", choices=("pages", "session", "search", "intake"), action="append",
+                        help="measure only these groups of actions (repeatable; default: all)")
     args = parser.parse_args()
+    wanted = set(args.only or ("pages", "session", "search", "intake"))
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-public-"))
     site = LiveSite(work, work / "hotline.sqlite3")
-    site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "100000000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "100000000"})
+    site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "100000000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "100000000",
+                     "HOTLINE_PAGE_CACHE_SECONDS": "2"})  # the shipped default, which the tests turn off
     for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
         site.flask(*command)
     site.start()
     bare = None
     try:
         recorded = {path: fetch(site.port, path).decode() for path in PAGES.values()}
-        recorded["/"] = recorded[PAGES["FAQ list"]]
         bare = start_bare(work, recorded)
         bare_port = bare.port
         rows = []
-        for label, path in PAGES.items():
+        for label, path in PAGES.items() if "pages" in wanted else ():
             hammer(bare_port, path, {}, 1, args.clients)
             base = hammer(bare_port, path, {}, args.seconds, args.clients)
             hammer(site.port, path, {}, 1, args.clients)
             ours = hammer(site.port, path, {}, args.seconds, args.clients)
             rows.append((label, ours[0], base[0], percentile(ours[1], 0.5), percentile(base[1], 0.5),
                          sorted(ours[2])))
-        base = hammer(bare_port, "/faq/search", {}, args.seconds, args.clients)
-        rows.append(("FAQ search, uncached", hammer_search(site.port, args.seconds, args.clients), base[0],
-                     None, None, []))
-        intake, statuses = hammer_intake(site.port, args.seconds, args.clients)
-        rows.append(("inquiry intake (POST)", intake, base[0], None, None, sorted(statuses)))
+        for label in WITH_SESSION if "session" in wanted else ():
+            path = PAGES[label]
+            base = hammer(bare_port, path, SESSION_COOKIE, args.seconds, args.clients)
+            ours = hammer(site.port, path, SESSION_COOKIE, args.seconds, args.clients)
+            rows.append((f"{label}, with a session cookie", ours[0], base[0], percentile(ours[1], 0.5),
+                         percentile(base[1], 0.5), sorted(ours[2])))
+        base = hammer(bare_port, PAGES["FAQ list"], {}, args.seconds, args.clients)
+        if "search" in wanted:
+            rows.append(("FAQ search, uncached", hammer_search(site.port, args.seconds, args.clients), base[0],
+                         None, None, []))
+        if "intake" in wanted:
+            intake, statuses = hammer_intake(site.port, args.seconds, args.clients)
+            rows.append(("inquiry intake (POST)", intake, base[0], None, None, sorted(statuses)))
         print(f"{args.clients} clients, {args.seconds:.0f} s per action; both servers gunicorn -w 2; SQLite\n")
         print("| action | req/s ratio to bare Flask | p50 ratio | statuses |")
         print("| --- | --- | --- | --- |")
         for label, ours, base_rate, p50, base_p50, codes in rows:
             p50_ratio = f"{p50 / base_p50:.1f}" if p50 and base_p50 else "—"
             print(f"| {label} | {ours / base_rate:.3f} | {p50_ratio} | {codes} |")
-        print(f"\n(bare Flask, for the record: {rows[0][2]:.0f} req/s on the incident page's bytes)")
+        print(f"\n(bare Flask, for the record: {base[0]:.0f} req/s on the FAQ list's bytes)")
     finally:
         if bare is not None:
             bare.stop()
