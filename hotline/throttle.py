@@ -23,22 +23,31 @@ def hashed(raw: str) -> str:
     return hmac.new(secret, raw.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:64]
 
 
-def count(bucket: str, raw_key: str, window_seconds: int) -> int:
-    """How many events this key had in the bucket within the window."""
+def count(bucket: str, raw_key: str, window_seconds: int, cap: int | None = None) -> int:
+    """How many events this key had in the bucket within the window (counting stops at `cap`).
+
+    A flood from one address leaves thousands of events in the window; with a cap the
+    check reads at most that many index entries, however long the flood lasts.
+    """
     since = utcnow() - timedelta(seconds=window_seconds)
-    return db.session.scalar(select(func.count(RateEvent.id)).where(
-        RateEvent.bucket == bucket, RateEvent.key == hashed(raw_key), RateEvent.created_at >= since)) or 0
+    events = select(RateEvent.id).where(
+        RateEvent.bucket == bucket, RateEvent.key == hashed(raw_key), RateEvent.created_at >= since)
+    if cap is not None:
+        events = events.limit(cap)
+    return db.session.scalar(select(func.count()).select_from(events.subquery())) or 0
 
 
-def hit(bucket: str, raw_key: str, limit: int, window_seconds: int) -> bool:
+def hit(bucket: str, raw_key: str, limit: int, window_seconds: int, commit: bool = True) -> bool:
     """Count one event and say whether it is within the limit.
 
-    The event is committed at once, so a flood is counted even when the request
-    that caused it fails later.
+    The event is committed at once, so a flood is counted even when the request that
+    caused it fails later; a caller that commits on every path of its own (and would
+    otherwise pay for a second durable commit) passes commit=False.
     """
-    allowed = count(bucket, raw_key, window_seconds) < limit
+    allowed = count(bucket, raw_key, window_seconds, cap=limit) < limit
     db.session.add(RateEvent(bucket=bucket, key=hashed(raw_key)))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return allowed
 
 

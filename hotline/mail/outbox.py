@@ -27,6 +27,10 @@ KIND_MAX = 32
 _INVISIBLE = set(
     "\u061c\u200b\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
+# Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F; Zl and Zp are U+2028 and U+2029.
+_INVISIBLE_RUN = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
+_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
@@ -46,20 +50,16 @@ def clean_header_text(text: str, limit: int) -> str:
     header; invisible formatting characters are dropped, and encoded words are broken
     up so that they stay text.
     """
-    chars = []
-    for ch in str(text):
-        if ch in _INVISIBLE:
-            continue
-        chars.append(" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch)
+    text = _BREAKING.sub(" ", _INVISIBLE_RUN.sub("", str(text)))
     # An RFC 2047 encoded word ("=?utf-8?q?…?=") typed into a name would be decoded by
     # the email package and by mail clients into other addresses: break every "=?".
-    return " ".join("".join(chars).split()).replace("=?", "= ?")[:limit]
+    return " ".join(text.split()).replace("=?", "= ?")[:limit]
 
 
 def clean_body(text: str) -> str:
     """Body text with unified line ends and no control characters except tab and newline."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _BODY_CONTROL.sub("", text)
 
 
 def normalize_address(address: str) -> str:

@@ -84,15 +84,15 @@ def earlier_published(report: Report) -> list[Report]:
 def active_incidents(today: date | None = None) -> list[Incident]:
     """Incidents with a published report that are still handled, or whose contact window is still open."""
     day = today or contact_window.today_in_japan()
-    rows = db.session.scalars(select(Incident).order_by(Incident.aware_on.desc()))
-    return [i for i in rows if latest_published(i) is not None and (
-        i.status is IncidentStatus.ACTIVE or contact_window.is_open_window(i.contact_schedule, day))]
+    return [i for i in public_incidents() if
+            i.status is IncidentStatus.ACTIVE or contact_window.is_open_window(i.contact_schedule, day)]
 
 
 def public_incidents() -> list[Incident]:
-    """Every incident with a published report, newest first."""
-    rows = db.session.scalars(select(Incident).order_by(Incident.aware_on.desc()))
-    return [i for i in rows if latest_published(i) is not None]
+    """Every incident with a published report, newest first (without loading any report)."""
+    published = select(Report.id).where(Report.incident_id == Incident.id,
+                                        Report.state == ReportState.PUBLISHED).exists()
+    return list(db.session.scalars(select(Incident).where(published).order_by(Incident.aware_on.desc())))
 
 
 def create_incident(**fields) -> Incident:

@@ -75,9 +75,13 @@ def form():
     if form.is_submitted():
         # Every post counts against a high ceiling; only accepted inquiries (and filled
         # honeypots) against the limit, so a customer fixing a mistake is never locked out.
-        if not throttle.hit("inquiry_post", address, cfg["INQUIRY_POSTS_PER_HOUR"], HOUR):
+        # The post's event is committed with the inquiry, or on its own when nothing is stored.
+        if not throttle.hit("inquiry_post", address, cfg["INQUIRY_POSTS_PER_HOUR"], HOUR, commit=False):
+            db.session.commit()
             return _too_many("inquiry_post", "inquiry")
-        if throttle.count("inquiry", address, HOUR) >= cfg["INQUIRY_LIMIT_PER_HOUR"]:
+        limit = cfg["INQUIRY_LIMIT_PER_HOUR"]
+        if throttle.count("inquiry", address, HOUR, cap=limit) >= limit:
+            db.session.commit()
             return _too_many("inquiry", "inquiry")
         if form.website.data:
             throttle.record("inquiry", address)
@@ -88,18 +92,28 @@ def form():
     if not form.is_submitted() and request.args.get("from_q"):
         form.from_q.data = request.args.get("from_q", "")[:200]
     if form.validate_on_submit():
-        inquiry = inquiries.by_submission(form.token.data) or _store(form, address)
-        token = getattr(inquiry, "status_token", "")
-        session[RECEIPT_KEY] = {"receipt": inquiry.receipt, "email": bool(inquiry.email),
-                                "reply_by": inquiry.reply_by.value, "urgent": inquiry.urgent,
-                                "status_url": url_for("inquiry.status_link", token=token) if token else "",
-                                "at": time.time()}
+        session[RECEIPT_KEY] = _store(form, address)
         return redirect(url_for("inquiry.thanks"), 303)
+    if form.is_submitted():
+        db.session.commit()  # the refused post still counts against the ceiling
     return _page("inquiry/form.html", form=form)
 
 
-def _store(form: InquiryForm, address: str):
-    """Save the inquiry with its mail; a simultaneous double submit finds the first one."""
+def _receipt(inquiry) -> dict:
+    """What the receipt page shows (read before the commit, which would expire the object)."""
+    token = getattr(inquiry, "status_token", "")
+    return {"receipt": inquiry.receipt, "email": bool(inquiry.email), "reply_by": inquiry.reply_by.value,
+            "urgent": inquiry.urgent, "status_url": url_for("inquiry.status_link", token=token) if token else "",
+            "at": time.time()}
+
+
+def _store(form: InquiryForm, address: str) -> dict:
+    """Save the inquiry, its mail and its rate events in one commit; a double submit finds the first one.
+
+    The submission token is unique in the database, so a second post of the same form
+    (a double click, a retry after a lost response, two workers at once) fails its insert
+    and shows the first inquiry's receipt instead of storing it twice.
+    """
     try:
         inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data})
         throttle.record("inquiry", address)
@@ -109,13 +123,17 @@ def _store(form: InquiryForm, address: str):
         inquiry_mail.queue_confirmation(inquiry)
         if inquiry.urgent:
             inquiry_mail.queue_oncall_alert(inquiry)
+        receipt = _receipt(inquiry)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         inquiry = inquiries.by_submission(form.token.data)
         if inquiry is None:
             raise
-    return inquiry
+        receipt = _receipt(inquiry)
+        throttle.record("inquiry_post", address)  # the rollback took this post's event with it
+        db.session.commit()
+    return receipt
 
 
 @bp.route("/thanks")
