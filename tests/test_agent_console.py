@@ -357,3 +357,20 @@ def test_an_answer_with_an_unfilled_input_slot_is_refused_and_the_text_kept(clie
     assert fresh(item.id).status is InquiryStatus.ANSWERED
     with pytest.raises(answers.AnswerError, match="FAQとしては公開できません"):
         answers.publish_as_faq(db.session.get(AnswerTemplate, template.id), staff["sup1"])
+
+
+def test_the_csv_export_is_written_a_batch_at_a_time_with_each_agents_name(client, login, staff, incident):
+    from hotline.inquiries import export as inquiry_export
+
+    items = [make_inquiry(f"問い合わせ {n}") for n in range(5)]
+    inquiries.claim(items[1].id, staff["agent"])
+    db.session.commit()
+    chunks = list(inquiry_export.csv_chunks(rows_per_chunk=2))
+    assert len(chunks) == 3 and chunks[0].startswith("\ufeff受付番号")
+    rows = list(csv.reader(io.StringIO("".join(chunks).lstrip("\ufeff"))))
+    assert [row[0] for row in rows[1:]] == [item.receipt for item in items]
+    assert rows[2][12] == "AGENT1" and rows[1][12] == ""
+    login("sup1")
+    response = client.get("/supervisor/inquiries.csv")
+    assert response.get_data(as_text=True) == "".join(chunks)
+    assert db.session.scalar(select(AuditEvent.detail).filter_by(action="export")) == "rows=5"
