@@ -25,13 +25,20 @@ def neutralize(value) -> str:
     return text
 
 
-def _row(i: Inquiry, agent: str | None) -> list[str]:
+COLUMNS = (Inquiry.receipt, Inquiry.created_at, Inquiry.channel, Inquiry.category, Inquiry.urgent, Inquiry.status,
+           Inquiry.name, Inquiry.email, Inquiry.phone, Inquiry.reply_by, Inquiry.notice_number, Inquiry.message,
+           User.display_name, Inquiry.answered_at, Inquiry.answer_channel, Inquiry.template_id,
+           Inquiry.template_version, Inquiry.template_edited)
+ANSWER_CHANNELS = {"email": "メール", "phone": "電話"}
+
+
+def _row(r) -> list[str]:
+    """One CSV row from the columns of COLUMNS (plain values, no ORM object per row)."""
     return [neutralize(v) for v in (
-        i.receipt, jst(i.created_at), i.channel.label, i.category.label, "至急" if i.urgent else "",
-        i.status.label, i.name, i.email, i.phone, i.reply_by.label, i.notice_number, i.message,
-        agent or "", jst(i.answered_at),
-        {"email": "メール", "phone": "電話"}.get(i.answer_channel, ""), i.template_id or "",
-        i.template_version or "", "はい" if i.template_edited else "")]
+        r.receipt, jst(r.created_at), r.channel.label, r.category.label, "至急" if r.urgent else "",
+        r.status.label, r.name, r.email, r.phone, r.reply_by.label, r.notice_number, r.message,
+        r.display_name or "", jst(r.answered_at), ANSWER_CHANNELS.get(r.answer_channel, ""), r.template_id or "",
+        r.template_version or "", "はい" if r.template_edited else "")]
 
 
 def record_export(user: User) -> int:
@@ -52,10 +59,10 @@ def csv_chunks(rows_per_chunk: int = CHUNK_ROWS) -> Iterator[str]:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    query = (select(Inquiry, User.display_name).outerjoin(User, Inquiry.assigned_to_id == User.id)
+    query = (select(*COLUMNS).outerjoin(User, Inquiry.assigned_to_id == User.id)
              .order_by(Inquiry.created_at, Inquiry.id).execution_options(yield_per=rows_per_chunk))
-    for n, (inquiry, agent) in enumerate(db.session.execute(query), 1):
-        writer.writerow(_row(inquiry, agent))
+    for n, row in enumerate(db.session.execute(query), 1):
+        writer.writerow(_row(row))
         if n % rows_per_chunk == 0:
             yield out.getvalue()
             out.seek(0)
