@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from datetime import date, timedelta, timezone
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select
 
 from ..extensions import db
 from ..models import AnswerTemplate, FaqEntry, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus
@@ -12,42 +12,52 @@ from ..notices.report_view import JST
 
 AGE_BUCKETS = ((1, "1時間未満"), (24, "1〜24時間"), (72, "1〜3日"), (None, "3日以上"))
 OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.WAITING)
-
-
-def _bucket(hours: float) -> str:
-    for limit, label in AGE_BUCKETS:
-        if limit is None or hours < limit:
-            return label
-    return AGE_BUCKETS[-1][1]
+JST_OFFSET = 9 * 3600
+EPOCH = date(1970, 1, 1)
 
 
 def backlog() -> dict:
-    """Open inquiries by category and age bucket, with totals and the urgent count."""
+    """Open inquiries by category and age bucket, with totals and the urgent count (counted in the database)."""
     now = utcnow()
-    table: dict[InquiryCategory, Counter] = defaultdict(Counter)
-    urgent = 0
-    rows = db.session.execute(select(Inquiry.category, Inquiry.created_at, Inquiry.urgent)
-                              .where(Inquiry.status.in_(OPEN))).all()
-    for category, created_at, is_urgent in rows:
-        table[category][_bucket((now - created_at).total_seconds() / 3600)] += 1
-        urgent += bool(is_urgent)
+    limits = [limit for limit, _ in AGE_BUCKETS if limit is not None]
+    bucket = case(*((Inquiry.created_at > now - timedelta(hours=h), k) for k, h in enumerate(limits)),
+                  else_=len(limits))
+    rows = db.session.execute(
+        select(Inquiry.category, bucket, func.count(Inquiry.id), func.sum(cast(Inquiry.urgent, Integer)))
+        .where(Inquiry.status.in_(OPEN)).group_by(Inquiry.category, bucket)).all()
     labels = [label for _, label in AGE_BUCKETS]
+    table: dict[InquiryCategory, Counter] = defaultdict(Counter)
+    for category, k, n, _ in rows:
+        table[category][labels[k]] += n
     lines = [{"category": c.label, "cells": [table[c][label] for label in labels], "total": sum(table[c].values())}
              for c in InquiryCategory if table[c]]
-    return {"labels": labels, "lines": lines, "total": len(rows), "urgent": urgent}
+    return {"labels": labels, "lines": lines, "total": sum(r[2] for r in rows), "urgent": sum(r[3] or 0 for r in rows)}
+
+
+def _jst_day(column):
+    """The day in Japan of a stored UTC time, as days since 1970-01-01, computed by the database."""
+    if db.engine.dialect.name == "postgresql":
+        seconds = cast(func.floor(func.extract("epoch", column)), Integer)
+    else:
+        seconds = cast(func.strftime("%s", column), Integer)
+    return (seconds + JST_OFFSET) // 86400  # whole days: integer division on both databases
+
+
+def _as_date(day_number: int) -> date:
+    return EPOCH + timedelta(days=int(day_number))
 
 
 def answered_per_day(days: int = 14, today: date | None = None) -> list[dict]:
     """How many inquiries were answered on each of the last `days` days (Japan time)."""
     today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
     since = utcnow() - timedelta(days=days + 1)
-    counts: Counter = Counter()
-    for (answered_at,) in db.session.execute(select(Inquiry.answered_at).where(Inquiry.answered_at >= since)):
-        counts[answered_at.replace(tzinfo=timezone.utc).astimezone(JST).date()] += 1
+    day = _jst_day(Inquiry.answered_at)
+    counts = {_as_date(d): n for d, n in db.session.execute(
+        select(day, func.count(Inquiry.id)).where(Inquiry.answered_at >= since).group_by(day))}
     out = []
     for offset in range(days - 1, -1, -1):
-        day = today - timedelta(days=offset)
-        out.append({"day": f"{day.month}/{day.day}", "count": counts[day]})
+        shown = today - timedelta(days=offset)
+        out.append({"day": f"{shown.month}/{shown.day}", "count": counts.get(shown, 0)})
     return out
 
 
@@ -68,9 +78,11 @@ def rising_templates(days: int = 7, limit: int = 10, today: date | None = None) 
     today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
     since = utcnow() - timedelta(days=2 * days + 1)
     per: dict[int, Counter] = defaultdict(Counter)
-    for template_id, answered_at in db.session.execute(select(Inquiry.template_id, Inquiry.answered_at).where(
-            Inquiry.template_id.is_not(None), Inquiry.answered_at >= since)):
-        per[template_id][answered_at.replace(tzinfo=timezone.utc).astimezone(JST).date()] += 1
+    day = _jst_day(Inquiry.answered_at)
+    for template_id, day_number, n in db.session.execute(
+            select(Inquiry.template_id, day, func.count(Inquiry.id))
+            .where(Inquiry.template_id.is_not(None), Inquiry.answered_at >= since).group_by(Inquiry.template_id, day)):
+        per[template_id][_as_date(day_number)] += n
     titles = {t.id: t.title for t in db.session.scalars(select(AnswerTemplate).where(AnswerTemplate.id.in_(per)))}
     out = []
     for template_id, counts in per.items():

@@ -124,7 +124,7 @@ class Inquiry(db.Model):
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     claimed_at: Mapped[datetime | None]
-    answered_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     answer_text: Mapped[str] = mapped_column(Text, default="")
     answer_channel: Mapped[str] = mapped_column(String(10), default="")
