@@ -11,9 +11,12 @@ from .. import search
 from ..extensions import db
 from ..models import AnswerTemplate, TemplateStatus
 from ..models._types import still_valid
+from ..search import follow
 from ..search.sync import after_commit
 
 USABLE = (TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW)
+SEARCHED = ("key", "title", "questions", "keywords", "body", "category", "status", "expires_on")
+follow.bump_on_change(AnswerTemplate, SEARCHED, "answers")  # times_used and review notes leave it alone
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,10 @@ def usable_templates() -> list[AnswerTemplate]:
 
 def rebuild() -> int:
     """Rebuild the whole index from the database; returns the number of templates."""
+    generation = follow.database_generation("answers")
     templates = usable_templates()
     search.rebuild_index(index_dir(), [document(t) for t in templates])
+    follow.record_built(index_dir(), generation)
     return len(templates)
 
 
@@ -56,6 +61,7 @@ def search_templates(text: str, limit: int = 3) -> list[TemplateHit]:
 
     Weak hits are kept: callers split them off with faq.search.split_weak, as the FAQ does.
     """
+    follow.follow("answers", index_dir(), rebuild)  # a change committed on another node
     hits = search.search(index_dir(), text or "", limit=limit)
     if not hits:
         return []

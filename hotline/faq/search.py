@@ -10,12 +10,16 @@ from sqlalchemy import select
 
 from .. import audit, search
 from ..extensions import db
-from ..models import FaqEntry
+from ..models import FaqEntry, TextBlock
 from ..models._types import still_valid
+from ..search import follow
 from ..search.sync import after_commit
 from .entries import published_entries, search_document
 
 MAX_QUERY_LENGTH = 200
+SEARCHED = ("key", "question", "alternatives", "keywords", "answer", "category", "published", "expires_on")
+follow.bump_on_change(FaqEntry, SEARCHED, "faq")  # votes and display order leave every index alone
+follow.bump_on_change(TextBlock, ("body",), "faq", "answers")  # answers expand shared blocks
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def query_key(query: str) -> str:
 
 def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
     """Published entries matching a plain-text query, best first."""
+    follow.follow("faq", index_dir(), rebuild)  # a change committed on another node
     hits = search.search(index_dir(), query, limit=limit)
     if not hits:
         return []
@@ -89,8 +94,10 @@ def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
 
 def rebuild() -> int:
     """Rebuild the whole index from the database; returns the number of entries."""
+    generation = follow.database_generation("faq")  # read first: a later change is seen by the next check
     entries = published_entries()
     search.rebuild_index(index_dir(), [search_document(e) for e in entries])
+    follow.record_built(index_dir(), generation)
     return len(entries)
 
 

@@ -1,7 +1,7 @@
 """Figures for supervisors: backlog, answers per day, template use, votes. No personal data."""
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Integer, case, cast, func, select
 
@@ -12,8 +12,7 @@ from ..notices.report_view import JST
 
 AGE_BUCKETS = ((1, "1時間未満"), (24, "1〜24時間"), (72, "1〜3日"), (None, "3日以上"))
 OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.WAITING)
-JST_OFFSET = 9 * 3600
-EPOCH = date(1970, 1, 1)
+
 
 
 def backlog() -> dict:
@@ -34,31 +33,31 @@ def backlog() -> dict:
     return {"labels": labels, "lines": lines, "total": sum(r[2] for r in rows), "urgent": sum(r[3] or 0 for r in rows)}
 
 
-def _jst_day(column):
-    """The day in Japan of a stored UTC time, as days since 1970-01-01, computed by the database."""
-    if db.engine.dialect.name == "postgresql":
-        seconds = cast(func.floor(func.extract("epoch", column)), Integer)
-    else:
-        seconds = cast(func.strftime("%s", column), Integer)
-    return (seconds + JST_OFFSET) // 86400  # whole days: integer division on both databases
+def _day_starts(first: date, count: int) -> list[datetime]:
+    """Midnight in Japan of `count + 1` consecutive days from `first`, as stored (naive UTC)."""
+    return [datetime.combine(first + timedelta(days=k), time(0), JST).astimezone(timezone.utc).replace(tzinfo=None)
+            for k in range(count + 1)]
 
 
-def _as_date(day_number: int) -> date:
-    return EPOCH + timedelta(days=int(day_number))
+def _per_day(first: date, days: int, *group, where=()) -> list[dict]:
+    """For each day in Japan, the answered inquiries (grouped by `group`), each day one range of the index."""
+    starts = _day_starts(first, days)
+    out = []
+    for k in range(days):
+        query = select(*group, func.count(Inquiry.id)).where(
+            Inquiry.answered_at >= starts[k], Inquiry.answered_at < starts[k + 1], *where)
+        out.append(dict(db.session.execute(query.group_by(*group)).all()) if group
+                   else {None: db.session.scalar(query) or 0})
+    return out
 
 
 def answered_per_day(days: int = 14, today: date | None = None) -> list[dict]:
     """How many inquiries were answered on each of the last `days` days (Japan time)."""
     today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
-    since = utcnow() - timedelta(days=days + 1)
-    day = _jst_day(Inquiry.answered_at)
-    counts = {_as_date(d): n for d, n in db.session.execute(
-        select(day, func.count(Inquiry.id)).where(Inquiry.answered_at >= since).group_by(day))}
-    out = []
-    for offset in range(days - 1, -1, -1):
-        shown = today - timedelta(days=offset)
-        out.append({"day": f"{shown.month}/{shown.day}", "count": counts.get(shown, 0)})
-    return out
+    first = today - timedelta(days=days - 1)
+    counts = _per_day(first, days)
+    return [{"day": f"{d.month}/{d.day}", "count": counts[k][None]}
+            for k, d in enumerate(first + timedelta(days=k) for k in range(days))]
 
 
 def template_usage() -> list[dict]:
@@ -76,13 +75,12 @@ def rising_templates(days: int = 7, limit: int = 10, today: date | None = None) 
     """Questions on the rise: templates by how much more they answered in the last `days` days
     (Japan time) than in the `days` before, with each recent day's count for a chart."""
     today = today or utcnow().replace(tzinfo=timezone.utc).astimezone(JST).date()
-    since = utcnow() - timedelta(days=2 * days + 1)
+    first = today - timedelta(days=2 * days - 1)
     per: dict[int, Counter] = defaultdict(Counter)
-    day = _jst_day(Inquiry.answered_at)
-    for template_id, day_number, n in db.session.execute(
-            select(Inquiry.template_id, day, func.count(Inquiry.id))
-            .where(Inquiry.template_id.is_not(None), Inquiry.answered_at >= since).group_by(Inquiry.template_id, day)):
-        per[template_id][_as_date(day_number)] += n
+    daily = _per_day(first, 2 * days, Inquiry.template_id, where=(Inquiry.template_id.is_not(None),))
+    for k, counts in enumerate(daily):
+        for template_id, n in counts.items():
+            per[template_id][first + timedelta(days=k)] += n
     titles = {t.id: t.title for t in db.session.scalars(select(AnswerTemplate).where(AnswerTemplate.id.in_(per)))}
     out = []
     for template_id, counts in per.items():

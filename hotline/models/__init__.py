@@ -6,7 +6,7 @@ from .affected import (
 )
 from .answers import AnswerTemplate, AnswerTemplateVersion, TemplateStatus
 from .callbacks import Callback, CallbackStatus
-from .faq import FaqChange, FaqEntry, FaqVote, SearchStat, TextBlock
+from .faq import FaqChange, FaqEntry, FaqVote, IndexGeneration, SearchStat, TextBlock
 from .inquiries import Channel, Inquiry, InquiryCategory, InquiryStatus, RateEvent, ReplyBy
 from .mail import MailStatus, OutboxMail
 from .notices import (
@@ -37,6 +37,7 @@ __all__ = [
     "Callback",
     "CallbackStatus",
     "Channel",
+    "IndexGeneration",
     "Inquiry",
     "InquiryCategory",
     "InquiryStatus",

@@ -127,3 +127,14 @@ class SearchStat(db.Model):
     handled_at: Mapped[datetime | None]  # a supervisor added it as a phrasing, or set it aside
     handled_note: Mapped[str] = mapped_column(String(100), default="")
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IndexGeneration(db.Model):
+    """How many committed changes a search index ('faq', 'answers') has had.
+
+    Raised in the same transaction as the change; each node compares it with the
+    generation its own index was built from (search/follow.py).
+    """
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(default=0)
