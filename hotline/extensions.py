@@ -6,7 +6,9 @@ requests take the write lock when their transaction starts (BEGIN IMMEDIATE), so
 requests never deadlock upgrading read locks.
 """
 
-from flask import Flask, has_request_context, request
+from contextlib import contextmanager
+
+from flask import Flask, g, has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +24,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+WRITE_NEXT = "sqlite_write_next"
 
 
 class Base(DeclarativeBase):
@@ -59,5 +62,27 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 def _on_begin(connection) -> None:
     """Start each transaction, taking the write lock up front when it will write."""
-    immediate = not has_request_context() or request.method not in READ_METHODS
+    immediate = not has_request_context() or request.method not in READ_METHODS or g.get(WRITE_NEXT, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_after_reads():
+    """For a page read with GET that records something (a search statistic) after reading.
+
+    The read transaction is ended first and the write gets a transaction of its own
+    that holds SQLite's write lock from its first statement and is committed at the
+    end. SQLite cannot turn a read transaction into a write one once another worker
+    has committed since it began; under load that would fail the page (or wait for
+    the busy timeout). Objects read before are expired by the commit and reload on use.
+    """
+    db.session.commit()  # nothing written yet: this only ends the read snapshot
+    setattr(g, WRITE_NEXT, True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        setattr(g, WRITE_NEXT, False)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from wtforms import HiddenField
 
 from .. import faq, notices, throttle
-from ..extensions import csrf, db
+from ..extensions import csrf, db, write_after_reads
 from ..faq import search as faq_search
 from ..inquiries import stats as inquiry_stats
 from ..models import FaqEntry, TextBlock
@@ -58,9 +58,9 @@ def _contact() -> dict:
 
 
 def _may_count(query: str) -> bool:
-    """Count a query in the statistics unless it looks personal or this address floods them."""
+    """Count a query in the statistics unless it looks personal or this address floods them (not committed)."""
     return faq_search.worth_counting(query) and throttle.hit(
-        "search_stat", client_address(), current_app.config["SEARCH_STATS_PER_HOUR"], HOUR)
+        "search_stat", client_address(), current_app.config["SEARCH_STATS_PER_HOUR"], HOUR, commit=False)
 
 
 def _faq_version(*parts) -> tuple[str, object]:
@@ -98,12 +98,14 @@ def search():
     q = request.args.get("q", "")
     problem = faq_search.query_problem(q)
     hits = [] if problem else faq_search.search_faq(q.strip())
-    if not problem and _may_count(q):
-        faq.record_search(faq_search.query_key(q), len(hits))
-        db.session.commit()
     strong, weak = faq_search.split_weak(hits)
-    return render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
+    page = render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
                            hits=strong, weak=weak, **_contact())
+    if not problem and faq_search.worth_counting(q):
+        with write_after_reads():  # rendered first: the commit expires what was read
+            if _may_count(q):
+                faq.record_search(faq_search.query_key(q), len(hits))
+    return page
 
 
 @bp.route("/<key>")
@@ -112,9 +114,10 @@ def entry(key: str):
     """One entry with related entries, a vote form and a link to ask us."""
     item = _entry_or_404(key)
     came_from = request.args.get("q", "")
-    if came_from and not faq_search.query_problem(came_from) and _may_count(came_from):
-        faq.record_open(faq_search.query_key(came_from))
-        db.session.commit()
+    if came_from and not faq_search.query_problem(came_from) and faq_search.worth_counting(came_from):
+        with write_after_reads():
+            if _may_count(came_from):
+                faq.record_open(faq_search.query_key(came_from))
     voted = request.args.get("voted") == "1"
     version = _faq_version(item.key, voted)
     if (unchanged := not_modified(*version)) is not None:

@@ -1,6 +1,7 @@
 """Search stays correct across gunicorn worker processes when entries change elsewhere."""
 
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -40,3 +41,27 @@ def test_every_worker_sees_an_update_made_by_another_process(live_site, tmp_path
     assert all(ids == ["kiwi"] for ids in after_new)
     assert all(ids == [] for ids in after_old)
     assert "Traceback" not in live_site.log.read_text()
+
+
+def test_searches_counted_in_the_statistics_never_fail_when_workers_write_at_once(live_site, tmp_path):
+    folder = tmp_path / "faq-load"
+    folder.mkdir()
+    (folder / "a.md").write_text(ENTRY.format(key="card", question="カードは再発行できますか？",
+                                              answer="再発行の手続きをご案内いたします。"), encoding="utf-8")
+    live_site.flask("faq", "import", str(folder))
+    statuses = []
+
+    def searches(worker):
+        # Each search reads, then records its query: new queries every time, so every request writes.
+        for n in range(25):
+            url = f"{live_site.url}/faq/search?q={urllib.parse.quote(f'カード 再発行 {worker}-{n}')}"
+            try:
+                with urllib.request.urlopen(url, timeout=8) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(searches, range(8)))
+    assert statuses.count(200) == 200, sorted(set(statuses))
+    assert "database is locked" not in live_site.log.read_text()
