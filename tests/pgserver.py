@@ -29,8 +29,8 @@ def _free_port() -> int:
 class PostgresCluster:
     """initdb + pg_ctl start/stop in a temporary folder; runs as `postgres` when root."""
 
-    def __init__(self, bin_dir: str):
-        self.bin_dir = bin_dir
+    def __init__(self, bin_dir: str, durable: bool = False):
+        self.bin_dir, self.durable = bin_dir, durable  # the suite runs without fsync; benchmarks of commits with it
         self.port = _free_port()
         self.root = tempfile.mkdtemp(prefix="hotline-pg-")
         self.data = os.path.join(self.root, "data")
@@ -48,7 +48,9 @@ class PostgresCluster:
     def start(self) -> None:
         """Create and start the cluster, waiting until it accepts connections."""
         self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale")
-        options = f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off"
         self._run("pg_ctl", "-D", self.data, "-o", options, "-l", os.path.join(self.root, "log"), "-w", "start")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -62,6 +64,14 @@ class PostgresCluster:
     def url(self, database: str = "postgres") -> str:
         """SQLAlchemy URL of a database in this cluster."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """Create an empty database; returns its SQLAlchemy URL."""
+        import psycopg
+
+        with psycopg.connect(self.url().replace("+psycopg", ""), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
 
     def stop(self) -> None:
         """Stop the server and remove its files."""

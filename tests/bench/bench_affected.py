@@ -130,15 +130,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-affected-"))
     cluster = None
     if args.start_postgresql:
-        import psycopg
-
         from tests.pgserver import PostgresCluster, find_bin_dir
 
-        cluster = PostgresCluster(find_bin_dir())
+        cluster = PostgresCluster(find_bin_dir(), durable=True)
         cluster.start()
-        with psycopg.connect(cluster.url().replace("+psycopg", ""), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE bench")
-        args.postgresql = cluster.url("bench")
+        args.postgresql = cluster.create_database("bench")
     try:
         run(args, folder)
     finally:

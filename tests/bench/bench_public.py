@@ -2,9 +2,10 @@
 
 Run by hand (pytest does not collect it):
 
-    .venv/bin/python tests/bench/bench_public.py [--seconds 5] [--clients 8]
+    .venv/bin/python tests/bench/bench_public.py [--seconds 5] [--clients 8] [--start-postgresql] [--only intake]
 
-Starts the demo under gunicorn (2 workers, SQLite) and, beside it, a bare Flask app under
+Starts the demo under gunicorn (2 workers; SQLite, or a PostgreSQL server it starts with
+fsync on) and, beside it, a bare Flask app under
 gunicorn (2 workers) that returns the very bytes the demo returned for each page. Both are
 hammered by the same client threads for the same time; the table gives each action's
 requests per second as a ratio to the bare app. Absolute figures are printed once, for
@@ -148,10 +149,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--only", choices=("pages", "session", "search", "intake"), action="append",
                         help="measure only these groups of actions (repeatable; default: all)")
+    parser.add_argument("--start-postgresql", action="store_true",
+                        help="serve from a temporary PostgreSQL server (Debian's binaries) instead of SQLite")
     args = parser.parse_args()
     wanted = set(args.only or ("pages", "session", "search", "intake"))
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-public-"))
     site = LiveSite(work, work / "hotline.sqlite3")
+    cluster = None
+    if args.start_postgresql:
+        from tests.pgserver import PostgresCluster, find_bin_dir
+
+        cluster = PostgresCluster(find_bin_dir(), durable=True)
+        cluster.start()
+        site.env["HOTLINE_DATABASE_URL"] = cluster.create_database("bench")
     site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "100000000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "100000000",
                      "HOTLINE_PAGE_CACHE_SECONDS": "2"})  # the shipped default, which the tests turn off
     for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
@@ -183,7 +193,8 @@ def main() -> None:
         if "intake" in wanted:
             intake, statuses = hammer_intake(site.port, args.seconds, args.clients)
             rows.append(("inquiry intake (POST)", intake, base[0], None, None, sorted(statuses)))
-        print(f"{args.clients} clients, {args.seconds:.0f} s per action; both servers gunicorn -w 2; SQLite\n")
+        backend = "PostgreSQL" if cluster else "SQLite"
+        print(f"{args.clients} clients, {args.seconds:.0f} s per action; both servers gunicorn -w 2; {backend}\n")
         print("| action | req/s ratio to bare Flask | p50 ratio | statuses |")
         print("| --- | --- | --- | --- |")
         for label, ours, base_rate, p50, base_p50, codes in rows:
@@ -194,6 +205,8 @@ def main() -> None:
         if bare is not None:
             bare.stop()
         site.stop()
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":
