@@ -396,3 +396,15 @@ def test_worker_process_delivers_and_stops_cleanly_on_sigterm(app, smtp, tmp_pat
     assert "mail worker stopped" in output and "yamada" not in output
     assert len(smtp.received) == 1
     assert rows()[0].status is MailStatus.SENT
+
+
+def test_header_and_body_cleaning_match_the_unicode_categories_for_every_character():
+    from hotline.mail import outbox
+    import unicodedata
+
+    every = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
+    body = "".join(ch for ch in every.replace("\r", "\n") if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    assert outbox.clean_body(every) == body
+    kept = "".join(" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
+                   for ch in every if ch not in outbox._INVISIBLE)
+    assert outbox.clean_header_text(every, 10 ** 6) == " ".join(kept.split()).replace("=?", "= ?")
