@@ -9,7 +9,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answers, demo, extensions
+from . import answers, audit, demo, extensions
 from .affected.cli import affected_cli
 from . import config as config_module
 from .admin.answer_views import bp as answers_admin_bp
@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    audit.init_app(app)
     caching.init_app(app)
     errors.init_app(app)
     for blueprint in BLUEPRINTS:

@@ -1,11 +1,14 @@
 """The audit trail: append-only records of who did what."""
 
+from flask import g
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import db
+from .extensions import db, in_read_request, write_after_reads
 from .models import AuditEvent
+
+PENDING_VIEWS = "audit_pending_views"
 
 
 class AuditImmutable(RuntimeError):
@@ -25,6 +28,37 @@ def record(action: str, target_type: str, target_id, detail: str = "", user=None
     )
     db.session.add(event_row)
     return event_row
+
+
+def record_view(target_type: str, target_id, detail: str = "", user=None) -> None:
+    """Record that a staff member saw personal data.
+
+    Within a page read with GET the row is written once the view has rendered, in a
+    transaction of its own that takes SQLite's write lock first (`write_after_reads`);
+    if that write fails, the page is not sent. Elsewhere it joins the current transaction.
+    """
+    if not in_read_request():
+        record("view", target_type, target_id, detail, user=user)
+        return
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    g.setdefault(PENDING_VIEWS, []).append(dict(
+        action="view", target_type=target_type, target_id=str(target_id), detail=detail[:500],
+        user_id=user.id if user is not None else None))
+
+
+def _write_views(response):
+    """After a GET view rendered: write the views it recorded (an error here replaces the page with a 500)."""
+    rows = g.pop(PENDING_VIEWS, None)
+    if rows:
+        with write_after_reads():
+            db.session.add_all(AuditEvent(**row) for row in rows)
+    return response
+
+
+def init_app(app) -> None:
+    """Write the views recorded during GET requests before each response leaves."""
+    app.after_request(_write_views)
 
 
 @event.listens_for(Session, "before_flush")

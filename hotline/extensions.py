@@ -66,6 +66,11 @@ def _on_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def in_read_request() -> bool:
+    """True while handling a GET, HEAD or OPTIONS request (a page read, whose transaction only reads)."""
+    return has_request_context() and request.method in READ_METHODS
+
+
 @contextmanager
 def write_after_reads():
     """For a page read with GET that records something (a search statistic) after reading.
@@ -74,9 +79,11 @@ def write_after_reads():
     that holds SQLite's write lock from its first statement and is committed at the
     end. SQLite cannot turn a read transaction into a write one once another worker
     has committed since it began; under load that would fail the page (or wait for
-    the busy timeout). Objects read before are expired by the commit and reload on use.
+    the busy timeout). The read transaction is rolled back (a GET writes nothing else,
+    and nothing a view merely computed is saved by accident); objects read before are
+    expired and reload on use.
     """
-    db.session.commit()  # nothing written yet: this only ends the read snapshot
+    db.session.rollback()
     setattr(g, WRITE_NEXT, True)
     try:
         yield

@@ -111,7 +111,7 @@ def find(incident: Incident | None, kind: str, value: str, user) -> list[Affecte
     audit.record("search", "affected_list", incident.id if incident else "",
                  f"{LOOKUP_KINDS[kind]}で検索: {len(people)}件", user=user)
     for person in people:
-        audit.record("view", "affected_person", person.id, "検索結果", user=user)
+        audit.record_view("affected_person", person.id, "検索結果", user=user)
     return people
 
 
@@ -119,7 +119,7 @@ def open_person(person_id: int, user) -> AffectedPerson | None:
     """One person, for a staff page; the view is recorded."""
     person = db.session.get(AffectedPerson, person_id)
     if person is not None:
-        audit.record("view", "affected_person", person.id, user=user)
+        audit.record_view("affected_person", person.id, user=user)
     return person
 
 

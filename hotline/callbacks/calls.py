@@ -41,7 +41,7 @@ def open_for(callback_id: int, user: User) -> Callback | None:
     """A callback with its phone number for staff; the view is recorded in the audit log."""
     callback = db.session.get(Callback, callback_id)
     if callback is not None:
-        audit.record("view", "callback", callback.id, user=user)
+        audit.record_view("callback", callback.id, user=user)
     return callback
 
 

@@ -151,7 +151,7 @@ def open_for(inquiry_id: int, user: User) -> Inquiry | None:
     """Load an inquiry for a staff member and record that they saw its personal data."""
     inquiry = db.session.get(Inquiry, inquiry_id)
     if inquiry is not None:
-        audit.record("view", "inquiry", inquiry.id, user=user)
+        audit.record_view("inquiry", inquiry.id, user=user)
     return inquiry
 
 
