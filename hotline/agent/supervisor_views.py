@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import audit, mail
-from ..extensions import db
+from ..extensions import db, write_after_reads
 from ..inquiries import export as inquiry_export
 from ..inquiries import stats as inquiry_stats
 from ..models import AuditEvent, Role, User
@@ -49,8 +49,8 @@ def _outbox() -> dict:
 @role_required(Role.SUPERVISOR)
 def export():
     """All inquiries as CSV, streamed as it is read; recorded in the audit log before the first byte."""
-    inquiry_export.record_export(current_user._get_current_object())
-    db.session.commit()
+    with write_after_reads():  # a GET that writes: its own transaction, SQLite's write lock first
+        inquiry_export.record_export(current_user._get_current_object())
     return Response(stream_with_context(inquiry_export.csv_chunks()), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=inquiries.csv", "Cache-Control": "no-store"})
 
