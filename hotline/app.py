@@ -9,7 +9,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answers, audit, demo, extensions
+from . import answers, audit, demo, extensions, subscribers
 from .affected.cli import affected_cli
 from . import config as config_module
 from .admin.answer_views import bp as answers_admin_bp
@@ -33,6 +33,7 @@ from .notices.cli import notices_cli
 from .public import caching, page_cache
 from .public.affected_views import bp as check_bp
 from .public.callback_views import bp as callback_bp
+from .public.subscribe_views import bp as subscribe_bp
 from .public.faq_views import bp as faq_bp
 from .public.inquiry_views import bp as inquiry_bp
 from .public.views import bp as public_bp
@@ -40,7 +41,7 @@ from .staff.cli import users_cli
 from .web import auth, errors, security
 from .web.login_views import bp as login_bp
 
-BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, check_bp, callback_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
+BLUEPRINTS = (public_bp, faq_bp, inquiry_bp, check_bp, callback_bp, subscribe_bp, agent_bp, supervisor_bp, login_bp, admin_bp,
               faq_admin_bp, answers_admin_bp)
 COMMAND_GROUPS = (users_cli, demo.demo_cli, notices_cli, faq_cli, mail_cli, answers_cli, inquiries_cli,
                   affected_cli)
@@ -86,5 +87,7 @@ def init_app(app: Flask) -> None:
     extensions.tune_sqlite(app)
     answers.subscribe()
     on_round(notice_sending.pump)  # the mail sender queues paced individual notices each round
+    subscribers.subscribe_to_reports()
+    on_round(subscribers.pump)  # and the mail of each new report for its subscribers
     app.add_template_filter(lambda text: render_markdown(faq_blocks.expand(text)), "markdown")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -118,6 +118,8 @@ def inquiry_settings() -> dict:
         "INQUIRY_RESPONSE_DAYS": int(_env("INQUIRY_RESPONSE_DAYS", "3")),
         "INQUIRY_RETENTION_DAYS": int(_env("INQUIRY_RETENTION_DAYS", "365")),
         "INQUIRY_LIMIT_PER_HOUR": int(_env("INQUIRY_LIMIT_PER_HOUR", "5")),
+        "SUBSCRIBE_PER_HOUR": int(_env("SUBSCRIBE_PER_HOUR", "10")),
+        "SUBSCRIBER_MAILS_PER_HOUR": int(_env("SUBSCRIBER_MAILS_PER_HOUR", "20000")),
         "INQUIRY_POSTS_PER_HOUR": int(_env("INQUIRY_POSTS_PER_HOUR", "30")),
         "STATUS_LIMIT_PER_HOUR": int(_env("STATUS_LIMIT_PER_HOUR", "20")),
         "VOTES_PER_HOUR": int(_env("VOTES_PER_HOUR", "30")),

@@ -39,7 +39,8 @@ def test_every_non_public_url_refuses_anonymous_users(app, client):
 
 def test_public_endpoints_are_few_and_deliberate(app):
     public = {r.endpoint for r in app.url_map.iter_rules() if is_public_endpoint(r.endpoint)}
-    assert all(e.startswith(("public.", "faq.", "inquiry.", "check.", "callback.", "auth.login", "auth.logout", "static"))
+    assert all(e.startswith(("public.", "faq.", "inquiry.", "check.", "callback.", "subscribe.", "auth.login",
+                             "auth.logout", "static"))
                for e in public), public
 
 

@@ -22,6 +22,7 @@ PACKAGE = ROOT / "hotline"
 LAYERS = {
     "models": 0, "config": 0, "extensions": 0, "audit": 0, "throttle": 0, "cleaning": 0, "textdiff": 0,
     "notices": 1, "faq": 1, "answers": 1, "inquiries": 1, "mail": 1, "staff": 1, "search": 1, "affected": 1, "callbacks": 1,
+    "subscribers": 1,
     "demo": 2,
     "web": 3, "public": 3, "agent": 3, "admin": 3,
     "app": 4,

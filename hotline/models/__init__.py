@@ -14,6 +14,7 @@ from .notices import (
 )
 from .facts import AffectedGroup, DataCategory, GroupItem, LeakStatus
 from .regulator import FilingKind, RegulatorFiling, ReportingDecision
+from .subscribers import Broadcast, Subscriber
 from .users import AuditEvent, LoginAttempt, Role, User
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "AnswerTemplateVersion",
     "TemplateStatus",
     "AuditEvent",
+    "Broadcast",
+    "Subscriber",
     "Callback",
     "CallbackStatus",
     "Channel",

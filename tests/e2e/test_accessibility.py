@@ -15,7 +15,9 @@ SLUG = "2026-midori-store"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/notices/{SLUG}/2",
                 "/faq/", "/faq/search?q=クレカ勝手に使われた", "/faq/search?q=該当なしの質問xyz",
-                "/faq/card-replace", "/inquiry", "/inquiry/status", "/callback", "/verify", "/affected", "/login", "/no-such-page"]
+                "/faq/card-replace", "/inquiry", "/inquiry/status", "/callback", "/verify", "/affected", "/login", "/no-such-page",
+                f"/notices/{SLUG}/subscribe", f"/notices/{SLUG}/subscribe/sent", "/subscribe/confirm/no-such-token",
+                "/subscribe/stop/no-such-token"]
 STAFF_PAGES = ["/admin/", "/admin/incidents/1/edit", "/admin/reports/1", "/admin/reports/3",
                "/admin/reports/3/edit", "/admin/faq/", "/admin/answers/", "/agent/", "/agent/?view=all",
                "/agent/call", "/agent/people", "/agent/people/1", "/supervisor/", "/supervisor/affected", "/supervisor/notices", "/supervisor/notices/1",
