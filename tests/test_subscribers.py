@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
-from hotline import demo, subscribers
+from hotline import demo, mail, subscribers
 from hotline.extensions import db
 from hotline.models import Broadcast, Incident, OutboxMail, Subscriber
 
@@ -79,8 +79,8 @@ def test_a_new_report_is_queued_for_confirmed_subscribers_and_stopped_from_any_m
     for n in range(5):
         subscribers.subscribe(incident, f"reader{n}@example.jp")
     db.session.commit()
-    for mail in _mails("subscribe_confirm")[:4]:
-        subscribers.confirm(_link(mail, "/subscribe/confirm").rsplit("/", 1)[1])
+    for confirmation in _mails("subscribe_confirm")[:4]:
+        subscribers.confirm(_link(confirmation, "/subscribe/confirm").rsplit("/", 1)[1])
     db.session.commit()
     draft = make_draft(incident, staff["sup1"], count_min=300, count_max=800,
                        correction="漏えいの可能性がある件数を、最大500件から最大800件に訂正いたします。")
@@ -96,8 +96,12 @@ def test_a_new_report_is_queued_for_confirmed_subscribers_and_stopped_from_any_m
     assert all(abs(gap - 1) < 0.01 for gap in gaps)  # delivered at the pace, not at once
     assert subscribers.pump() == 0  # done: nobody twice
     stop_path = _link(mails[0], "/subscribe/stop")
+    message = mail.build_message(mails[0])
+    assert message["List-Unsubscribe"] == f"<{app.config['PUBLIC_URL']}{stop_path}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
     assert "配信を停止する" in body(client.get(stop_path))
-    assert client.post(stop_path).status_code == 200  # also what a mail program's one-click sends
+    one_click = client.post(stop_path, data={"List-Unsubscribe": "One-Click"})  # what a mail program sends
+    assert one_click.status_code == 200
     stopped = db.session.scalar(select(Subscriber).where(Subscriber.stopped_at.is_not(None)))
     assert stopped is not None and not stopped.active
     assert client.get("/subscribe/stop/not-a-token").status_code == 404

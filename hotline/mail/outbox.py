@@ -96,7 +96,7 @@ def normalize_address(address: str) -> str:
 # Queueing ---------------------------------------------------------------------------
 
 
-def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "") -> OutboxMail:
+def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "", unsubscribe_url: str = "") -> OutboxMail:
     """Add a message to the outbox in the caller's transaction (no commit here).
 
     The message is sent only if the caller commits; a rollback discards it with
@@ -108,6 +108,9 @@ def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "") -
     subject = clean_header_text(subject, SUBJECT_MAX)
     if not subject:
         raise MailError("件名が空です。")
+    unsubscribe_url = clean_header_text(unsubscribe_url, 300)
+    if unsubscribe_url and not re.fullmatch(r"https?://[!-~]+", unsubscribe_url):
+        raise ValueError("unsubscribe_url must be one http(s) address")
     row = OutboxMail(
         kind=kind,
         to_addr=normalize_address(to),
@@ -119,6 +122,7 @@ def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "") -
         attempts=0,
         next_attempt_at=utcnow(),
         last_error="",
+        unsubscribe_url=unsubscribe_url,
     )
     db.session.add(row)
     return row
@@ -149,5 +153,8 @@ def build_message(row: OutboxMail) -> EmailMessage:
     message["Date"] = format_datetime(row.created_at.replace(tzinfo=timezone.utc))
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
+    if row.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(clean_body(row.body), subtype="plain", charset="utf-8", cte="base64")
     return message

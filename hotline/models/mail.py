@@ -53,3 +53,5 @@ class OutboxMail(db.Model):
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # RFC 8058 one-click unsubscribe (List-Unsubscribe, List-Unsubscribe-Post), for subscriber mail.
+    unsubscribe_url: Mapped[str] = mapped_column(String(300), default="")

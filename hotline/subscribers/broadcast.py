@@ -72,8 +72,9 @@ def pump(now: datetime | None = None) -> int:
                 break
             subject, body = _texts(report)
             for k, subscriber in enumerate(batch):
-                row = mail.enqueue(subscriber.email, subject, body.replace("{stop}", stop_link(subscriber)),
-                                   kind="subscriber_report")
+                link = stop_link(subscriber)
+                row = mail.enqueue(subscriber.email, subject, body.replace("{stop}", link), kind="subscriber_report",
+                                   unsubscribe_url=link)
                 # Its place in the pace, counted from the publish; one already past is due now.
                 row.next_attempt_at = broadcast.created_at + timedelta(seconds=(broadcast.queued + k) * spacing)
             broadcast.last_subscriber_id = batch[-1].id
