@@ -29,6 +29,7 @@ from .faq.markdown import render as render_markdown
 from .inquiries.cli import inquiries_cli
 from .affected import sending as notice_sending
 from .mail.cli import mail_cli, on_round
+from .notices import static_export
 from .notices.cli import notices_cli
 from .public import caching, page_cache
 from .public.affected_views import bp as check_bp
@@ -89,5 +90,6 @@ def init_app(app: Flask) -> None:
     on_round(notice_sending.pump)  # the mail sender queues paced individual notices each round
     subscribers.subscribe_to_reports()
     on_round(subscribers.pump)  # and the mail of each new report for its subscribers
+    on_round(static_export.refresh_current)  # and the static fallback, when configured
     app.add_template_filter(lambda text: render_markdown(faq_blocks.expand(text)), "markdown")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")

@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PUBLIC_CACHE_SECONDS": int(_env("PUBLIC_CACHE_SECONDS", "60")),
         "PAGE_CACHE_SECONDS": float(_env("PAGE_CACHE_SECONDS", "2")),
+        "STATIC_EXPORT_DIR": _env("STATIC_EXPORT_DIR", ""),  # refreshed by the mail sender after each publish
+        "STATIC_EXPORT_BASE_URL": _env("STATIC_EXPORT_BASE_URL", ""),
         "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(_env("LOGIN_WINDOW_MINUTES", "15")),
         "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),

@@ -63,3 +63,21 @@ def test_export_command(app, runner, tmp_path):
     (tmp_path / "file").write_text("x")
     clash = runner.invoke(args=["notices", "export", str(tmp_path / "file")])
     assert clash.exit_code == 1 and "フォルダではありません" in clash.output
+
+
+def test_the_mail_sender_refreshes_the_export_after_a_publish(app, tmp_path, staff):
+    from hotline.mail.cli import _round_hooks
+    from hotline.notices import static_export
+
+    assert static_export.refresh_current in _round_hooks  # run at every round of the sender
+    out = tmp_path / "fallback"
+    assert static_export.refresh_if_changed(app) is False  # not configured: nothing to do
+    app.config["STATIC_EXPORT_DIR"] = str(out)
+    incident = make_incident("refresh-case")
+    publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    assert static_export.refresh_current() is True and (out / "notices/refresh-case/1.html").exists()
+    assert static_export.refresh_current() is False  # nothing changed since
+    publish(make_draft(incident, staff["sup1"], situation="調査の結果、新たに判明した事実がございます。"),
+            staff["sup1"], staff["sup2"])
+    assert static_export.refresh_current() is True
+    assert "新たに判明した事実" in (out / "notices/refresh-case/2.html").read_text(encoding="utf-8")

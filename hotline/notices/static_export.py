@@ -86,3 +86,45 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     else:
         staging.rename(out)
     out.chmod(0o755)
+
+
+def _content_stamp() -> str:
+    """What the exported pages show, in one line: published reports, incidents, FAQ entries."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..models import FaqEntry, Incident, Report, ReportState
+
+    parts = [db.session.execute(select(func.count(Report.id), func.max(Report.published_at))
+                                .where(Report.state == ReportState.PUBLISHED)).one(),
+             db.session.scalar(select(func.max(Incident.updated_at))),
+             db.session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()]
+    return repr(parts)
+
+
+def refresh_if_changed(app: Flask) -> bool:
+    """Export again into `STATIC_EXPORT_DIR` when what the pages show changed; True when it did.
+
+    Run by the mail sender at every round, so the fallback a CDN serves follows each
+    publish within seconds, without the publish request waiting for it.
+    """
+    out_dir = app.config.get("STATIC_EXPORT_DIR")
+    if not out_dir:
+        return False
+    from ..extensions import db
+
+    stamp = _content_stamp() + app.config.get("BUILD_FINGERPRINT", "")
+    db.session.rollback()  # only read: the export reads in contexts of its own
+    marker = Path(str(Path(out_dir).resolve()) + ".version")
+    if Path(out_dir).exists() and marker.exists() and marker.read_text(encoding="utf-8") == stamp:
+        return False
+    export_site(app, out_dir, app.config.get("STATIC_EXPORT_BASE_URL") or app.config["PUBLIC_URL"])
+    marker.write_text(stamp, encoding="utf-8")
+    return True
+
+
+def refresh_current() -> bool:
+    """refresh_if_changed for the application of the current context (a mail-sender round hook)."""
+    from flask import current_app
+
+    return refresh_if_changed(current_app._get_current_object())
