@@ -105,3 +105,16 @@ def test_a_new_report_is_queued_for_confirmed_subscribers_and_stopped_from_any_m
     stopped = db.session.scalar(select(Subscriber).where(Subscriber.stopped_at.is_not(None)))
     assert stopped is not None and not stopped.active
     assert client.get("/subscribe/stop/not-a-token").status_code == 404
+
+
+def test_supervisors_see_how_many_are_subscribed(app, client, staff, login):
+    incident = _demo()
+    for n in range(3):
+        subscribers.subscribe(incident, f"count{n}@example.jp")
+    db.session.commit()
+    subscribers.confirm(_link(_mails("subscribe_confirm")[0], "/subscribe/confirm").rsplit("/", 1)[1])
+    db.session.commit()
+    login("sup1")
+    text = body(client.get("/supervisor/"))
+    assert "お知らせのメール配信" in text and "配信中：1件" in text and "確認待ち：2件" in text
+    assert "hana" not in text and "count0@example.jp" not in text  # figures only, no addresses

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import audit, mail
+from .. import audit, mail, subscribers
 from ..extensions import db, write_after_reads
 from ..inquiries import export as inquiry_export
 from ..inquiries import stats as inquiry_stats
@@ -33,7 +33,7 @@ def overview():
                            per_day=inquiry_stats.answered_per_day(), usage=inquiry_stats.template_usage(),
                            rising=rising, rising_peak=max([d["count"] for r in rising for d in r["recent"]] + [1]),
                            queues=inquiry_stats.template_queues(), votes=inquiry_stats.faq_votes(),
-                           outbox=_outbox())
+                           outbox=_outbox(), subscribed=subscribers.figures())
 
 
 def _outbox() -> dict:

@@ -6,7 +6,7 @@ confirmed subscriber, queued by the mail sender in batches and delivered at a se
 so publishing costs one row however many people subscribed.
 """
 
-from .broadcast import pump, queue_report, subscribe_to_reports  # noqa: F401
+from .broadcast import figures, pump, queue_report, subscribe_to_reports  # noqa: F401
 from .subscriptions import (  # noqa: F401
     CONFIRM_HOURS, SubscriptionError, confirm, find_by_confirm_token, find_by_stop_token, stop, stop_link, subscribe,
 )

@@ -82,3 +82,16 @@ def pump(now: datetime | None = None) -> int:
             db.session.commit()
             total += len(batch)
     return total
+
+
+def figures() -> dict:
+    """For supervisors: confirmed and waiting subscriptions, and the report mail not yet queued."""
+    from sqlalchemy import func
+
+    confirmed = db.session.scalar(select(func.count(Subscriber.id)).where(
+        Subscriber.confirmed_at.is_not(None), Subscriber.stopped_at.is_(None))) or 0
+    waiting = db.session.scalar(select(func.count(Subscriber.id)).where(
+        Subscriber.confirmed_at.is_(None), Subscriber.stopped_at.is_(None))) or 0
+    stopped = db.session.scalar(select(func.count(Subscriber.id)).where(Subscriber.stopped_at.is_not(None))) or 0
+    pending = db.session.scalar(select(func.count(Broadcast.id)).where(Broadcast.done_at.is_(None))) or 0
+    return {"confirmed": confirmed, "waiting": waiting, "stopped": stopped, "pending_broadcasts": pending}
