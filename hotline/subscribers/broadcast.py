@@ -39,7 +39,7 @@ def _texts(report: Report) -> tuple[str, str]:
     corrected = bool((report.correction or "").strip())
     subject = f"【{label}{'・訂正あり' if corrected else ''}】{report.incident.title}"
     url = f"{cfg['PUBLIC_URL']}/notices/{report.incident.slug}/{report.number}"
-    body = (f"{cfg['COMPANY_NAME']}です。\n\n「{report.incident.title}」について、{label}を公表いたしました。\n"
+    body = (f"{cfg['COMPANY_NAME']}です。\n\n「{report.incident.title}」に関し、{label}を公表いたしました。\n"
             + ("この報には、これまでにお知らせした内容の訂正が含まれております。\n" if corrected else "")
             + f"\n{url}\n\n"
             "このメールは、お知らせの配信をお申し込みいただいた方にお送りしております。\n"

@@ -75,7 +75,7 @@ def _queue_confirmation(incident: Incident, subscriber: Subscriber, token: str) 
     cfg = current_app.config
     link = f"{cfg['PUBLIC_URL']}/subscribe/confirm/{token}"
     body = (f"{cfg['COMPANY_NAME']}です。\n\n"
-            f"「{incident.title}」について、新しいお知らせをメールでお届けするお申し込みを受け付けました。\n"
+            f"「{incident.title}」に関する新しいお知らせをメールでお届けするお申し込みを受け付けました。\n"
             f"次のアドレスを開き、「配信を開始する」を押して、{CONFIRM_HOURS}時間以内にお申し込みの確定を"
             f"お願いいたします。\n\n{link}\n\n"
             "お心当たりのない場合は、このメールを破棄してください。確定されない限り、配信はいたしません。\n"
