@@ -37,6 +37,28 @@ def send_once(limit: int) -> None:
     click.echo(_describe(result))
 
 
+@mail_cli.command("catch")
+@click.option("--port", default=1025, show_default=True, help="待ち受けるポート（127.0.0.1）")
+@click.option("--folder", default=None, help="受け取ったメールを保存するフォルダ（既定: instance/caught-mail）")
+def catch(port: int, folder: str | None) -> None:
+    """開発用: 届いたメールを読める形で表示し、ファイルに保存します（転送はしません）。"""
+    import os
+
+    from . import catcher
+
+    target = folder or os.path.join(current_app.instance_path, "caught-mail")
+    controller = catcher.start(target, port, echo=click.echo)
+    click.echo(f"127.0.0.1:{port} でメールを受け付けています。保存先: {target}（Ctrl+C で終了）")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 @mail_cli.command("status")
 def status() -> None:
     """Print how many messages are in each state and the oldest waiting one's age."""
