@@ -1,6 +1,6 @@
 """The SMTP server down while thousands of messages wait: none lost, none sent twice, the site unaffected.
 
-The suite runs it with 2,000 messages on each database; `HOTLINE_OUTAGE_MESSAGES=10000`
+The suite runs it with 1,000 messages on each database; `HOTLINE_OUTAGE_MESSAGES=10000`
 runs the full size (about 100 s on SQLite on the development machine).
 """
 
@@ -14,7 +14,7 @@ from hotline.extensions import db
 from hotline.models import MailStatus, OutboxMail
 from hotline.models._types import utcnow
 
-WAITING = int(os.environ.get("HOTLINE_OUTAGE_MESSAGES", "2000"))
+WAITING = int(os.environ.get("HOTLINE_OUTAGE_MESSAGES", "1000"))
 
 
 def _counts() -> dict:
