@@ -85,6 +85,21 @@ class LiveSite:
                 self.process.kill()
 
 
+def cookie_opener():
+    """A urllib opener with its own cookie jar: one browser without a browser."""
+    import http.cookiejar
+    import urllib.request
+
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def form_value(html: str, name: str) -> str:
+    """The value of the form field `name` in a page (a CSRF token, a form's token)."""
+    import re
+
+    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
+
+
 def site_on_copy(folder: Path, sqlite_template: Path) -> LiveSite:
     """A site (not started yet) on a fresh copy of the migrated SQLite template."""
     folder.mkdir()

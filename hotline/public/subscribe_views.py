@@ -5,21 +5,20 @@ No login, no JavaScript. The confirmation and stop links open a page with one bu
 stop address also takes a POST directly, for mail programs' one-click unsubscribe.
 """
 
-from flask import Blueprint, abort, current_app, redirect, url_for
+from flask import Blueprint, current_app, redirect, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from .. import notices, subscribers, throttle
+from .. import subscribers, throttle
 from ..extensions import csrf, db
-from ..models import Incident
 from ..web.auth import client_address
 from ..web.form_filters import email_address
 from ..web.form_filters import nfkc_line as _nfkc
 from ..web.form_filters import too_long as _too_long
 from ..web.security import public
 from .inquiry_views import HOUR, _page, _too_many
+from .views import _incident_or_404
 
 bp = Blueprint("subscribe", __name__)
 
@@ -29,13 +28,6 @@ class SubscribeForm(FlaskForm):
 
     email = StringField("メールアドレス", filters=[_nfkc], validators=[
         DataRequired("メールアドレスを入力してください。"), _too_long(254), email_address])
-
-
-def _incident_or_404(slug: str) -> Incident:
-    incident = db.session.scalar(select(Incident).filter_by(slug=slug))
-    if incident is None or notices.latest_published(incident) is None:
-        abort(404)
-    return incident
 
 
 @bp.route("/notices/<slug>/subscribe", methods=["GET", "POST"])

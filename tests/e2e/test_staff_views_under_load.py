@@ -1,7 +1,5 @@
 """Staff pages that record a view keep working while the public writes, with several workers on SQLite."""
 
-import http.cookiejar
-import re
 import sqlite3
 import threading
 import urllib.error
@@ -10,18 +8,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from hotline.demo import DEMO_PASSWORD
-from tests.livesite import site_on_copy
+from tests.livesite import cookie_opener, form_value, site_on_copy
 
 FORM = {"name": "負荷 試験", "email": "load@example.jp", "phone": "", "reply_by": "email", "category": "other",
         "consent": "y", "notice_number": "", "website": ""}
 
-
-def _opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-
-def _field(html: str, name: str) -> str:
-    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
 
 
 def test_agents_open_inquiries_while_customers_submit(tmp_path, sqlite_template):
@@ -35,10 +26,10 @@ def test_agents_open_inquiries_while_customers_submit(tmp_path, sqlite_template)
         with sqlite3.connect(database) as connection:
             ids = [row[0] for row in connection.execute("SELECT id FROM inquiry ORDER BY id")]
             views_before = connection.execute("SELECT count(*) FROM audit_event WHERE action = 'view'").fetchone()[0]
-        agent = _opener()
+        agent = cookie_opener()
         login = agent.open(site.url + "/login", timeout=10).read().decode()
         agent.open(site.url + "/login", data=urllib.parse.urlencode(
-            {"csrf_token": _field(login, "csrf_token"), "username": "tanaka", "password": DEMO_PASSWORD}).encode(),
+            {"csrf_token": form_value(login, "csrf_token"), "username": "tanaka", "password": DEMO_PASSWORD}).encode(),
             timeout=10).read()
         statuses, lock, stop = [], threading.Lock(), threading.Event()
 
@@ -53,9 +44,9 @@ def test_agents_open_inquiries_while_customers_submit(tmp_path, sqlite_template)
                     statuses.append(code)
 
         def submit(worker):
-            visitor = _opener()
+            visitor = cookie_opener()
             html = visitor.open(site.url + "/inquiry", timeout=10).read().decode()
-            fields = {"csrf_token": _field(html, "csrf_token")}
+            fields = {"csrf_token": form_value(html, "csrf_token")}
             n = 0
             while not stop.is_set():
                 n += 1

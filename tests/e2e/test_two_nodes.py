@@ -1,9 +1,7 @@
 """Two app nodes (separate instance folders, as on two machines) on one PostgreSQL server."""
 
-import http.cookiejar
 import json
 import os
-import re
 import secrets
 import time
 import urllib.error
@@ -14,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from cryptography.fernet import Fernet
 
 from hotline.demo import DEMO_PASSWORD
-from tests.livesite import LiveSite
+from tests.livesite import LiveSite, cookie_opener, form_value
 from tests.smtpserver import SmtpServer
 
 ENTRY = """+++
@@ -28,18 +26,11 @@ FORM = {"name": "二台 試験", "email": "nodes@example.jp", "phone": "", "repl
         "consent": "y", "notice_number": "", "website": ""}
 
 
-def _opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-
-def _field(html: str, name: str) -> str:
-    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
-
 
 def _post_inquiry(site, n: int) -> int:
-    visitor = _opener()
+    visitor = cookie_opener()
     html = visitor.open(site.url + "/inquiry", timeout=10).read().decode()
-    body = urllib.parse.urlencode({**FORM, "csrf_token": _field(html, "csrf_token"), "token": f"two-nodes-{n:04d}",
+    body = urllib.parse.urlencode({**FORM, "csrf_token": form_value(html, "csrf_token"), "token": f"two-nodes-{n:04d}",
                                    "message": f"二台構成の確認 {n}"}).encode()
     try:
         with visitor.open(site.url + "/inquiry", data=body, timeout=10) as response:
@@ -49,10 +40,10 @@ def _post_inquiry(site, n: int) -> int:
 
 
 def _login(site):
-    agent = _opener()
+    agent = cookie_opener()
     page = agent.open(site.url + "/login", timeout=10).read().decode()
     agent.open(site.url + "/login", data=urllib.parse.urlencode(
-        {"csrf_token": _field(page, "csrf_token"), "username": "tanaka", "password": DEMO_PASSWORD}).encode(),
+        {"csrf_token": form_value(page, "csrf_token"), "username": "tanaka", "password": DEMO_PASSWORD}).encode(),
         timeout=10).read()
     return agent
 
