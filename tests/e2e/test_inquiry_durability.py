@@ -1,6 +1,7 @@
 """Inquiries under load on the real server: concurrent writers on SQLite, and workers
 killed with SIGKILL while people submit. Every acknowledged inquiry exists exactly once."""
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -46,7 +47,7 @@ class Visitor:
             try:
                 html = self.opener.open(self.url + "/inquiry", timeout=10).read().decode()
                 break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
                   for name in ("csrf_token", "token")}
@@ -58,7 +59,7 @@ class Visitor:
         for attempt in range(1, attempts + 1):
             try:
                 html = self.opener.open(self.url + "/inquiry", data=data, timeout=10).read().decode()
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
                 time.sleep(0.2)
                 continue
             found = re.search(r'class="receipt-number">([^<]+)<', html)
