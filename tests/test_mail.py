@@ -186,7 +186,8 @@ def test_stopping_between_messages_gives_the_rest_back(app, smtp):
     assert mail.deliver_pending().sent == 2
 
 
-def test_two_senders_at_once_send_each_message_once(app, smtp):
+@pytest.mark.parametrize("round_", range(3))  # a race lost once in a while must still fail the suite
+def test_two_senders_at_once_send_each_message_once(app, smtp, round_):
     count = 30
     for n in range(count):
         mail.enqueue(f"user{n}@example.com", f"件名 {n}", f"本文 {n}", "answer")

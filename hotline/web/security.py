@@ -148,14 +148,15 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response):
-    """Headers for all pages; staff pages are never stored by caches."""
+    """Headers for all pages; staff pages and error pages are never stored by caches."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers["X-Frame-Options"] = "DENY"
     if request.is_secure:  # over HTTPS (behind a proxy: HOTLINE_PROXY_HOPS and X-Forwarded-Proto)
         response.headers["Strict-Transport-Security"] = HSTS
-    if not is_public_endpoint(request.endpoint):
+    if not is_public_endpoint(request.endpoint) or response.status_code >= 400:
+        # staff pages, and errors anywhere: a 404 kept by a cache would hide a notice published a minute later
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("ETag", None)
         response.headers.pop("Last-Modified", None)

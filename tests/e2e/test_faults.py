@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from tests.e2e.test_inquiry_durability import Visitor, run_visitors, stored
-from tests.livesite import LiveSite, site_on_copy
+from tests.livesite import LiveSite
 from tests.pgserver import PostgresCluster, find_bin_dir
 
 pytestmark = pytest.mark.load
@@ -24,8 +24,11 @@ def _limits(site: LiveSite) -> None:
     site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "10000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "10000"})
 
 
-def test_the_gunicorn_master_killed_mid_flood_loses_and_duplicates_nothing(tmp_path, sqlite_template):
-    site = site_on_copy(tmp_path / "instance", sqlite_template)
+def test_the_gunicorn_master_killed_mid_flood_loses_and_duplicates_nothing(tmp_path, database_url):
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    site = LiveSite(folder, folder / "unused.sqlite3")
+    site.env["HOTLINE_DATABASE_URL"] = database_url
     _limits(site)
     site.start()
 

@@ -1,0 +1,167 @@
+"""Every finding code of the consistency check has a test that makes it appear, and the check
+fails loudly when a new code is added without one."""
+
+import ast
+import re
+from pathlib import Path
+
+from hotline.models import LeakStatus
+from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report
+
+from .memory_reports import C, P, final_report, mem_group, mem_report
+
+L = LeakStatus
+ROOT = Path(__file__).resolve().parents[1]
+RULE_MODULES = ("consistency", "group_rules", "periods", "response_rules")
+CODE = re.compile(r"[a-z]+(_[a-z]+)+")
+
+
+def codes(findings, severity=None):
+    """Codes of findings, optionally of one severity."""
+    return {f.code for f in findings if severity is None or f.severity == severity}
+
+
+def emitted_codes() -> set[str]:
+    """Codes written in the rule modules: ("code", message) tuples and Finding("code", …)."""
+    found = set()
+    for name in RULE_MODULES:
+        tree = ast.parse((ROOT / "hotline" / "notices" / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Tuple) and len(node.elts) >= 2:
+                first, second = node.elts[:2]
+                message = isinstance(second, (ast.JoinedStr, ast.Name)) or (
+                    isinstance(second, ast.Constant) and isinstance(second.value, str) and "。" in second.value)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Finding" and node.args:
+                first, message = node.args[0], True
+            else:
+                continue
+            if message and isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                    and CODE.fullmatch(first.value):
+                found.add(first.value)
+    return found
+
+
+def test_every_code_the_check_can_give_has_a_test():
+    emitted = emitted_codes()
+    assert len(emitted) >= 40, emitted  # the scan itself still finds the rules
+    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    untested = sorted(c for c in emitted if f'"{c}"' not in tests)
+    assert untested == [], f"finding codes without a test: {untested}"
+
+
+def test_missing_situation_blocks():
+    assert "missing_situation" in codes(check_report(mem_report(situation="  \n"), []), BLOCKING)
+    assert "missing_situation" not in codes(check_report(mem_report(), []))
+
+
+def test_an_emptied_cause_or_damage_is_a_dropped_fact():
+    first = mem_report(number=1, damage="不正利用の報告が2件ございます。")
+    found = check_report(mem_report(cause="", damage="不正利用の報告が2件ございます。"), [first])
+    assert "fact_dropped" in codes(found, BLOCKING)
+    assert any("漏えいの原因" in f.message for f in found if f.code == "fact_dropped")
+    assert "fact_dropped" in codes(check_report(mem_report(damage=" "), [first]), BLOCKING)
+    assert "fact_dropped" not in codes(check_report(mem_report(damage="不正利用の報告が3件ございます。"), [first]))
+
+
+def test_leaving_out_a_published_group_does_not_retract_it():
+    first = mem_report(number=1, groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                         mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])
+    found = check_report(mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})]),
+                         [first])
+    assert "group_dropped" in codes(found, BLOCKING)
+    corrected = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})],
+                           correction="「お届け先」は対象に含まれないことが判明したため、訂正いたします。")
+    assert "group_dropped" in codes(check_report(corrected, [first]), CORRECTED)
+
+
+def test_a_group_turning_from_affected_to_not_affected_needs_a_correction():
+    first = mem_report(number=1, groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                         mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                               mem_group(name="お届け先", affected=False, reason="調査の結果、対象外と判明しました。")])
+    assert "group_scope_changed" in codes(check_report(draft, [first]), BLOCKING)
+    assert "group_scope_changed" not in codes(check_report(first, [first]))
+
+
+def test_a_new_group_or_item_later_on_needs_a_reason():
+    first = mem_report(number=1, count_min=10, count_max=20)
+    draft = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED, "email": L.POSSIBLE}),
+                               mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])
+    found = codes(check_report(draft, [first]), WARNING)
+    assert {"new_group_unexplained", "new_item_unexplained"} <= found
+    draft.groups[0].reason = draft.groups[1].reason = "ログの追加解析で判明いたしました。"
+    assert not {"new_group_unexplained", "new_item_unexplained"} & codes(check_report(draft, [first]))
+    assert "new_group_unexplained" not in codes(check_report(draft, []))  # a 第一報 has nothing to be new against
+
+
+def test_groups_all_marked_not_affected_block():
+    draft = mem_report(groups=[mem_group(affected=False)])
+    assert "no_affected_group" in codes(check_report(draft, []), BLOCKING)
+    assert "no_affected_group" not in codes(check_report(mem_report(), []))
+
+
+def test_a_report_without_groups_is_a_warning():
+    assert "no_groups" in codes(check_report(mem_report(groups=[]), []), WARNING)
+    assert "no_groups" not in codes(check_report(mem_report(), []))
+
+
+def test_a_group_not_affected_cannot_list_data_items():
+    draft = mem_report(groups=[mem_group(count_min=1, count_max=2, categories={"name": L.CONFIRMED}),
+                               mem_group(name="法人会員", affected=False, categories={"name": L.POSSIBLE})])
+    assert "not_affected_with_items" in codes(check_report(draft, []), BLOCKING)
+    draft.groups[1].items = []
+    assert "not_affected_with_items" not in codes(check_report(draft, []))
+
+
+def test_more_people_cleared_than_counted_blocks():
+    assert "cleared_exceeds_count" in codes(check_report(mem_report(groups=[
+        mem_group(count_min=100, count_max=500, cleared=501, categories={"name": L.POSSIBLE})]), []), BLOCKING)
+    assert "cleared_exceeds_count" in codes(check_report(mem_report(groups=[
+        mem_group(count_min=100, count_max=None, cleared=101, categories={"name": L.POSSIBLE})]), []), BLOCKING)
+    assert "cleared_exceeds_count" not in codes(check_report(mem_report(groups=[
+        mem_group(count_min=100, count_max=500, cleared=500, categories={"name": L.POSSIBLE})]), []))
+
+
+def test_a_final_scope_needs_a_confirmed_number():
+    draft = mem_report(groups=[mem_group(count_min=100, count_max=500, final_scope=True, categories={"name": L.POSSIBLE})])
+    assert "final_scope_without_count" in codes(check_report(draft, []), BLOCKING)
+    draft.groups[0].count_min = draft.groups[0].count_max = 300
+    draft.groups[0].count_certainty = C
+    assert "final_scope_without_count" not in codes(check_report(draft, []))
+
+
+def test_a_final_report_with_compensation_still_considered_is_a_warning():
+    final = final_report(compensation_status="considering")
+    assert "final_compensation_open" in codes(check_report(final, []), WARNING)
+    assert "final_compensation_open" not in codes(check_report(mem_report(compensation_status="considering"), []))
+
+
+def test_a_correction_that_corrects_nothing_is_a_warning():
+    first = mem_report(number=1)
+    draft = mem_report(correction="第一報の件数を訂正いたします。")
+    assert "correction_without_change" in codes(check_report(draft, [first]), WARNING)
+    changed = mem_report(count_min=100, count_max=900, correction="第一報の件数を訂正いたします。")
+    assert "correction_without_change" not in codes(check_report(changed, [first]))
+
+
+def test_an_item_confirmed_as_leaked_cannot_become_not_leaked_silently():
+    first = mem_report(number=1, categories={"email": L.CONFIRMED})
+    draft = mem_report(categories={"email": L.NOT_LEAKED})
+    assert "confirmed_figure_changed" in codes(check_report(draft, [first]), BLOCKING)
+    draft.correction = "メールアドレスは漏えいしていないことが判明したため、訂正いたします。"
+    assert "confirmed_figure_changed" in codes(check_report(draft, [first]), CORRECTED)
+
+
+def test_confirmed_damage_going_back_to_provisional_is_blocked():
+    first = mem_report(number=1, damage="不正利用の被害は確認されておりません。", damage_certainty=C)
+    draft = mem_report(damage="不正利用の被害は確認されておりません。", damage_certainty=P)
+    found = check_report(draft, [first])
+    assert "confirmed_became_provisional" in codes(found, BLOCKING)
+    assert any("現在発生している被害の状況" in f.message for f in found)
+
+
+def test_provisional_damage_worded_as_settled_is_blocked():
+    draft = mem_report(damage="不正利用の被害が発生したことが判明いたしました。", damage_certainty=P)
+    assert "provisional_reads_confirmed" in codes(check_report(draft, []), BLOCKING)
+    draft.damage = "不正利用の被害が発生している可能性がございます。"
+    assert "provisional_reads_confirmed" not in codes(check_report(draft, []))
