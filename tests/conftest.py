@@ -66,10 +66,19 @@ def _migrate(tmp_path, url: str) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
-    """A migrated SQLite file that each test copies."""
+    """A migrated SQLite file that each test copies.
+
+    HOTLINE_TEST_SQLITE_TEMPLATE names a file kept between runs (the mutation runs start
+    hundreds of short pytest sessions); it is migrated when missing.
+    """
+    kept = os.environ.get("HOTLINE_TEST_SQLITE_TEMPLATE")
+    if kept and os.path.exists(kept):
+        return kept
     folder = tmp_path_factory.mktemp("sqlite-template")
     path = folder / "template.sqlite3"
     _migrate(folder, f"sqlite:///{path}")
+    if kept:
+        shutil.copy(path, kept)
     return path
 
 

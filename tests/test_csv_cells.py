@@ -68,3 +68,42 @@ def test_cells_that_do_not_start_like_a_formula_are_left_as_they_are(app, staff,
     stored(message=value)
     [row] = exported_rows(staff)
     assert row["お問い合わせ内容"] == value
+
+
+def test_a_whole_row_reads_as_the_supervisor_sees_it(app, staff):
+    from datetime import datetime
+
+    from hotline.models import AuditEvent
+    from sqlalchemy import select
+
+    waiting = stored(message="未回答です。")
+    answered = stored(message="回答済みです。", phone="090-1234-5678", notice_number="N-1", urgent=True,
+                      created_at=datetime(2026, 11, 2, 15, 30))  # UTC: 3 November 00:30 in Japan
+    assert inquiries.claim(answered.id, staff["agent"])
+    db.session.commit()
+    inquiries.record_answer(db.session.get(Inquiry, answered.id), staff["agent"],
+                            inquiries.AnswerChoice("ご回答いたします。", "phone", None, None, suggested_text="別の文"))
+    db.session.execute(update(Inquiry).where(Inquiry.id == answered.id).values(
+        answered_at=datetime(2026, 11, 3, 1, 5), template_edited=True))
+    db.session.commit()
+    text = export_csv(staff["sup1"])
+    assert text.count("\r\n") == 3 and "\n" not in text.replace("\r\n", "")
+    rows = {row["受付番号"]: row for row in exported_rows(staff)}
+    assert rows[answered.receipt] == {
+        "受付番号": answered.receipt, "受付日時": "2026年11月3日 00:30", "経路": "フォーム", "種類": "その他",
+        "至急": "至急", "状況": "回答済み", "お名前": "山田 太郎", "メール": "taro@example.jp", "電話": "090-1234-5678",
+        "回答方法": "メールで回答を希望", "お知らせ番号": "N-1", "お問い合わせ内容": "回答済みです。", "担当": "AGENT1",
+        "回答日時": "2026年11月3日 10:05", "回答方法（実績）": "電話", "テンプレートID": "", "版": "",
+        "編集あり": "はい"}
+    row = rows[waiting.receipt]
+    assert (row["至急"], row["担当"], row["回答日時"], row["回答方法（実績）"], row["編集あり"]) == ("", "", "", "", "")
+    assert row["状況"] == "未対応"
+    exports = db.session.scalars(select(AuditEvent).filter_by(action="export")).all()
+    assert [(e.user_id, e.target_type, e.target_id, e.detail) for e in exports][-1] == (
+        staff["sup1"].id, "inquiry", "*", "rows=2")
+
+
+def test_an_empty_value_is_an_empty_cell_and_numbers_are_text():
+    from hotline.inquiries.export import neutralize
+
+    assert neutralize(None) == "" and neutralize(0) == "0" and neutralize(-3) == "'-3"
