@@ -165,3 +165,22 @@ def test_provisional_damage_worded_as_settled_is_blocked():
     assert "provisional_reads_confirmed" in codes(check_report(draft, []), BLOCKING)
     draft.damage = "不正利用の被害が発生している可能性がございます。"
     assert "provisional_reads_confirmed" not in codes(check_report(draft, []))
+
+
+def test_quoted_sentences_are_clipped_at_forty_characters():
+    from hotline.notices.consistency import _clip
+
+    assert _clip("あ" * 40) == "あ" * 40
+    assert _clip("あ" * 41) == "あ" * 39 + "…"
+    assert _clip("い" * 10, limit=5) == "いいいい…"
+
+
+def test_a_final_prevention_copied_with_other_spacing_is_still_a_copy():
+    first = mem_report(number=1, prevention="監視体制を強化して\nまいります。")
+    final = final_report(prevention="監視体制を　強化して まいります。")
+    found = [f for f in check_report(final, [first]) if f.code == "final_prevention_carried_over"]
+    assert [f.severity for f in found] == [BLOCKING]
+    assert found[0].message == ("最終報告の「再発防止策」が第一報と同じ文のままです。"
+                                "実施した対策と今後の対策を、最終報告として書き直してください。")
+    rewritten = final_report(prevention="監視体制を強化し、決済画面の改ざん検知を導入いたしました。")
+    assert "final_prevention_carried_over" not in codes(check_report(rewritten, [first]))

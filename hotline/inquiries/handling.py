@@ -126,7 +126,7 @@ def record_answer(inquiry: Inquiry, agent: User, choice: AnswerChoice) -> None:
         raise InquiryError("回答文を入力してください。")
     left = placeholders.missing_inputs(choice.text)
     if left:
-        raise InquiryError("回答文に入力が必要な箇所が残っています：" + "、".join(f"「{label}」" for label in left)
+        raise InquiryError("回答文に入力が必要な箇所が残っています：" + "".join(f"「{label}」" for label in left)
                            + "。【入力してください：…】を書き換えてから送信してください。")
     if choice.channel == "email" and not inquiry.email:
         raise InquiryError("メールアドレスがないため、メールでは回答できません。電話で回答してください。")

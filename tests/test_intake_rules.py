@@ -1,0 +1,92 @@
+"""The small rules of intake, at their edges: receipt and phone forms, the status-link length, the retention cut-off."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from hotline import inquiries, mail
+from hotline.extensions import db
+from hotline.inquiries.intake import by_submission, lookup_by_token, normalize_phone, normalize_receipt, token_hash
+from hotline.models import AuditEvent, Inquiry, InquiryCategory, MailStatus, OutboxMail, ReplyBy, SearchStat
+
+NOW = datetime(2026, 12, 1, 3, 0)
+
+
+def test_a_receipt_is_read_as_people_type_it():
+    assert normalize_receipt("ｋ７ｑｍ　２ｘｐａ－９ｈｄｔ") == "K7QM-2XPA-9HDT"
+    assert normalize_receipt("abcO-Ii10") == "ABC0-1110"  # O and I are read as the digits they look like
+    assert normalize_receipt("oi") == "01"
+    assert normalize_receipt(None) == "" and normalize_receipt("") == ""
+    assert normalize_receipt("漢字!?") == ""
+
+
+def test_a_phone_is_its_digits():
+    assert normalize_phone("０９０ー１２３４－５６７８") == "09012345678"
+    assert normalize_phone("(03) 1234 5678") == "0312345678"
+    assert normalize_phone(None) == "" and normalize_phone("abc") == ""
+
+
+def received(**fields) -> Inquiry:
+    values = dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
+                  category=InquiryCategory.OTHER, message="質問です。", notice_number="")
+    values.update(fields)
+    item = inquiries.receive(values)
+    db.session.commit()
+    return item
+
+
+def test_a_double_submit_is_found_by_the_first_64_characters_of_its_token(app):
+    long = "t" * 70
+    item = received(submission_token=long[:64])
+    assert by_submission(long).id == item.id
+    assert by_submission("") is None and by_submission("u" * 70) is None
+
+
+def test_status_links_of_more_than_64_characters_are_refused_before_any_lookup(app):
+    item = received()
+    for length in (64, 65):
+        item.status_token_hash = token_hash("a" * length)
+        db.session.commit()
+        found = lookup_by_token("a" * length, "taro@example.jp")
+        assert (found is not None) is (length == 64), length
+    item.status_token_hash = token_hash("")
+    db.session.commit()
+    assert lookup_by_token("", "taro@example.jp") is None
+
+
+def _mail(kind: str, created: datetime, status=MailStatus.SENT) -> None:
+    row = mail.enqueue("someone@example.jp", f"件名 {kind}", "本文", kind)
+    row.created_at, row.status = created, status
+
+
+def test_retention_keeps_what_is_exactly_at_the_cut_off_and_removes_what_is_older(app):
+    cutoff = NOW - timedelta(days=365)
+    answered_old = received(message="回答済みで古い")
+    answered_edge = received(message="回答済みでちょうど")
+    waiting_old = received(message="未回答で古い")
+    waiting_edge = received(message="未回答でちょうど")
+    answered_old.answered_at = cutoff - timedelta(seconds=1)
+    answered_edge.answered_at = cutoff
+    answered_edge.created_at = cutoff - timedelta(days=30)  # old, but answered only at the cut-off
+    waiting_old.created_at = cutoff - timedelta(seconds=1)
+    waiting_edge.created_at = cutoff
+    for kind in ("inquiry_receipt", "answer", "oncall_alert", "callback"):
+        _mail(kind, cutoff - timedelta(seconds=1))
+        _mail(kind, cutoff)
+        _mail(kind, cutoff - timedelta(days=1), status=MailStatus.PENDING)  # not yet sent: kept
+    _mail("notice", cutoff - timedelta(days=10))  # another kind of mail has its own retention
+    db.session.add_all([SearchStat(query="古い検索", last_seen=cutoff - timedelta(seconds=1)),
+                        SearchStat(query="ちょうどの検索", last_seen=cutoff)])
+    db.session.commit()
+    counts = inquiries.purge_expired(365, now=NOW)
+    db.session.commit()
+    assert counts == {"inquiries": 2, "mails": 4, "rate_events": 0, "search_stats": 1, "callbacks": 0}
+    left = set(db.session.scalars(select(Inquiry.message)))
+    assert left == {"回答済みでちょうど", "未回答でちょうど"} | {i.message for i in db.session.scalars(
+        select(Inquiry).where(Inquiry.answered_at.is_(None), Inquiry.created_at > cutoff))}
+    kinds = db.session.execute(select(OutboxMail.kind, func.count()).group_by(OutboxMail.kind)).all()
+    assert dict(kinds) == {"inquiry_receipt": 2, "answer": 2, "oncall_alert": 2, "callback": 2, "notice": 1}
+    assert list(db.session.scalars(select(SearchStat.query))) == ["ちょうどの検索"]
+    event = db.session.scalars(select(AuditEvent).filter_by(action="purge")).one()
+    assert (event.target_type, event.target_id, event.detail) == (
+        "inquiry", "*", "inquiries=2 mails=4 rate_events=0 search_stats=1 callbacks=0")
