@@ -189,7 +189,7 @@ def submit_for_approval(report: Report, user: User) -> list[Finding]:
         raise PublishBlocked(findings)
     report.state = ReportState.AWAITING_APPROVAL
     report.submitted_at = utcnow()
-    audit.record("submit", "report", report.id)
+    audit.record("submit", "report", report.id, user=user)
     return findings
 
 
@@ -200,7 +200,7 @@ def return_to_draft(report: Report, user: User, reason: str = "") -> None:
         raise NoticeError("承認待ちの報だけを差し戻せます。")
     report.state = ReportState.DRAFT
     report.submitted_at = None
-    audit.record("return", "report", report.id, detail=reason[:200])
+    audit.record("return", "report", report.id, detail=reason[:200], user=user)
 
 
 def approve_and_publish(report: Report, approver: User, seen_hash: str, judgement: str = "") -> Report:
@@ -244,7 +244,7 @@ def delete_draft(report: Report, user: User) -> None:
     """Discard an unpublished report."""
     require_role(user, Role.SUPERVISOR, "削除には責任者以上の権限が必要です。")
     ensure_editable(report)
-    audit.record("delete", "report", report.id)
+    audit.record("delete", "report", report.id, user=user)
     db.session.delete(report)
 
 
