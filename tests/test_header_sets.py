@@ -128,3 +128,23 @@ def test_over_https_the_transport_header_is_added_with_its_whole_value(client):
     response = client.get("/", base_url="https://hotline.example.jp")
     assert response.headers.getlist("Strict-Transport-Security") == ["max-age=31536000; includeSubDomains"]
     assert names(response.headers) == {*SECURITY, "Content-Type", "ETag", "Cache-Control", "Strict-Transport-Security"}
+
+
+@pytest.mark.parametrize("headers,allowed", [
+    ({}, True),  # no browser headers at all: not a page on another site
+    ({"Sec-Fetch-Site": "same-origin"}, True),
+    ({"Sec-Fetch-Site": "none"}, True),  # typed into the address bar
+    ({"Sec-Fetch-Site": "cross-site"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, False),  # a sibling subdomain is another site for our forms
+    ({"Origin": "http://localhost"}, True),
+    ({"Origin": "http://localhost/"}, True),
+    ({"Origin": "https://evil.example"}, False),
+    ({"Origin": "http://localhost.evil.example"}, False),
+    ({"Origin": "null"}, False),
+    ({"Origin": "http://localhost", "Sec-Fetch-Site": "cross-site"}, False),
+])
+def test_forms_without_a_token_accept_posts_from_this_site_only(app, headers, allowed):
+    from hotline.web.security import same_origin
+
+    with app.test_request_context("/faq/x/vote", method="POST", headers=headers):
+        assert same_origin() is allowed
