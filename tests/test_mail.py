@@ -409,3 +409,47 @@ def test_header_and_body_cleaning_match_the_unicode_categories_for_every_charact
     kept = "".join(" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
                    for ch in every if ch not in outbox._INVISIBLE)
     assert outbox.clean_header_text(every, 10 ** 6) == " ".join(kept.split()).replace("=?", "= ?")
+
+
+def test_a_built_message_has_exactly_these_headers_and_a_base64_utf8_body(app):
+    from datetime import datetime
+
+    from hotline.mail.outbox import NAME_MAX, SUBJECT_MAX, build_message
+
+    app.config["MAIL_FROM"] = "窓口 " + "名" * 120 + " <support@example.jp>"
+    row = mail.enqueue("yamada@example.com", "件" * 250, "一行目\r\n二行目\x07", "notice", to_name="山" * 150,
+                       unsubscribe_url="https://example.jp/subscribe/stop/abc")
+    row.created_at = datetime(2026, 12, 1, 3, 4, 5)
+    message = build_message(row)
+    assert [name for name, _ in message.items()] == [
+        "From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "List-Unsubscribe", "List-Unsubscribe-Post",
+        "Content-Type", "Content-Transfer-Encoding", "MIME-Version"]
+    assert message["From"].addresses[0].display_name == ("窓口 " + "名" * 120)[:NAME_MAX]
+    assert message["To"].addresses[0].display_name == "山" * NAME_MAX
+    assert message["Subject"] == "件" * SUBJECT_MAX
+    assert message["Date"] == "Tue, 01 Dec 2026 03:04:05 +0000"
+    assert message["Message-ID"] == row.message_id and row.message_id.endswith("@example.jp>")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Unsubscribe"] == "<https://example.jp/subscribe/stop/abc>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Content-Type"] == 'text/plain; charset="utf-8"'
+    assert message["Content-Transfer-Encoding"] == "base64"
+    assert message.get_content() == "一行目\r\n二行目\r\n"  # SMTP line ends; the bell is gone
+    wire = message.as_bytes()
+    assert b"\r\nSubject: =?utf-8?" in wire and b"\n\n" not in wire.split(b"\r\n\r\n")[0]  # CRLF throughout
+
+
+def test_a_message_without_an_unsubscribe_link_has_no_list_headers(app):
+    from hotline.mail.outbox import build_message
+
+    message = build_message(queue())
+    assert "List-Unsubscribe" not in message and "List-Unsubscribe-Post" not in message
+
+
+def test_an_unusable_sender_address_is_a_configuration_error(app):
+    from hotline.mail.outbox import build_message
+
+    row = queue()
+    app.config["MAIL_FROM"] = "窓口 <not an address>"
+    with pytest.raises(RuntimeError, match="^MAIL_FROM does not hold a valid address$"):
+        build_message(row)
