@@ -2,7 +2,7 @@
 
 Read on SudachiPy's normalized forms, so plain and keigo forms are one rule: 判明しました,
 判明いたしました and 判明した; 特定いたしました; …であることが分かりました; 原因は…です.
-A sentence that hedges (可能性, 推定, 調査中, 判明し次第 …) or denies (特定できておりません)
+A sentence that hedges (可能性, 推定, 調査中, 判明し次第, 不明 …) or denies (特定できておりません)
 is not assertive.
 """
 
@@ -14,7 +14,7 @@ SETTLING_NOUNS = {"判明", "特定", "確定", "断定"}  # 確認 is left out:
 DOING_VERBS = {"為る", "致す"}
 FINDING_VERBS = {"分かる", "判る"}
 HEDGES = {"可能", "可能性", "推定", "推測", "見込み", "模様", "疑い", "恐れ", "調査", "確認中", "予定",
-          "次第", "思う", "考える", "見る", "ら", "か", "おそれ", "見込む", "想定"}
+          "次第", "思う", "考える", "見る", "ら", "か", "おそれ", "見込む", "想定", "不明", "未定", "未確定"}
 NEGATIONS = {"ず", "ない", "無い", "ぬ"}
 COPULAS = {"です", "だ"}
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
