@@ -107,3 +107,15 @@ def test_an_empty_value_is_an_empty_cell_and_numbers_are_text():
     from hotline.inquiries.export import neutralize
 
     assert neutralize(None) == "" and neutralize(0) == "0" and neutralize(-3) == "'-3"
+
+
+def test_rows_come_oldest_first_and_ties_in_arrival_order(app, staff):
+    from datetime import datetime
+
+    late = stored(message="後から届いた", created_at=datetime(2026, 11, 5, 0, 0))
+    early = stored(message="先に届いた", created_at=datetime(2026, 11, 1, 0, 0))
+    tie_a = stored(message="同時刻A", created_at=datetime(2026, 11, 3, 0, 0))
+    tie_b = stored(message="同時刻B", created_at=datetime(2026, 11, 3, 0, 0))
+    assert tie_a.id < tie_b.id
+    assert [row["お問い合わせ内容"] for row in exported_rows(staff)] == ["先に届いた", "同時刻A", "同時刻B", "後から届いた"]
+    assert early.id > late.id  # the order is not simply the ids'

@@ -171,3 +171,44 @@ def test_the_customers_preferred_way_to_be_answered_comes_first():
     assert reply_options(by_mail) == [("email", "メールで送信"), ("phone", "電話で回答した（記録のみ）")]
     assert reply_options(by_phone) == [("phone", "電話で回答した（記録のみ）"), ("email", "メールで送信")]
     assert reply_options(no_mail) == [("phone", "電話で回答した（記録のみ）")]
+
+
+def test_a_claim_stamps_its_time_and_needs_both_a_new_status_and_no_owner(app, staff):
+    from sqlalchemy import update
+
+    from hotline.models._types import utcnow
+
+    assert queue_counts(staff["agent"]) == {"new": 0, "mine": 0, "waiting": 0, "answered": 0, "urgent_open": 0}
+    item = make()
+    before = utcnow()
+    assert inquiries.claim(item.id, staff["agent"])
+    db.session.commit()
+    db.session.refresh(item)
+    assert item.claimed_at >= before and item.updated_at >= before
+    odd = make("担当者だけ残った行")  # written around the application: an owner but still NEW
+    db.session.execute(update(Inquiry).where(Inquiry.id == odd.id).values(assigned_to_id=staff["sup1"].id))
+    answered = make("回答済みなのに担当なし")
+    db.session.execute(update(Inquiry).where(Inquiry.id == answered.id).values(status=InquiryStatus.ANSWERED))
+    db.session.commit()
+    assert not inquiries.claim(odd.id, staff["agent"]) and not inquiries.claim(answered.id, staff["agent"])
+
+
+def test_an_answer_remembers_the_report_it_was_given_under(app, staff):
+    from .factories import make_draft, make_incident, publish
+
+    incident = make_incident()
+    report = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    item = make()
+    assert item.incident_id == incident.id
+    assert inquiries.claim(item.id, staff["agent"])
+    db.session.commit()
+    db.session.refresh(item)
+    inquiries.record_answer(item, staff["agent"], inquiries.AnswerChoice("回答", "email"))
+    assert item.answer_report_id == report.id
+    loose = make("事案の前")
+    loose.incident_id = None
+    assert inquiries.claim(loose.id, staff["agent"])
+    db.session.commit()
+    db.session.refresh(loose)
+    inquiries.record_answer(loose, staff["agent"], inquiries.AnswerChoice("回答", "email"))
+    assert loose.answer_report_id is None
