@@ -89,12 +89,13 @@ def _paragraphs(text: str) -> str:
     return "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
 
 
-def _fact(text: str, certainty: Certainty, missing: str) -> str:
-    """A free-text fact followed by its caveat while provisional."""
+def _fact(text: str, certainty: Certainty, subject: str) -> str:
+    """A free-text fact followed by its caveat while provisional; when the report says nothing of it,
+    'under investigation' (provisional) or a pointer to the notice, never an empty answer."""
     if not (text or "").strip():
         if certainty is Certainty.PROVISIONAL:
-            return missing + phrasing.STILL_INVESTIGATING
-        return ""
+            return f"{subject}は、現在調査しております。" + phrasing.STILL_INVESTIGATING
+        return f"{subject}は、お知らせでご案内いたします。"
     return _paragraphs(text) + phrasing.fact_caveat(certainty)
 
 
@@ -174,10 +175,10 @@ def _entries() -> list[Placeholder]:
         P("対象の情報", "お問い合わせの方が対象者リストにいるときは、その方の区分の情報の項目と状況"
           "（お知らせ番号で照合）。いないときは「漏えい項目」と同じ", frozenset({"items"}), _categories),
         P("原因", "漏えいの原因（調査中はその旨を添えます）", frozenset({"cause", "cause_certainty"}),
-          lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因は、現在調査しております。")),
+          lambda r, i: _fact(r.cause, r.cause_certainty, "漏えいの原因")),
         P("被害状況", "現在発生している被害の状況（調査中はその旨を添えます）",
           frozenset({"damage", "damage_certainty"}),
-          lambda r, i: _fact(r.damage, r.damage_certainty, "被害の状況は、現在調査しております。")),
+          lambda r, i: _fact(r.damage, r.damage_certainty, "被害の状況")),
         P("二次被害", "予想される二次被害と防止措置", frozenset({"secondary_risks"}),
           _text("secondary_risks", "予想される二次被害については、お知らせでご案内いたします。")),
         P("お客様へのお願い", "お客様にお願いしたいこと", frozenset({"customer_actions"}),
