@@ -69,7 +69,7 @@ def run(argv: list[str]) -> None:
     flask("demo", "load", env=env)
     flask("faq", "import", env=env)
     flask("faq", "reindex", env=env)
-    flask("answers", "import", "answers", env=env)
+    flask("demo", "answers", env=env)
     flask("answers", "reindex", env=env)
     bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")
     workers = env.get("HOTLINE_WORKERS", "3")

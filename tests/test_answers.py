@@ -248,7 +248,7 @@ def demo_answers(app, runner):
     """The demo incident and the shipped answers/*.md, imported through the CLI."""
     demo.load_demo("development")
     db.session.commit()
-    result = runner.invoke(args=["answers", "import", str(PROJECT_ROOT / "answers")])
+    result = runner.invoke(args=["demo", "answers"])
     assert result.exit_code == 0, result.output
     return result
 
@@ -268,9 +268,9 @@ def test_suggest_ranks_the_right_template_for_colloquial_questions(demo_answers,
 
 
 def test_shipped_templates_import_once_and_fill_with_caveats(demo_answers, runner):
-    assert "更新 12 件" in demo_answers.output
-    again = runner.invoke(args=["answers", "import", str(PROJECT_ROOT / "answers")])
-    assert "更新 0 件、変更なし 12 件" in again.output
+    assert "（12 件）" in demo_answers.output
+    again = runner.invoke(args=["answers", "import", str(PROJECT_ROOT / "answers"), "--author", "sato"])
+    assert "承認待ち 0 件、変更なし 12 件" in again.output
     templates = db.session.scalars(select(AnswerTemplate)).all()
     assert {t.status for t in templates} == {TemplateStatus.APPROVED}
     assert {t.category for t in templates} == set(InquiryCategory)
@@ -290,15 +290,53 @@ def test_import_keeps_templates_edited_in_the_back_office(demo_answers, runner, 
     folder.mkdir()
     source = (PROJECT_ROOT / "answers" / "leak-count.md").read_text(encoding="utf-8")
     (folder / "leak-count.md").write_text(source.replace("ご案内いたします。", "ご案内します。"), encoding="utf-8")
-    result = runner.invoke(args=["answers", "import", str(folder)])
+    result = runner.invoke(args=["answers", "import", str(folder), "--author", "sato"])
     assert "leak-count" in result.output and fresh(template.id).pending_version.title == "件数（責任者が修正）"
 
 
-def test_import_refuses_a_bad_file_naming_it(app, runner, tmp_path):
+def test_import_refuses_a_bad_file_naming_it(app, runner, staff, tmp_path):
     (tmp_path / "bad.md").write_text('+++\nid = "bad"\ntitle = "t"\ncategory = "その他"\n'
                                      'questions = ["q"]\n+++\n{不明な項目}です', encoding="utf-8")
-    result = runner.invoke(args=["answers", "import", str(tmp_path)])
+    result = runner.invoke(args=["answers", "import", str(tmp_path), "--author", "sup1"])
     assert result.exit_code != 0 and "bad.md" in result.output and "使えない差し込み項目" in result.output
+    assert db.session.scalar(select(func.count(AnswerTemplate.id))) == 0
+
+
+def test_an_imported_file_is_used_only_after_a_second_supervisor_approves_it(app, runner, staff, tmp_path):
+    demo.load_demo("development")
+    db.session.commit()
+    source = (PROJECT_ROOT / "answers" / "leak-count.md").read_text(encoding="utf-8")
+    (tmp_path / "leak-count.md").write_text(source, encoding="utf-8")
+    assert runner.invoke(args=["answers", "import", str(tmp_path)]).exit_code != 0  # --author is required
+    refused = runner.invoke(args=["answers", "import", str(tmp_path), "--author", "agent1"])
+    assert refused.exit_code != 0 and "責任者以上" in refused.output
+    result = runner.invoke(args=["answers", "import", str(tmp_path), "--author", "sup1"])
+    assert result.exit_code == 0 and "承認待ち 1 件" in result.output and "別の責任者が承認" in result.output
+    template = db.session.scalar(select(AnswerTemplate).filter_by(key="leak-count"))
+    assert template.status is TemplateStatus.PROPOSAL and answers.suggest("何件漏れたのですか") == []
+    with pytest.raises(answers.AnswerError, match="承認できません"):
+        answers.approve(template, staff["sup1"])
+    answers.approve(template, staff["sup2"])
+    db.session.commit()
+    approved_body = template.body
+    (tmp_path / "leak-count.md").write_text(source.replace("ご案内いたします。", "お知らせいたします。"), encoding="utf-8")
+    changed = runner.invoke(args=["answers", "import", str(tmp_path), "--author", "sup1"])
+    assert "承認待ち 1 件" in changed.output
+    template = fresh(template.id)
+    assert template.status is TemplateStatus.APPROVED and template.body == approved_body  # agents keep this text
+    assert "お知らせいたします。" in template.pending_version.body
+    again = runner.invoke(args=["answers", "import", str(tmp_path), "--author", "sup1"])
+    assert "承認待ち 0 件、変更なし 1 件" in again.output
+    events = db.session.scalars(select(AuditEvent).filter_by(target_type="answer_template")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.action, e.user_id) for e in events] == [
+        ("propose", staff["sup1"].id), ("approve", staff["sup2"].id), ("update", staff["sup1"].id)]
+
+
+def test_demo_answers_are_refused_in_production(app, runner):
+    app.config["HOTLINE_ENV"] = "production"
+    result = runner.invoke(args=["demo", "answers"])
+    assert result.exit_code != 0 and "本番設定" in result.output
     assert db.session.scalar(select(func.count(AnswerTemplate.id))) == 0
 
 

@@ -15,6 +15,6 @@ from .filling import Preview, Suggestion, answer_context, fill, preview, suggest
 from .review import flag_after_publish, flag_changed, subscribe  # noqa: F401
 from .templates import (  # noqa: F401
     CONTENT_FIELDS, FAQ_KEY_PREFIX, KEY_PATTERN, LIMITS, AnswerError, can_edit,
-    clean_values, create, new_key, propose, record_use, require_role, retire, revise_from_file,
+    clean_values, create, new_key, propose, record_use, require_role, retire,
     save_template,
 )

@@ -12,8 +12,11 @@ A file is TOML front matter between +++ lines, then the answer body:
     +++
     回答文 … {お問い合わせ窓口} …
 
-Imported templates are approved (the files are reviewed content). Re-importing is
-idempotent; a template last edited in the back office is left as it is.
+An import is an edit like any other: the file's text comes in as written by the supervisor
+named for the import and is used only once another supervisor approves it in the back office
+(a new id is a proposal, a changed file a version waiting for approval while agents keep the
+approved text). Re-importing is idempotent; a template with another edit waiting, or retired,
+is left as it is.
 """
 
 import tomllib
@@ -23,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AnswerTemplate, Incident, TemplateStatus
+from ..models import AnswerTemplate, Incident, Role, TemplateStatus, User
 from . import templates as answers
 
 FRONT_MATTER = "+++"
@@ -96,28 +99,29 @@ def _values(spec: dict) -> dict:
         raise AnswerFileError(f"{name}: {error}") from error
 
 
-def import_specs(specs: list[dict]) -> ImportResult:
-    """Create or update templates by id (idempotent)."""
+def import_specs(specs: list[dict], author: User) -> ImportResult:
+    """Bring template files in as text written by `author`, each waiting for a second supervisor."""
+    answers.require_role(author, Role.SUPERVISOR, "取り込みには責任者以上のアカウントを指定してください。")
     result = ImportResult()
     for spec in specs:
         values = _values(spec)
         template = db.session.scalar(select(AnswerTemplate).filter_by(key=values["key"]))
         try:
             if template is None:
-                result.changed.append(answers.create(values, None, TemplateStatus.APPROVED))
-            elif all(getattr(template, k) == v for k, v in values.items()):
+                result.changed.append(answers.create(values, author))
+            elif _says(template, values):
                 result.unchanged += 1
-            elif _edited_in_app(template):
+            elif template.status is TemplateStatus.RETIRED or template.pending_version is not None:
                 result.kept.append(template.key)
             else:
-                result.changed.append(answers.revise_from_file(template, values))
+                result.changed.append(answers.save_template(template, values, author))
         except answers.AnswerError as error:
             raise AnswerFileError(f"{spec.get('file', '')}: {error}") from error
     return result
 
 
-def _edited_in_app(template: AnswerTemplate) -> bool:
-    """True when staff changed or retired the template since it came from a file."""
-    current = template.current_version
-    return (template.status is TemplateStatus.RETIRED or current is None or current.edited_by_id is not None
-            or template.pending_version is not None)
+def _says(template: AnswerTemplate, values: dict) -> bool:
+    """True when the template (its text waiting for approval, if any) already says what the file says."""
+    text = template.pending_version or template
+    return all(getattr(text if name in answers.CONTENT_FIELDS else template, name) == value
+               for name, value in values.items())

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import (
     AnswerTemplate, AnswerTemplateVersion, Incident, InquiryCategory, Role, TemplateStatus, User,
 )
-from ..models._types import today_in_japan, utcnow
+from ..models._types import today_in_japan
 from ..faq import blocks
 from ..notices import draft_files
 from . import placeholders
@@ -159,18 +159,16 @@ def _snapshot(template: AnswerTemplate, editor: User | None, approver: User | No
         keywords=template.keywords, body=template.body, edited_by=editor, approved_by=approver))
 
 
-def create(values: dict, editor: User | None, status: TemplateStatus = TemplateStatus.PROPOSAL) -> AnswerTemplate:
-    """A new template (version 1) from cleaned values; only file imports start approved."""
+def create(values: dict, editor: User) -> AnswerTemplate:
+    """A new template (version 1) from cleaned values: a proposal until someone else approves it."""
     values = {"key": new_key(), **values}
     _validate(values, None)
-    template = AnswerTemplate(created_by=editor, version=1, status=status, review_reason="", times_used=0, **values)
-    if status is TemplateStatus.APPROVED:
-        template.approved_at = utcnow()
+    template = AnswerTemplate(created_by=editor, version=1, status=TemplateStatus.PROPOSAL, review_reason="",
+                              times_used=0, **values)
     _snapshot(template, editor)
     db.session.add(template)
     db.session.flush()
-    audit.record("propose" if status is TemplateStatus.PROPOSAL else "import", "answer_template", template.id,
-                 detail=f"v{template.version}", user=editor)
+    audit.record("propose", "answer_template", template.id, detail=f"v{template.version}", user=editor)
     answer_search.schedule(template)
     return template
 
@@ -225,22 +223,6 @@ def save_template(template: AnswerTemplate | None, values: dict, editor: User) -
     db.session.flush()
     audit.record("update", "answer_template", template.id, detail=detail, user=editor)
     answer_search.schedule(template, old_key)
-    return template
-
-
-def revise_from_file(template: AnswerTemplate, values: dict) -> AnswerTemplate:
-    """Replace the text of a file-managed template with its file's: a new approved version."""
-    merged = {name: getattr(template, name) for name in ("key", "category", "incident_id", *CONTENT_FIELDS)} | values
-    _validate(merged, template)
-    for name, value in merged.items():
-        setattr(template, name, value)
-    template.version += 1
-    template.status, template.review_reason = TemplateStatus.APPROVED, ""
-    template.approved_by, template.approved_at = None, utcnow()
-    _snapshot(template, None)
-    db.session.flush()
-    audit.record("import", "answer_template", template.id, detail=f"v{template.version}")
-    answer_search.schedule(template)
     return template
 
 

@@ -1,6 +1,7 @@
 """Demo data: a breach at a fictional online shop, two published reports, staff accounts.
 
-Loaded only by the run command for trying the site out; refused in a production config.
+Loaded only by the run command for trying the site out (with the shipped answer templates,
+brought in and approved by the two demo supervisors); refused in a production config.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -11,6 +12,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import callbacks, inquiries, notices
+from ..answers import approval
+from ..answers import files as answer_files
+from ..config import PROJECT_ROOT
 from ..extensions import db
 from ..models import Callback, Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
 from ..models._types import utcnow
@@ -210,6 +214,34 @@ def second_groups() -> list:
         notices.GroupSpec("お電話でご注文のお客様", affected=False,
                           note="お電話でのご注文は別のシステムで受け付けており、影響はございません。"),
     ]
+
+
+def load_demo_answers(env: str, directory) -> int:
+    """The shipped answer templates, brought in by one demo supervisor and approved by the other."""
+    if env == "production":
+        raise DemoRefused("本番設定（HOTLINE_ENV=production）ではデモデータを読み込めません。")
+    author = db.session.scalar(select(User).filter_by(username="sato"))
+    approver = db.session.scalar(select(User).filter_by(username="suzuki"))
+    if author is None or approver is None:
+        raise DemoRefused("先に flask demo load でデモのアカウントを作成してください。")
+    result = answer_files.import_specs(answer_files.read_answer_dir(directory), author)
+    for template in result.changed:
+        approval.approve(template, approver)
+    return len(result.changed)
+
+
+@demo_cli.command("answers")
+@click.argument("directory", default=str(PROJECT_ROOT / "answers"),
+                type=click.Path(exists=True, file_okay=False))
+def answers_command(directory: str) -> None:
+    """Import and approve the demo answer templates as the two demo supervisors (never in production)."""
+    try:
+        count = load_demo_answers(current_app.config["HOTLINE_ENV"], directory)
+    except (DemoRefused, answer_files.AnswerFileError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"デモの回答テンプレートを取り込み、承認しました（{count} 件）。")
 
 
 @demo_cli.command("load")

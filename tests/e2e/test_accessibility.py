@@ -41,7 +41,7 @@ def demo_site(tmp_path_factory, sqlite_template, browser):
     database.write_bytes(sqlite_template.read_bytes())
     site = LiveSite(folder, database)
     for command in (("demo", "load"), ("faq", "import"), ("faq", "reindex"),
-                    ("answers", "import", "answers"), ("answers", "reindex")):
+                    ("demo", "answers"), ("answers", "reindex")):
         site.flask(*command)
     site.start()
     context = browser.new_context(locale="ja-JP")

@@ -51,7 +51,7 @@ def site(database_url, tmp_path):
                     HOTLINE_SMTP_PORT=str(smtp.port), HOTLINE_SMTP_TIMEOUT="5")
     live.smtp = smtp
     for command in (["demo", "load"], ["faq", "import"], ["faq", "reindex"],
-                    ["answers", "import", "answers"], ["answers", "reindex"]):
+                    ["demo", "answers"], ["answers", "reindex"]):
         live.flask(*command)
     live.create_user("kimura", "agent", PASSWORD)
     live.create_user("mori", "supervisor", PASSWORD)

@@ -14,7 +14,7 @@ def site(tmp_path, sqlite_template):
     database.write_bytes(sqlite_template.read_bytes())
     live = LiveSite(instance, database)
     live.env["HOTLINE_QUEUE_POLL_SECONDS"] = "1"
-    for command in (("demo", "load"), ("answers", "import", "answers"), ("answers", "reindex")):
+    for command in (("demo", "load"), ("demo", "answers"), ("answers", "reindex")):
         live.flask(*command)
     live.start()
     yield live
