@@ -118,3 +118,86 @@ def test_settled_wording_is_told_from_hedged_unknown_and_denied_wording():
     for text in open_:
         assert assertive_sentences(text) == [], text
     assert assertive_sentences("調査中です。原因は攻撃です。\n被害は確認中です。") == ["原因は攻撃です。"]
+
+
+def test_each_published_fact_is_held_even_when_the_one_before_it_never_was():
+    from hotline.notices.consistency import BLOCKING
+
+    first = mem_report(number=1, cause="", damage="不正利用の報告が1件ございます。")  # no cause, a damage text
+    dropped = check_report(mem_report(cause="", damage=""), [first])
+    assert [(f.code, f.severity) for f in dropped if f.code == "fact_dropped"] == [("fact_dropped", BLOCKING)]
+    only_amount = mem_report(number=1, damage_amount=120000)
+    assert messages(check_report(mem_report(), [only_amount]), "damage_figure_dropped") == [
+        "第一報で公表した被害額（120,000円）が、今回の報にありません。記載をやめることで取り消すことはできません。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    cases = mem_report(number=1, damage_cases=3)
+    assert messages(check_report(mem_report(damage_cases=2), [cases]), "damage_figure_lowered") == [
+        "第一報で被害の件数を3件と公表しましたが、今回は2件です。公表した数を減らすには、理由を訂正として示す必要があります。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    assert messages(check_report(mem_report(damage_cases=3), [cases]), "damage_figure_lowered") == []
+    half_period = mem_report(number=1, period_start=date(2026, 9, 1), period_end=None)
+    assert "period_dropped" in {f.code for f in check_report(mem_report(period_start=None, period_end=None),
+                                                             [half_period])}
+
+
+def test_a_provisional_damage_is_checked_for_settled_wording_even_when_the_cause_is_confirmed():
+    draft = mem_report(cause="第三者による不正アクセスでした。", cause_certainty=C,
+                       damage="不正利用が発生したことが判明いたしました。", damage_certainty=P)
+    assert messages(check_report(draft, []), "provisional_reads_confirmed") == [
+        "「現在発生している被害の状況」は調査中ですが、本文が確定したかのように書かれています（「不正利用が発生したことが判明いたしました。」）。"
+        "「〜と推定しております」「〜の可能性がございます」などの表現にするか、確定として記載してください。"]
+
+
+def test_a_contact_window_needs_a_phone_or_a_form_and_the_hours():
+    assert messages(check_report(mem_report(contact_form_url=""), []), "missing_contact") == []
+    assert messages(check_report(mem_report(contact_phone=""), []), "missing_contact") == []
+    assert messages(check_report(mem_report(contact_phone="", contact_form_url=""), []), "missing_contact") == [
+        "問い合わせ窓口（電話番号またはフォーム、受付時間）が記載されていません。"]
+    assert messages(check_report(mem_report(contact_hours=" "), []), "missing_contact") != []
+
+
+def test_the_words_of_blocking_corrected_and_warning_findings():
+    assert messages(check_report(mem_report(situation=""), []), "missing_situation") == [
+        "「事故発生の状況」が記載されていません。"]
+    assert messages(check_report(final_report(prevention=""), []), "final_without_prevention") == [
+        "最終報告には「再発防止策」が必要です。"]
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_min=100, count_max=500,
+                                                   categories={"name": L.CONFIRMED})])
+    wider = mem_report(groups=[mem_group(name="会員", count_min=100, count_max=900, categories={"name": L.CONFIRMED},
+                                         reason="追加の調査で判明しました。")])
+    wider.correction = "第一報の会員の数の上限を訂正いたします。"
+    assert messages(check_report(wider, [first]), "max_exceeds_published_max") == [
+        "第一報で「最大500件」と公表した「会員」の数の上限が、最大900件に広がっています。訂正文とともに公表されます。"]
+    wider.correction = "お詫びして訂正いたします。"
+    assert messages(check_report(wider, [first]), "max_exceeds_published_max") == [
+        "第一報で「最大500件」と公表した「会員」の数の上限が、最大900件に広がっています。"
+        "訂正文に、何を訂正するのか（「件数」「人数」など）が書かれていません。"]
+    assert messages(check_report(mem_report(correction="訂正いたします。"), [mem_report(number=1)]),
+                    "correction_without_change") == [
+        "訂正文がありますが、訂正が必要な変更は見つかりませんでした。訂正の対象と理由が読む方に伝わるか、ご確認ください。"]
+    assert messages(check_report(mem_report(count_min=200, count_max=500), [mem_report(number=1)]),
+                    "change_unexplained") == [
+        "「お客様」の数が第一報から変わっています。読む方のために「変更の理由」を書いてください。"]
+
+
+def test_a_withdrawn_compensation_says_what_it_became():
+    decided = mem_report(number=1, compensation_status="decided", compensation="500円分のポイントを付与いたします。")
+    considering = check_report(mem_report(compensation_status="considering"), [decided])
+    assert messages(considering, "compensation_withdrawn") == [
+        "第一報で決定として公表した補償などの対応が、今回は「検討中」になっています。"
+        "決定した対応を取りやめる・変える場合は、訂正として理由とともに示してください。公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    silent = check_report(mem_report(compensation_status=""), [decided])
+    assert "今回は記載なしになっています" in messages(silent, "compensation_withdrawn")[0]
+    same = mem_report(compensation_status="decided", compensation="500円分の ポイントを付与いたします。")
+    assert messages(check_report(same, [decided]), "compensation_reworded") == []
+    assert messages(check_report(mem_report(compensation_status="decided", compensation=None), [decided]),
+                    "compensation_reworded") != []
+
+
+def test_reopening_dates_name_both_days():
+    first = mem_report(number=1, reopening_on=date(2026, 12, 10))
+    assert messages(check_report(mem_report(reopening_on=date(2027, 1, 15)), [first]), "reopening_postponed") == [
+        "再開予定日が2026年12月10日から2027年1月15日に延びています。延期の理由をサービスの状況に記載してください。"]
+    assert messages(check_report(mem_report(reopening_on=None), [first]), "reopening_dropped") == [
+        "第一報でお知らせした再開予定日（2026年12月10日）の記載がなくなっています。"
+        "再開した場合はサービスの状況にその旨を、延期した場合は新しい予定日と理由を記載してください。"]
