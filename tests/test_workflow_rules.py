@@ -72,3 +72,49 @@ def test_submitting_records_who_submitted_without_a_logged_in_request(app, staff
     notices.submit_for_approval(draft, staff["sup1"])
     db.session.commit()
     assert events("submit") == [(str(draft.id), staff["sup1"].id, "")]
+
+
+def test_only_incidents_with_a_published_report_are_public_newest_first(app, staff):
+    from datetime import date
+
+    older = make_incident("older", aware_on=date(2026, 10, 1))
+    newer = make_incident("newer", aware_on=date(2026, 11, 1))
+    hidden = make_incident("hidden", aware_on=date(2026, 11, 20))
+    make_draft(hidden, staff["sup1"])  # a draft only
+    publish(make_draft(older, staff["sup1"]), staff["sup1"], staff["sup2"])
+    publish(make_draft(newer, staff["sup1"]), staff["sup1"], staff["sup2"])
+    assert [i.slug for i in notices.public_incidents()] == ["newer", "older"]
+
+
+def test_earlier_reports_are_the_published_ones_before_this_one(app, staff):
+    incident = make_incident()
+    first = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    second = publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    draft = make_draft(incident, staff["sup1"])
+    assert [r.id for r in notices.earlier_published(second)] == [first.id]
+    assert [r.id for r in notices.earlier_published(first)] == []
+    assert [r.id for r in notices.earlier_published(draft)] == [first.id, second.id]
+
+
+def test_the_approval_refusals_say_exactly_why(app, staff):
+    from hotline.notices.workflow import PublishBlocked
+
+    incident = make_incident()
+    draft = make_draft(incident, staff["sup1"])
+    refused(NoticeError, "承認依頼には責任者以上の権限が必要です。", notices.submit_for_approval, draft, staff["agent"])
+    refused(NoticeError, "承認待ちの報だけを承認できます。", notices.approve_and_publish, draft, staff["sup2"],
+            notices.content_hash(draft))
+    notices.submit_for_approval(draft, staff["sup1"])
+    assert draft.submitted_at is not None
+    refused(NoticeError, "下書きの報だけを承認依頼できます。", notices.submit_for_approval, draft, staff["sup1"])
+    refused(NoticeError, "承認には責任者以上の権限が必要です。", notices.approve_and_publish, draft, staff["agent"],
+            notices.content_hash(draft))
+    refused(NoticeError, "作成者本人は自分の報を承認できません。別の責任者に承認を依頼してください。",
+            notices.approve_and_publish, draft, staff["sup1"], notices.content_hash(draft))
+    refused(NoticeError, "確認いただいた後に内容が変わりました。最新の内容をもう一度確認してから承認してください。",
+            notices.approve_and_publish, draft, staff["sup2"], "0" * 64)
+    blocked = make_draft(incident, staff["sup1"], situation="")
+    with pytest.raises(PublishBlocked) as raised:
+        notices.submit_for_approval(blocked, staff["sup1"])
+    assert "missing_situation" in {f.code for f in raised.value.findings}
+    assert str(raised.value) == "整合性チェックで公開できない問題が見つかりました。"
