@@ -333,6 +333,23 @@ def test_an_imported_file_is_used_only_after_a_second_supervisor_approves_it(app
         ("propose", staff["sup1"].id), ("approve", staff["sup2"].id), ("update", staff["sup1"].id)]
 
 
+def test_an_imported_proposal_edited_by_a_second_supervisor_needs_a_third_to_approve(app, runner, staff, tmp_path):
+    demo.load_demo("development")
+    db.session.commit()
+    source = (PROJECT_ROOT / "answers" / "leak-count.md").read_text(encoding="utf-8")
+    (tmp_path / "leak-count.md").write_text(source, encoding="utf-8")
+    assert runner.invoke(args=["answers", "import", str(tmp_path), "--author", "sup1"]).exit_code == 0
+    template = db.session.scalar(select(AnswerTemplate).filter_by(key="leak-count"))
+    answers.save_template(template, {"title": "件数（鈴木が修正）"}, staff["sup2"])
+    db.session.commit()
+    for writer in (staff["sup1"], staff["sup2"]):
+        with pytest.raises(answers.AnswerError, match="承認できません"):
+            answers.approve(fresh(template.id), writer)
+    answers.approve(fresh(template.id), staff["admin"])
+    db.session.commit()
+    assert fresh(template.id).status is TemplateStatus.APPROVED
+
+
 def test_demo_answers_are_refused_in_production(app, runner):
     app.config["HOTLINE_ENV"] = "production"
     result = runner.invoke(args=["demo", "answers"])
