@@ -2,6 +2,8 @@
 
 from hotline.extensions import db
 
+from .test_header_sets import assert_security
+
 
 def test_security_headers_on_public_pages(client):
     response = client.get("/")
@@ -36,6 +38,8 @@ def test_unexpected_error_shows_reference_not_traceback(app, client):
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "参照番号" in body and "secret detail" not in body and "Traceback" not in body
+    assert_security(response.headers)  # the error page carries every security header, exactly
+    assert response.headers["Cache-Control"] == "no-store"
     db.session.rollback()
 
 
