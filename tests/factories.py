@@ -5,9 +5,18 @@ from functools import cache
 
 from werkzeug.security import generate_password_hash
 
-from hotline import notices
+from hotline import inquiries, notices
 from hotline.extensions import db
-from hotline.models import Certainty, DataCategory, LeakStatus, Role, User
+from hotline.models import (
+    Certainty,
+    Channel,
+    DataCategory,
+    InquiryCategory,
+    LeakStatus,
+    ReplyBy,
+    Role,
+    User,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -79,3 +88,13 @@ def publish(report, author, approver):
     notices.approve_and_publish(report, approver, notices.content_hash(report))
     db.session.commit()
     return report
+
+
+def receive_inquiry(message: str = "質問です。", channel=Channel.WEB, **fields):
+    """A committed inquiry received through the intake function, from a customer with an email address."""
+    values = dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
+                  category=InquiryCategory.OTHER, message=message, notice_number="")
+    values.update(fields)
+    item = inquiries.receive(values, channel=channel)
+    db.session.commit()
+    return item

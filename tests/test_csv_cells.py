@@ -9,7 +9,9 @@ from sqlalchemy import update
 from hotline import inquiries
 from hotline.extensions import db
 from hotline.inquiries.export import HEADER, export_csv
-from hotline.models import Inquiry, InquiryCategory, ReplyBy, User
+from hotline.models import Inquiry, User
+
+from .factories import receive_inquiry
 
 # Written out here, not imported: a start dropped from the code must fail.
 STARTS = ["=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20"]
@@ -29,9 +31,7 @@ def exported_rows(staff) -> list[dict]:
 
 def stored(**fields) -> Inquiry:
     """An inquiry whose columns are then overwritten as raw data (an import, a phone log, SQL)."""
-    item = inquiries.receive(dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
-                                  category=InquiryCategory.OTHER, message="質問です。", notice_number=""))
-    db.session.flush()
+    item = receive_inquiry()
     db.session.execute(update(Inquiry).where(Inquiry.id == item.id).values(**fields))
     db.session.commit()
     return item
@@ -73,8 +73,9 @@ def test_cells_that_do_not_start_like_a_formula_are_left_as_they_are(app, staff,
 def test_a_whole_row_reads_as_the_supervisor_sees_it(app, staff):
     from datetime import datetime
 
-    from hotline.models import AuditEvent
     from sqlalchemy import select
+
+    from hotline.models import AuditEvent
 
     waiting = stored(message="未回答です。")
     answered = stored(message="回答済みです。", phone="090-1234-5678", notice_number="N-1", urgent=True,

@@ -7,19 +7,32 @@ from sqlalchemy import select
 
 from hotline import inquiries
 from hotline.extensions import db
-from hotline.inquiries.handling import InquiryError, age_label, queue, queue_counts, reply_options
-from hotline.models import AuditEvent, Channel, Inquiry, InquiryCategory, InquiryStatus, ReplyBy, Role, User
+from hotline.inquiries.handling import (
+    InquiryError,
+    age_label,
+    queue,
+    queue_counts,
+    reply_options,
+)
+from hotline.models import (
+    AuditEvent,
+    Channel,
+    Inquiry,
+    InquiryCategory,
+    InquiryStatus,
+    ReplyBy,
+    Role,
+    User,
+)
+
+from .factories import receive_inquiry
 
 
 def make(message="質問です。", created=None, **fields) -> Inquiry:
-    channel = fields.pop("channel", Channel.WEB)
-    values = dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
-                  category=InquiryCategory.OTHER, message=message, notice_number="")
-    values.update(fields)
-    item = inquiries.receive(values, channel=channel)
+    item = receive_inquiry(message, **fields)
     if created is not None:
         item.created_at = created
-    db.session.commit()
+        db.session.commit()
     return item
 
 

@@ -6,8 +6,22 @@ from sqlalchemy import func, select
 
 from hotline import inquiries, mail
 from hotline.extensions import db
-from hotline.inquiries.intake import by_submission, lookup_by_token, normalize_phone, normalize_receipt, token_hash
-from hotline.models import AuditEvent, Inquiry, InquiryCategory, MailStatus, OutboxMail, ReplyBy, SearchStat
+from hotline.inquiries.intake import (
+    by_submission,
+    lookup_by_token,
+    normalize_phone,
+    normalize_receipt,
+    token_hash,
+)
+from hotline.models import (
+    AuditEvent,
+    Inquiry,
+    MailStatus,
+    OutboxMail,
+    SearchStat,
+)
+
+from .factories import receive_inquiry
 
 NOW = datetime(2026, 12, 1, 3, 0)
 
@@ -26,24 +40,15 @@ def test_a_phone_is_its_digits():
     assert normalize_phone(None) == "" and normalize_phone("abc") == ""
 
 
-def received(**fields) -> Inquiry:
-    values = dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
-                  category=InquiryCategory.OTHER, message="質問です。", notice_number="")
-    values.update(fields)
-    item = inquiries.receive(values)
-    db.session.commit()
-    return item
-
-
 def test_a_double_submit_is_found_by_the_first_64_characters_of_its_token(app):
     long = "t" * 70
-    item = received(submission_token=long[:64])
+    item = receive_inquiry(submission_token=long[:64])
     assert by_submission(long).id == item.id
     assert by_submission("") is None and by_submission("u" * 70) is None
 
 
 def test_status_links_of_more_than_64_characters_are_refused_before_any_lookup(app):
-    item = received()
+    item = receive_inquiry()
     for length in (64, 65):
         item.status_token_hash = token_hash("a" * length)
         db.session.commit()
@@ -61,10 +66,10 @@ def _mail(kind: str, created: datetime, status=MailStatus.SENT) -> None:
 
 def test_retention_keeps_what_is_exactly_at_the_cut_off_and_removes_what_is_older(app):
     cutoff = NOW - timedelta(days=365)
-    answered_old = received(message="回答済みで古い")
-    answered_edge = received(message="回答済みでちょうど")
-    waiting_old = received(message="未回答で古い")
-    waiting_edge = received(message="未回答でちょうど")
+    answered_old = receive_inquiry(message="回答済みで古い")
+    answered_edge = receive_inquiry(message="回答済みでちょうど")
+    waiting_old = receive_inquiry(message="未回答で古い")
+    waiting_edge = receive_inquiry(message="未回答でちょうど")
     answered_old.answered_at = cutoff - timedelta(seconds=1)
     answered_edge.answered_at = cutoff
     answered_edge.created_at = cutoff - timedelta(days=30)  # old, but answered only at the cut-off

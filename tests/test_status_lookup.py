@@ -9,20 +9,18 @@ import re
 import pytest
 
 from hotline import inquiries
-from hotline.extensions import db
-from hotline.models import InquiryCategory, ReplyBy
+from hotline.models import InquiryCategory
+
+from .factories import receive_inquiry
 
 RECEIPT_FREE = "2222-2222-2222"  # valid form, never issued (the alphabet is random; the test checks it is unused)
 
 
 def received(email="taro@example.jp", phone="090-1234-5678"):
     """A stored inquiry with both an email and a phone, and its status-link token."""
-    item = inquiries.receive(dict(name="山田 太郎", email=email, phone=phone, reply_by=ReplyBy.EMAIL,
-                                  category=InquiryCategory.ELIGIBILITY, message="対象かどうか知りたいです。",
-                                  notice_number=""))
-    token = item.status_token
-    db.session.commit()
-    return item, token
+    item = receive_inquiry("対象かどうか知りたいです。", email=email, phone=phone,
+                           category=InquiryCategory.ELIGIBILITY)
+    return item, item.status_token
 
 
 def page(response) -> tuple[int, str]:
