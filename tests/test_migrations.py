@@ -86,3 +86,30 @@ def test_mail_already_in_the_outbox_is_sealed_and_unsealed_by_the_migration(app)
     assert tuple(_raw("SELECT to_addr, to_name, body FROM outbox_mail").one()) == (
         "taro@example.jp", "山田 太郎", "山田 太郎 様")
     upgrade()
+
+
+def test_inquiries_already_stored_are_sealed_and_unsealed_by_the_migration(app):
+    from hotline.models import Inquiry
+
+    db.session.remove()
+    downgrade(revision="d8a0e1f20024")
+    for number, email in ((1, "taro@example.jp"), (2, "")):
+        _raw("INSERT INTO inquiry (id, receipt, channel, status, urgent, urgent_reason, category, name, email, phone,"
+             " reply_by, notice_number, message, created_at, updated_at, answer_text, answer_channel,"
+             " template_edited, staff_note) VALUES (:id, :receipt, 'web', 'answered', FALSE, '', 'other', '山田 太郎',"
+             " :email, '090-1111-2222', 'email', '', 'カード番号 4111 を使いました', CURRENT_TIMESTAMP,"
+             " CURRENT_TIMESTAMP, '山田 太郎 様 ご回答', 'email', FALSE, '折り返し済み')",
+             id=number, receipt=f"R-{number}", email=email)
+    upgrade()
+    columns = "name, email, phone, message, answer_text, staff_note"
+    first, second = (tuple(row) for row in _raw(f"SELECT {columns} FROM inquiry ORDER BY id").all())
+    assert all(value.startswith("gAAAAA") for value in first)
+    assert second[1] == "" and all(value.startswith("gAAAAA") for i, value in enumerate(second) if i != 1)
+    row = db.session.get(Inquiry, 1)
+    assert (row.name, row.email, row.phone, row.message, row.answer_text, row.staff_note) == (
+        "山田 太郎", "taro@example.jp", "090-1111-2222", "カード番号 4111 を使いました", "山田 太郎 様 ご回答", "折り返し済み")
+    db.session.remove()
+    downgrade(revision="d8a0e1f20024")
+    assert tuple(_raw(f"SELECT {columns} FROM inquiry WHERE id = 1").one()) == (
+        "山田 太郎", "taro@example.jp", "090-1111-2222", "カード番号 4111 を使いました", "山田 太郎 様 ご回答", "折り返し済み")
+    upgrade()

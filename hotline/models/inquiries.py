@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ._sealed import Sealed
 from ._types import enum_column, utcnow
 
 
@@ -117,12 +118,13 @@ class Inquiry(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False)
     urgent_reason: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[InquiryCategory] = mapped_column(enum_column(InquiryCategory))
-    name: Mapped[str] = mapped_column(String(100), default="")
-    email: Mapped[str] = mapped_column(String(254), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
+    # What the person wrote and how to reach them is sealed at rest (encrypted in the application).
+    name: Mapped[str] = mapped_column(Sealed, default="")
+    email: Mapped[str] = mapped_column(Sealed, default="")
+    phone: Mapped[str] = mapped_column(Sealed, default="")
     reply_by: Mapped[ReplyBy] = mapped_column(enum_column(ReplyBy), default=ReplyBy.EMAIL)
     notice_number: Mapped[str] = mapped_column(String(40), default="")
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Sealed, default="")
     consent_at: Mapped[datetime | None]
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -132,14 +134,14 @@ class Inquiry(db.Model):
     claimed_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answer_text: Mapped[str] = mapped_column(Sealed, default="")
     answer_channel: Mapped[str] = mapped_column(String(10), default="")
     template_id: Mapped[int | None]
     template_version: Mapped[int | None]
     # The published report whose facts the answer stated (for re-contact when they change).
     answer_report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
     template_edited: Mapped[bool] = mapped_column(default=False)
-    staff_note: Mapped[str] = mapped_column(Text, default="")
+    staff_note: Mapped[str] = mapped_column(Sealed, default="")
 
     incident = relationship("Incident")
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
