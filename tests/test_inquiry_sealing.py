@@ -1,14 +1,15 @@
 """Inquiries are sealed at rest: the database file holds no name, address, phone or message in clear."""
 
+import re
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
-from hotline import affected, inquiries
+from hotline import affected, demo, inquiries
 from hotline.extensions import db
 from hotline.inquiries.handling import AnswerChoice
-from hotline.models import Inquiry
+from hotline.models import AffectedPerson, Inquiry, OutboxMail
 
 from .factories import receive_inquiry
 
@@ -75,3 +76,33 @@ def test_a_key_rotation_reseals_inquiries_too(app, staff):
         assert (again.email, again.message) == ("taro.yamada@example.jp", "カード 4111111111111111 に不審な請求がありました")
     finally:
         app.config["DATA_KEYS"] = [new]
+
+
+EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
+# A phone number standing on its own: not a run of digits inside a hex hash or a base64 token.
+PHONE = re.compile(rb"(?<![0-9A-Za-z_=-])0[1-9]0-?\d{4}-?\d{4}(?![0-9A-Za-z_=-])")
+
+
+def test_the_demo_with_its_list_inquiries_callbacks_and_mail_keeps_no_address_or_phone_in_clear(
+        app, client, database_url):
+    demo.load_demo("development")
+    db.session.commit()
+    sent = client.post("/inquiry", data={"name": "山田 太郎", "email": "scan.me@example.jp", "phone": "090-1234-5678",
+                                         "reply_by": "email", "category": "other", "message": "確認です。",
+                                         "consent": "y", "notice_number": ""})
+    assert sent.status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(OutboxMail.id))) >= 1
+    assert db.session.scalar(select(func.count(AffectedPerson.id))) > 100
+    db.session.rollback()
+    everything = b""
+    with db.engine.connect() as connection:
+        for table in db.inspect(connection).get_table_names():
+            rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
+            everything += b"\0".join(str(value).encode() for row in rows for value in row)
+    if database_url.startswith("sqlite"):
+        everything += _raw_database(database_url)
+    assert b"scan.me" not in everything
+    message_ids = re.compile(rb"[\d.]+@")  # the outbox's own Message-IDs: numbers at the site's domain
+    assert [found for found in EMAIL.findall(everything) if not message_ids.match(found)] == []
+    assert PHONE.findall(everything) == []
