@@ -43,6 +43,13 @@ class LiveSite:
         self.log = instance / "server.log"
         self.app, self.cwd = "wsgi:app", ROOT  # another WSGI app (a benchmark's baseline) may be served instead
 
+    def unseal(self, token: str) -> str:
+        """A value the site sealed at rest, opened with the data key in its instance folder."""
+        from cryptography.fernet import Fernet
+
+        key = (Path(self.env["HOTLINE_INSTANCE_PATH"]) / "data_key").read_text().strip()
+        return Fernet(key.encode()).decrypt(token.encode()).decode("utf-8")
+
     def start(self) -> None:
         """Start gunicorn and wait until it answers."""
         gunicorn = Path(sys.executable).parent / "gunicorn"

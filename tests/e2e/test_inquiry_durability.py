@@ -87,17 +87,20 @@ def worker_pids(master: int) -> list[int]:
 
 
 def stored(site: LiveSite) -> list[tuple[str, str]]:
-    """(receipt, message) of every stored inquiry, read straight from the database (not through the app)."""
+    """(receipt, message) of every stored inquiry, read straight from the database (not through
+    the app); the message is sealed at rest, so it is opened with the site's data key."""
     url = site.env["HOTLINE_DATABASE_URL"]
     if url.startswith("sqlite:///"):
         import sqlite3
 
         with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-            return connection.execute("SELECT receipt, message FROM inquiry").fetchall()
-    import psycopg
+            rows = connection.execute("SELECT receipt, message FROM inquiry").fetchall()
+    else:
+        import psycopg
 
-    with psycopg.connect(url.replace("+psycopg", "")) as connection:
-        return connection.execute("SELECT receipt, message FROM inquiry").fetchall()
+        with psycopg.connect(url.replace("+psycopg", "")) as connection:
+            rows = connection.execute("SELECT receipt, message FROM inquiry").fetchall()
+    return [(receipt, site.unseal(message)) for receipt, message in rows]
 
 
 def run_visitors(site: LiveSite, count: int, each: int = 1, during=None) -> tuple[dict[str, str], int]:
