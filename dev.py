@@ -67,8 +67,7 @@ def run(argv: list[str]) -> None:
     env = {**os.environ}
     flask("db", "upgrade", env=env)
     flask("demo", "load", env=env)
-    flask("faq", "import", env=env)
-    flask("faq", "reindex", env=env)
+    flask("demo", "faq", env=env)
     flask("demo", "answers", env=env)
     flask("answers", "reindex", env=env)
     bind = env.get("HOTLINE_BIND", "127.0.0.1:8000")

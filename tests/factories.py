@@ -98,3 +98,20 @@ def receive_inquiry(message: str = "質問です。", channel=Channel.WEB, **fie
     item = inquiries.receive(values, channel=channel)
     db.session.commit()
     return item
+
+
+def _supervisor(username: str):
+    """A supervisor account of that name, made on first use."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(User).filter_by(username=username)) or make_user(username, Role.SUPERVISOR)
+
+
+def publish_faq(specs) -> list:
+    """FAQ file specs brought in by one supervisor and approved by another, committed; the entries."""
+    from hotline import faq
+
+    result = faq.import_specs(specs, _supervisor("faq-author"))
+    entries = [faq.approve_change(change, _supervisor("faq-approver")) for change in result.changes]
+    db.session.commit()
+    return entries

@@ -111,8 +111,8 @@ def test_a_file_import_does_not_take_back_what_two_people_approved(app, staff, r
     (tmp_path / "points.md").write_text(
         '+++\nid = "points-expiry"\ncategory = "お詫び・補償"\nquestion = "ポイントは？"\n+++\nファイルの回答',
         encoding="utf-8")
-    result = runner.invoke(args=["faq", "import", str(tmp_path)])
-    assert "上書きしなかった質問：points-expiry" in result.output
+    result = runner.invoke(args=["faq", "import", str(tmp_path), "--author", "sup1"])
+    assert "ファイルから取り込まなかった質問：points-expiry" in result.output and "承認待ち 0 件" in result.output
     assert db.session.scalar(select(FaqEntry)).answer == "期限を**延長**します。"
 
 

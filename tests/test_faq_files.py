@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 from hotline import faq
 from hotline.extensions import db
 from hotline.faq import markdown
-from hotline.models import FaqEntry
+from hotline.models import AuditEvent, FaqChange, FaqEntry
+
+from .factories import publish_faq
 
 GOOD = """+++
 id = "card-replace"
@@ -46,18 +48,82 @@ def test_control_characters_are_removed_from_questions():
     assert spec.question == "カードを再発行したほうがいいですか？"
 
 
-def test_import_is_idempotent_and_updates(app):
+def test_a_file_is_public_only_once_a_second_supervisor_approves_it(app, staff):
     spec = faq.parse_faq_file(GOOD, "card.md")
-    changed, unchanged = faq.import_specs([spec])
-    assert len(changed) == 1 and unchanged == 0
-    changed, unchanged = faq.import_specs([spec])
-    assert changed == [] and unchanged == 1
+    first = faq.import_specs([spec], staff["sup1"])
+    db.session.commit()
+    assert len(first.changes) == 1 and first.unchanged == 0
+    assert db.session.scalar(select(func.count(FaqEntry.id))) == 0  # nothing public yet
+    again = faq.import_specs([spec], staff["sup1"])
+    assert again.changes == [] and again.unchanged == 1  # running it twice proposes nothing new
+    with pytest.raises(faq.FaqChangeError, match="書いた方は承認できません"):
+        faq.approve_change(first.changes[0], staff["sup1"])
+    entry = faq.approve_change(first.changes[0], staff["sup2"])
+    db.session.commit()
+    assert (entry.question, entry.source, entry.published) == ("カードを再発行したほうがいいですか？", "file", True)
+    assert entry.alternatives == "クレカ 作り直し\nカード番号を変えたい" and entry.display_order == 5
+    update = db.session.scalar(select(AuditEvent).filter_by(action="update", target_type="faq_entry"))
+    assert update.user_id == staff["sup2"].id
+    assert faq.import_specs([spec], staff["sup1"]).unchanged == 1
+
+
+def test_a_changed_file_waits_for_approval_and_the_public_entry_stays_until_then(app, staff):
+    spec = faq.parse_faq_file(GOOD, "card.md")
+    publish(spec, staff)
     spec.question = "カードは作り直すべき？"
-    changed, _ = faq.import_specs([spec])
-    assert len(changed) == 1
+    changed = faq.import_specs([spec], staff["sup2"])
+    db.session.commit()
+    assert len(changed.changes) == 1
+    assert db.session.scalar(select(FaqEntry.question)) == "カードを再発行したほうがいいですか？"
+    faq.approve_change(changed.changes[0], staff["sup1"])
     db.session.commit()
     assert db.session.scalar(select(func.count(FaqEntry.id))) == 1
     assert db.session.scalar(select(FaqEntry.question)) == "カードは作り直すべき？"
+
+
+def test_a_file_put_back_withdraws_its_waiting_change(app, staff):
+    spec = faq.parse_faq_file(GOOD, "card.md")
+    publish(spec, staff)
+    spec.answer = "別の回答"
+    waiting = faq.import_specs([spec], staff["sup1"]).changes[0]
+    spec.answer = "カード会社に**再発行**をご依頼ください。"
+    result = faq.import_specs([spec], staff["sup1"])
+    assert result.changes == [] and result.unchanged == 1 and waiting.status == "withdrawn"
+
+
+def test_a_back_office_edit_waiting_is_not_replaced_by_a_file(app, staff):
+    spec = faq.parse_faq_file(GOOD, "card.md")
+    entry = publish(spec, staff)
+    office = faq.request_change(entry, {"answer": "管理画面で直した回答"}, staff["sup2"])
+    spec.answer = "ファイルで直した回答"
+    result = faq.import_specs([spec], staff["sup1"])
+    assert result.kept == ["card-replace"] and result.changes == [] and office.status == "pending"
+
+
+def test_only_a_supervisor_brings_files_in(app, staff):
+    with pytest.raises(faq.FaqChangeError, match="責任者以上"):
+        faq.import_specs([faq.parse_faq_file(GOOD, "card.md")], staff["agent"])
+
+
+def test_the_import_command_names_its_author_and_says_what_waits(app, staff, runner, tmp_path):
+    (tmp_path / "card.md").write_text(GOOD, encoding="utf-8")
+    missing = runner.invoke(args=["faq", "import", str(tmp_path)])
+    assert missing.exit_code != 0 and "--author" in missing.output
+    unknown = runner.invoke(args=["faq", "import", str(tmp_path), "--author", "nobody"])
+    assert unknown.exit_code != 0 and "ユーザーが見つかりません: nobody" in unknown.output
+    done = runner.invoke(args=["faq", "import", str(tmp_path), "--author", "sup1"])
+    assert done.exit_code == 0, done.output
+    assert "承認待ち 1 件、変更なし 0 件" in done.output and "別の責任者が承認すると公開されます" in done.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(FaqEntry.id))) == 0
+    assert db.session.scalar(select(func.count(FaqChange.id)).filter_by(status="pending")) == 1
+
+
+def publish(spec, staff) -> FaqEntry:
+    """A file brought in by sup1 and approved by sup2."""
+    entry = faq.approve_change(faq.import_specs([spec], staff["sup1"]).changes[0], staff["sup2"])
+    db.session.commit()
+    return entry
 
 
 def test_duplicate_ids_in_a_folder_are_refused(tmp_path):
@@ -107,8 +173,7 @@ def test_markdown_keeps_formatting():
 
 
 def test_one_vote_per_browser(app):
-    faq.import_specs([faq.parse_faq_file(GOOD, "card.md")])
-    entry = db.session.scalar(select(FaqEntry))
+    entry = publish_faq([faq.parse_faq_file(GOOD, "card.md")])[0]
     assert faq.record_vote(entry, "browser-1", True) is True
     assert faq.record_vote(entry, "browser-1", False) is False
     assert faq.record_vote(entry, "browser-2", False) is True
@@ -127,3 +192,28 @@ def test_search_statistics_keep_unanswered_queries(app):
     rows = {s.query: s for s in faq.unanswered_queries()}
     assert rows["ぽいんと"].zero_hits == 2 and rows["ぽいんと"].searches == 2
     assert "たいかい" in rows and "かーど" not in rows
+
+
+def test_the_demo_faq_is_brought_in_by_one_demo_supervisor_and_approved_by_the_other(app, runner):
+    from hotline import demo
+    from hotline.config import PROJECT_ROOT
+    from hotline.models import User
+
+    demo.load_demo("development")
+    db.session.commit()
+    result = runner.invoke(args=["demo", "faq"])
+    assert result.exit_code == 0, result.output
+    shipped = len(list((PROJECT_ROOT / "faq").glob("*.md")))
+    assert f"（{shipped} 件）" in result.output
+    db.session.expire_all()
+    changes = db.session.scalars(select(FaqChange)).all()
+    sato, suzuki = (db.session.scalar(select(User).filter_by(username=n)) for n in ("sato", "suzuki"))
+    assert {(c.status, c.author_id, c.decided_by_id) for c in changes} == {("approved", sato.id, suzuki.id)}
+    assert db.session.scalar(select(func.count(FaqEntry.id)).filter_by(source="file", published=True)) == shipped
+    assert "取り込むものはございません" in runner.invoke(args=["demo", "faq"]).output  # nothing new the second time
+
+
+def test_the_demo_faq_is_refused_in_production(app, runner):
+    app.config["HOTLINE_ENV"] = "production"
+    result = runner.invoke(args=["demo", "faq"])
+    assert result.exit_code != 0 and "本番設定" in result.output

@@ -11,14 +11,14 @@ from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.models import FaqEntry, FaqVote, SearchStat
 
+from .factories import publish_faq
 from .pages import assert_valid_html, body
 
 
 @pytest.fixture
 def loaded_faq(app):
     """The shipped FAQ imported and indexed."""
-    changed, _ = faq.import_specs(faq.read_faq_dir(PROJECT_ROOT / "faq"))
-    db.session.commit()
+    changed = publish_faq(faq.read_faq_dir(PROJECT_ROOT / "faq"))
     faq_search.rebuild()
     return changed
 

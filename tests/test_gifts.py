@@ -22,7 +22,7 @@ def gift_campaign(app, staff):
     affected.import_list(incident, csv_bytes(MEMBER_ROWS), "members.csv", group=MEMBERS, user=staff["sup1"])
     faq.save_entry(None, {"key": "gift-card", "category": "お詫び", "question": "お詫びの品はいつまで使えますか",
                           "answer": "有効期限までご利用いただけます。", "alternatives": "", "keywords": "",
-                          "display_order": 1, "published": True})
+                          "display_order": 1, "published": True}, user=None)
     campaign = campaigns.create(incident, staff["sup1"])
     with pytest.raises(notice_text.NoticeTextError, match="{お詫び品コード} と {お詫び品の期限}"):
         campaigns.update(campaign, {"gift_label": "QUOカード500円分", "gift_deadline": date(2027, 3, 31)}, staff["sup1"])

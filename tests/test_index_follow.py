@@ -32,7 +32,7 @@ def _generation(name="faq"):
 
 def test_a_change_on_one_node_is_found_by_search_on_the_other(app, tmp_path, database_url):
     faq.save_entry(None, {"key": "kiwi", "category": "テスト", "question": "キウイの配送はいつですか？",
-                          "answer": "来週お届けいたします。"})
+                          "answer": "来週お届けいたします。"}, user=None)
     db.session.commit()
     other = _node(tmp_path, database_url, "node-b")
     assert _keys(other, "キウイ") == ["kiwi"]  # node B had no index: built from the database on first use
@@ -43,7 +43,7 @@ def test_a_change_on_one_node_is_found_by_search_on_the_other(app, tmp_path, dat
 
 
 def test_only_changes_to_searched_text_move_the_generation(app):
-    entry = faq.save_entry(None, {"key": "vote-me", "category": "テスト", "question": "質問", "answer": "回答"})
+    entry = faq.save_entry(None, {"key": "vote-me", "category": "テスト", "question": "質問", "answer": "回答"}, user=None)
     db.session.commit()
     before = _generation()
     entry.helpful_yes += 1
@@ -60,7 +60,7 @@ def test_only_changes_to_searched_text_move_the_generation(app):
 
 
 def test_a_node_checks_the_database_at_most_once_a_second(app, tmp_path, database_url):
-    faq.save_entry(None, {"key": "peach", "category": "テスト", "question": "桃の配送は？", "answer": "明日です。"})
+    faq.save_entry(None, {"key": "peach", "category": "テスト", "question": "桃の配送は？", "answer": "明日です。"}, user=None)
     db.session.commit()
     other = _node(tmp_path, database_url, "node-c")
     with other.app_context():

@@ -101,7 +101,7 @@ def test_odd_parameters_get_clear_answers(client, login, staff):
 
 
 def test_faq_votes_are_limited_per_address(app, client):
-    entry = faq.save_entry(None, {"key": "vote-test", "category": "テスト", "question": "質問", "answer": "回答"})
+    entry = faq.save_entry(None, {"key": "vote-test", "category": "テスト", "question": "質問", "answer": "回答"}, user=None)
     db.session.commit()
     app.config["VOTES_PER_HOUR"] = 2
     codes = [app.test_client().post(f"/faq/{entry.key}/vote", data={"helpful": "no"}).status_code for _ in range(3)]

@@ -38,7 +38,7 @@ STAFF_PAGES = {"admin": "/admin/", "admin-faq": "/admin/faq/", "agent-queue": "/
 def start_demo(workdir: Path) -> LiveSite:
     """Migrate, load the demo and FAQ, and serve."""
     site = LiveSite(workdir, workdir / "hotline.sqlite3")
-    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex"),
+    for command in (("db", "upgrade"), ("demo", "load"), ("demo", "faq"),
                     ("answers", "import", "answers"), ("answers", "reindex")):
         site.flask(*command)
     site.start()

@@ -39,7 +39,7 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
         published=True, expires_on=template.expires_on,
     )
     try:
-        entry = faq.save_entry(entry, values, source="template")
+        entry = faq.save_entry(entry, values, user=supervisor, source="template")
     except faq.FaqFileError as error:
         raise AnswerError(f"FAQ「{values['key']}」として公開できません：{error}") from error
     template.faq_entry = entry

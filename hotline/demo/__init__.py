@@ -19,6 +19,10 @@ from ..extensions import db
 from ..models import Callback, Certainty, DataCategory, Incident, InquiryCategory, LeakStatus, ReplyBy, Role, User
 from ..models._types import utcnow
 from ..faq import blocks as faq_blocks
+from ..faq import changes as faq_changes
+from ..faq import entries as faq_entries
+from ..faq import imports as faq_imports
+from ..faq import search as faq_search
 from ..notices import contact_window
 from ..staff import accounts
 from .people import load_people
@@ -216,18 +220,48 @@ def second_groups() -> list:
     ]
 
 
-def load_demo_answers(env: str, directory) -> int:
-    """The shipped answer templates, brought in by one demo supervisor and approved by the other."""
+def _demo_supervisors(env: str) -> tuple[User, User]:
+    """The two demo supervisors: one brings shipped files in, the other approves them."""
     if env == "production":
         raise DemoRefused("本番設定（HOTLINE_ENV=production）ではデモデータを読み込めません。")
     author = db.session.scalar(select(User).filter_by(username="sato"))
     approver = db.session.scalar(select(User).filter_by(username="suzuki"))
     if author is None or approver is None:
         raise DemoRefused("先に flask demo load でデモのアカウントを作成してください。")
+    return author, approver
+
+
+def load_demo_answers(env: str, directory) -> int:
+    """The shipped answer templates, brought in by one demo supervisor and approved by the other."""
+    author, approver = _demo_supervisors(env)
     result = answer_files.import_specs(answer_files.read_answer_dir(directory), author)
     for template in result.changed:
         approval.approve(template, approver)
     return len(result.changed)
+
+
+def load_demo_faq(env: str, directory) -> int:
+    """The shipped FAQ files, brought in by one demo supervisor and approved by the other."""
+    author, approver = _demo_supervisors(env)
+    result = faq_imports.import_specs(faq_entries.read_faq_dir(directory), author)
+    for change in result.changes:
+        faq_changes.approve_change(change, approver)
+    return len(result.changes)
+
+
+@demo_cli.command("faq")
+@click.argument("directory", default=str(PROJECT_ROOT / "faq"), type=click.Path(exists=True, file_okay=False))
+def faq_command(directory: str) -> None:
+    """Import and approve the demo FAQ as the two demo supervisors (never in production)."""
+    try:
+        count = load_demo_faq(current_app.config["HOTLINE_ENV"], directory)
+    except (DemoRefused, faq_entries.FaqFileError, faq_changes.FaqChangeError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    faq_search.rebuild()
+    click.echo(f"デモのよくあるご質問を取り込み、承認しました（{count} 件）。" if count
+               else "デモのよくあるご質問はファイルと同じです。取り込むものはございません。")
 
 
 @demo_cli.command("answers")

@@ -80,11 +80,12 @@ def _key_taken(key: str, entry: FaqEntry | None) -> bool:
     return any(c.entry_id is None and values_of(c).get("key") == key for c in pending_changes())
 
 
-def request_change(entry: FaqEntry | None, values: dict, author: User) -> FaqChange | None:
+def request_change(entry: FaqEntry | None, values: dict, author: User, origin: dict | None = None) -> FaqChange | None:
     """Write a new entry or a change of one as a change waiting for approval.
 
     Returns None when the values are what the public already sees. A second edit of an
     entry replaces the change waiting for it; everyone who wrote either is a writer.
+    `origin` ({"source": "file", "incident_id": …}) marks a change brought in from a FAQ file.
     """
     _require_supervisor(author, "FAQの編集には責任者以上の権限が必要です。")
     previous = pending_for(entry) if entry is not None else None
@@ -92,7 +93,8 @@ def request_change(entry: FaqEntry | None, values: dict, author: User) -> FaqCha
     values = {name: value for name, value in (base | values).items() if name in CONTENT}
     if _key_taken(values.get("key", ""), entry) and not (previous and values_of(previous).get("key") == values["key"]):
         raise FaqChangeError("そのIDは既に使われています（承認待ちの新しい質問を含みます）。")
-    if entry is not None and all(content_of(entry)[name] == value for name, value in values.items()):
+    same_origin = origin is None or (entry is not None and entry.incident_id == origin.get("incident_id"))
+    if entry is not None and same_origin and all(content_of(entry)[name] == value for name, value in values.items()):
         if previous is not None:
             previous.status, previous.decided_by, previous.decided_at = "withdrawn", author, utcnow()
         return None
@@ -102,7 +104,8 @@ def request_change(entry: FaqEntry | None, values: dict, author: User) -> FaqCha
     writers = (previous.writer_ids if previous else set()) | {author.id}
     if previous is not None:
         previous.status = "superseded"
-    change = FaqChange(entry=entry, values=json.dumps(values, ensure_ascii=False), base_hash=content_hash(entry),
+    stored = values | ({"origin": origin} if origin else {})
+    change = FaqChange(entry=entry, values=json.dumps(stored, ensure_ascii=False), base_hash=content_hash(entry),
                        writers=",".join(str(i) for i in sorted(writers)), status=PENDING, author=author)
     db.session.add(change)
     db.session.flush()
@@ -128,9 +131,12 @@ def approve_change(change: FaqChange, approver: User, shown_hash: str | None = N
     if other is not None and other is not entry:
         raise FaqChangeError("そのIDは既に使われています。")
     old_key = entry.key if entry is not None else None
+    origin = values.pop("origin", None) or {}
     values["expires_on"] = date.fromisoformat(values["expires_on"]) if values.get("expires_on") else None
-    entry = save_entry(entry, values, source="admin")
-    entry.source = "admin"
+    if origin:
+        values["incident_id"] = origin.get("incident_id")
+    entry = save_entry(entry, values, user=approver)
+    entry.source = origin.get("source", "admin")
     change.entry, change.status, change.decided_by, change.decided_at = entry, "approved", approver, utcnow()
     db.session.flush()
     audit.record("approve_change", "faq_entry", entry.id, detail=f"change {change.id}", user=approver)

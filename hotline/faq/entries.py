@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import FaqEntry, FaqVote, Incident, SearchStat
+from ..models import FaqEntry, FaqVote, SearchStat
 from ..models._types import still_valid, utcnow
 from .blocks import expand
 
@@ -91,48 +91,6 @@ def read_faq_dir(directory: Path) -> list[FaqSpec]:
         seen[spec.key] = path.name
         specs.append(spec)
     return specs
-
-
-def import_specs(specs: list[FaqSpec], kept: list[str] | None = None) -> tuple[list[FaqEntry], int]:
-    """Create or update entries by id (idempotent). Returns (changed entries, unchanged count).
-
-    An entry last written in the back office (approved by a second supervisor) or made from a
-    template is not overwritten by its file: its key goes into `kept` instead, so a file import
-    never takes back what two people approved.
-    """
-    changed, unchanged = [], 0
-    for spec in specs:
-        entry = db.session.scalar(select(FaqEntry).filter_by(key=spec.key))
-        values = _values_of(spec)
-        if entry is not None and entry.source != "file":
-            if any(getattr(entry, k) != v for k, v in values.items()):
-                (kept if kept is not None else []).append(entry.key)
-            else:
-                unchanged += 1
-            continue
-        if entry is None:
-            entry = FaqEntry(key=spec.key, source="file", **values)
-            db.session.add(entry)
-            changed.append(entry)
-        elif any(getattr(entry, k) != v for k, v in values.items()):
-            for name, value in values.items():
-                setattr(entry, name, value)
-            changed.append(entry)
-        else:
-            unchanged += 1
-    db.session.flush()
-    return changed, unchanged
-
-
-def _values_of(spec: FaqSpec) -> dict:
-    """Column values for a spec."""
-    incident_id = None
-    if spec.incident:
-        incident = db.session.scalar(select(Incident).filter_by(slug=spec.incident))
-        incident_id = incident.id if incident else None
-    return dict(category=spec.category, question=spec.question, answer=spec.answer,
-                alternatives="\n".join(spec.alternatives), keywords="\n".join(spec.keywords),
-                display_order=spec.order, incident_id=incident_id)
 
 
 def published_entries() -> list[FaqEntry]:
@@ -224,8 +182,8 @@ def set_aside(stat: SearchStat, note: str) -> None:
     stat.handled_at, stat.handled_note = utcnow(), note[:100]
 
 
-def save_entry(entry: FaqEntry | None, values: dict, source: str = "admin") -> FaqEntry:
-    """Create or update an entry from edited values; the key stays unique."""
+def save_entry(entry: FaqEntry | None, values: dict, user, source: str = "admin") -> FaqEntry:
+    """Create or update an entry from approved values, as `user` (for the audit log); the key stays unique."""
     key = values.get("key", entry.key if entry else "")
     other = db.session.scalar(select(FaqEntry).filter_by(key=key))
     if other is not None and other is not entry:
@@ -238,6 +196,6 @@ def save_entry(entry: FaqEntry | None, values: dict, source: str = "admin") -> F
     db.session.flush()
     from .. import audit
 
-    audit.record("update", "faq_entry", entry.id)
+    audit.record("update", "faq_entry", entry.id, user=user)
     return entry
 

@@ -85,7 +85,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     site = LiveSite(work, work / "hotline.sqlite3")
     site.workers = 3
-    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
+    for command in (("db", "upgrade"), ("demo", "load"), ("demo", "faq")):
         site.flask(*command)
     export = work / "export"
     site.flask("notices", "export", str(export))

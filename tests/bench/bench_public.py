@@ -164,7 +164,7 @@ def main() -> None:
         site.env["HOTLINE_DATABASE_URL"] = cluster.create_database("bench")
     site.env.update({"HOTLINE_INQUIRY_LIMIT_PER_HOUR": "100000000", "HOTLINE_INQUIRY_POSTS_PER_HOUR": "100000000",
                      "HOTLINE_PAGE_CACHE_SECONDS": "2"})  # the shipped default, which the tests turn off
-    for command in (("db", "upgrade"), ("demo", "load"), ("faq", "import"), ("faq", "reindex")):
+    for command in (("db", "upgrade"), ("demo", "load"), ("demo", "faq")):
         site.flask(*command)
     site.start()
     bare = None

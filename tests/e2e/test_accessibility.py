@@ -40,7 +40,7 @@ def demo_site(tmp_path_factory, sqlite_template, browser):
     database = folder / "site.sqlite3"
     database.write_bytes(sqlite_template.read_bytes())
     site = LiveSite(folder, database)
-    for command in (("demo", "load"), ("faq", "import"), ("faq", "reindex"),
+    for command in (("demo", "load"), ("demo", "faq"),
                     ("demo", "answers"), ("answers", "reindex")):
         site.flask(*command)
     site.start()

@@ -2,7 +2,8 @@
 
 
 def test_visitor_searches_colloquially_opens_first_result_and_votes(live_site, page):
-    live_site.flask("faq", "import")
+    live_site.flask("demo", "load")
+    live_site.flask("demo", "faq")
     page.goto(live_site.url + "/faq/")
     page.fill("#faq-q", "ｸﾚｶ勝手に使われてたらどうしたらいい")
     page.click("form.faq-search button[type=submit]")

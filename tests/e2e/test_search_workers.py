@@ -23,18 +23,19 @@ def suggest(site, query: str) -> list[str]:
 
 
 def test_every_worker_sees_an_update_made_by_another_process(live_site, tmp_path):
+    live_site.flask("demo", "load")  # the two demo supervisors bring the file in and approve it
     folder = tmp_path / "faq"
     folder.mkdir()
     (folder / "a.md").write_text(ENTRY.format(key="kiwi", question="キウイの配送はいつですか？", answer="来週です。"),
                                  encoding="utf-8")
-    live_site.flask("faq", "import", str(folder))
+    live_site.flask("demo", "faq", str(folder))
     with ThreadPoolExecutor(8) as pool:
         before = list(pool.map(lambda _: suggest(live_site, "キウイ"), range(40)))
     assert all(ids == ["kiwi"] for ids in before)
 
     (folder / "a.md").write_text(ENTRY.format(key="kiwi", question="メロンの配送はいつですか？", answer="来週です。"),
                                  encoding="utf-8")
-    live_site.flask("faq", "import", str(folder))
+    live_site.flask("demo", "faq", str(folder))
     with ThreadPoolExecutor(8) as pool:
         after_new = list(pool.map(lambda _: suggest(live_site, "メロン"), range(40)))
         after_old = list(pool.map(lambda _: suggest(live_site, "キウイ"), range(40)))
@@ -44,11 +45,12 @@ def test_every_worker_sees_an_update_made_by_another_process(live_site, tmp_path
 
 
 def test_searches_counted_in_the_statistics_never_fail_when_workers_write_at_once(live_site, tmp_path):
+    live_site.flask("demo", "load")
     folder = tmp_path / "faq-load"
     folder.mkdir()
     (folder / "a.md").write_text(ENTRY.format(key="card", question="カードは再発行できますか？",
                                               answer="再発行の手続きをご案内いたします。"), encoding="utf-8")
-    live_site.flask("faq", "import", str(folder))
+    live_site.flask("demo", "faq", str(folder))
     statuses = []
 
     def searches(worker):

@@ -78,7 +78,7 @@ def test_two_nodes_share_search_limits_accounts_and_mail(tmp_path, pg_cluster):
         faq_folder = tmp_path / "faq"
         faq_folder.mkdir()
         (faq_folder / "kiwi.md").write_text(ENTRY, encoding="utf-8")
-        a.flask("faq", "import", str(faq_folder))
+        a.flask("demo", "faq", str(faq_folder))
         deadline, found = time.monotonic() + 8, []
         while time.monotonic() < deadline and found != ["kiwi"]:
             with urllib.request.urlopen(f"{b.url}/faq/suggest?q={urllib.parse.quote('キウイ')}", timeout=10) as r:
