@@ -10,9 +10,10 @@ from hotline import faq, inquiries
 from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.inquiries import stats
-from hotline.models import AnswerTemplate, FaqEntry, InquiryCategory, ReplyBy, SearchStat, TemplateStatus
+from hotline.models import AnswerTemplate, FaqEntry, InquiryCategory, ReplyBy, SearchStat
 from hotline.models._types import utcnow
 
+from .factories import approved_template
 from .pages import body
 
 ENTRY = {"key": "card-stop", "category": "カード", "question": "カードを止めたほうがいいですか？",
@@ -93,12 +94,8 @@ def _answer_with(template: AnswerTemplate, staff, when) -> None:
 
 
 def test_questions_on_the_rise_compare_two_weeks_day_by_day(app, staff):
-    rising = AnswerTemplate(key="rising", title="増えている質問", category=InquiryCategory.OTHER, body="本文",
-                            status=TemplateStatus.APPROVED, version=1, times_used=0)
-    calm = AnswerTemplate(key="calm", title="落ち着いた質問", category=InquiryCategory.OTHER, body="本文",
-                          status=TemplateStatus.APPROVED, version=1, times_used=0)
-    db.session.add_all([rising, calm])
-    db.session.flush()
+    rising = approved_template("rising", "増えている質問")
+    calm = approved_template("calm", "落ち着いた質問")
     now = utcnow()
     for days_ago in (0, 0, 1, 2):
         _answer_with(rising, staff, now - timedelta(days=days_ago))

@@ -113,3 +113,21 @@ def test_inquiries_already_stored_are_sealed_and_unsealed_by_the_migration(app):
     assert tuple(_raw(f"SELECT {columns} FROM inquiry WHERE id = 1").one()) == (
         "山田 太郎", "taro@example.jp", "090-1111-2222", "カード番号 4111 を使いました", "山田 太郎 様 ご回答", "折り返し済み")
     upgrade()
+
+
+def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
+    db.session.remove()
+    downgrade(revision="e9f0a1b20025")
+    for number, name in ((1, "sato"), (2, "suzuki")):
+        _raw("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, session_version,"
+             " created_at) VALUES (:id, :name, :name, 'x', 'supervisor', TRUE, 1, CURRENT_TIMESTAMP)", id=number, name=name)
+    _raw("INSERT INTO answer_template (id, key, title, category, questions, keywords, body, status, version, created_by_id,"
+         " approved_by_id, review_reason, times_used, created_at, updated_at) VALUES (1, 'old', '件名', 'other', '', '',"
+         " '回答文', 'approved', 1, 1, 2, '', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    _raw("INSERT INTO answer_template_version (template_id, version, title, questions, keywords, body, edited_by_id,"
+         " created_at) VALUES (1, 1, '件名', '', '', '回答文', 1, CURRENT_TIMESTAMP)")
+    upgrade()
+    assert _raw("SELECT approved_by_id FROM answer_template_version WHERE template_id = 1").scalar() == 2
+    _raw("UPDATE answer_template SET times_used = 3 WHERE id = 1")
+    with pytest.raises(DBAPIError, match="approval by a second person"):
+        _raw("UPDATE answer_template SET body = '書き換え' WHERE id = 1")

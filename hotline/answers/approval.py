@@ -30,6 +30,14 @@ def approve(template: AnswerTemplate, supervisor: User, version: int | None = No
     problems = placeholders.check_text(pending.body if pending else template.body)
     if problems:
         raise AnswerError(" ".join(problems), "body")
+    # The version row is approved (and written) first: the database accepts a template's text
+    # in use only when it is that of an approved version (migration f0a1b2c30026).
+    chosen = pending or template.current_version
+    if chosen is None:
+        _snapshot(template, None, supervisor)
+    elif chosen.approved_by_id is None:
+        chosen.approved_by = supervisor
+    db.session.flush()
     if pending is not None:
         for name in CONTENT_FIELDS:
             setattr(template, name, getattr(pending, name))
@@ -37,11 +45,6 @@ def approve(template: AnswerTemplate, supervisor: User, version: int | None = No
     template.status = TemplateStatus.APPROVED
     template.approved_by, template.approved_at = supervisor, utcnow()
     template.review_reason = ""
-    current = template.current_version
-    if current is None:
-        _snapshot(template, None, supervisor)
-    else:
-        current.approved_by = supervisor
     db.session.flush()
     audit.record("approve", "answer_template", template.id, detail=f"v{template.version}", user=supervisor)
     answer_search.schedule(template)
