@@ -125,3 +125,13 @@ def approved_template(key: str, title: str, body: str = "本文", category=None)
     template = answers.create({"key": key, "title": title, "body": body, "questions": title, "keywords": "",
                                "category": category or InquiryCategory.OTHER}, _supervisor("answer-author"))
     return answers.approve(template, _supervisor("answer-approver"))
+
+
+def approved_faq(entry=None, **values):
+    """A new FAQ entry (or a change of `entry`) written by one supervisor and approved by another
+    (not committed); the entry."""
+    from hotline import faq
+
+    values = {"category": "テスト", **values} if entry is None else values
+    change = faq.request_change(entry, values, _supervisor("faq-author"))
+    return faq.approve_change(change, _supervisor("faq-approver")) if change is not None else entry

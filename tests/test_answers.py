@@ -15,7 +15,7 @@ from hotline.models import (
     AnswerTemplate, AnswerTemplateVersion, AuditEvent, FaqEntry, InquiryCategory, ReplyBy, TemplateStatus,
 )
 
-from .factories import make_draft, make_incident, publish
+from .factories import approved_faq, make_draft, make_incident, publish
 
 COUNT_BODY = "現在の件数です。{件数}"
 PHONE_BODY = "お電話は{窓口電話}までお願いいたします。"
@@ -550,7 +550,8 @@ def test_an_expired_template_is_no_longer_offered_used_or_published(staff, incid
     entry = answers.publish_as_faq(template, staff["sup1"])
     db.session.commit()
     assert entry.expires_on == today_in_japan()
-    template.expires_on = entry.expires_on = today_in_japan() - timedelta(days=1)  # the next day
+    template.expires_on = today_in_japan() - timedelta(days=1)  # as on the next day
+    approved_faq(entry, expires_on=template.expires_on.isoformat())
     db.session.commit()
     assert answers.suggest("年末 電話") == [] and template.expired
     with pytest.raises(answers.AnswerError, match="掲載期限"):

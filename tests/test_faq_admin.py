@@ -11,6 +11,8 @@ from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.models import AuditEvent, FaqChange, FaqEntry
 
+from .factories import approved_faq
+
 NEW_ENTRY = {
     "key": "points-expiry", "category": "お詫び・補償", "question": "ポイントの有効期限はどうなりますか？",
     "alternatives": "ポイント 失効\nポイントが消えそう", "keywords": "ポイント", "answer": "期限を**延長**します。",
@@ -97,7 +99,7 @@ def test_an_entry_changed_another_way_after_the_edit_refuses_the_approval(app, s
     db.session.commit()
     waiting = faq.request_change(entry, {"answer": "書き換え案"}, staff["sup1"])
     db.session.commit()
-    db.session.execute(db.text("UPDATE faq_entry SET answer = 'SQLで直接変更' WHERE id = :id"), {"id": entry.id})
+    faq.withdraw_entry(entry.key, "誤りのため取り下げ")  # taken off the public FAQ meanwhile
     db.session.commit()
     db.session.expire_all()
     with pytest.raises(faq.FaqChangeError, match="別の経路で変わりました"):
@@ -169,7 +171,7 @@ def test_an_expired_entry_is_neither_shown_nor_listed_nor_found(client, staff, l
     entry = db.session.scalar(select(FaqEntry))
     assert entry.expires_on == today_in_japan()
     assert client.get("/faq/points-expiry").status_code == 200
-    entry.expires_on = today_in_japan() - timedelta(days=1)
+    approved_faq(entry, expires_on=(today_in_japan() - timedelta(days=1)).isoformat())  # as on the next day
     db.session.commit()
     assert client.get("/faq/points-expiry").status_code == 404
     assert "ポイントの有効期限" not in client.get("/faq/").get_data(as_text=True)

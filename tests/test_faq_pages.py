@@ -11,7 +11,7 @@ from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.models import FaqEntry, FaqVote, SearchStat
 
-from .factories import publish_faq
+from .factories import approved_faq, publish_faq
 from .pages import assert_valid_html, body
 
 
@@ -159,7 +159,7 @@ def test_each_answer_is_rendered_once_per_worker_not_once_per_request(client, lo
     assert after == before  # the page body itself was kept for this version: nothing rendered
     entry = db.session.scalar(select(FaqEntry).filter_by(key="card-replace"))
     added = f"追記した一文でございます（{secrets.token_hex(4)}）。"  # new to this process's memo as well
-    entry.answer += "\n\n" + added
+    approved_faq(entry, answer=entry.answer + "\n\n" + added)
     db.session.commit()
     text = body(client.get("/faq/"))  # a changed entry is a new version: rendered again, other answers from memory
     assert added in text

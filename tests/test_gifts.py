@@ -5,13 +5,14 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from hotline import affected, faq
+from hotline import affected
 from hotline.affected import campaigns, gifts, notice_text, sending
 from hotline.affected.people import facts_for
 from hotline.extensions import db
 from hotline.models import FaqEntry, NoticeDelivery
 
 from .affected_helpers import MEMBER_ROWS, MEMBERS, csv_bytes, incident_with_groups
+from .factories import approved_faq
 
 GIFT_TEXT = "\n\n■ お詫びの品\nお詫びのしるしとして、{お詫び品コード}（有効期限 {お詫び品の期限}）をお送りいたします。"
 
@@ -20,9 +21,8 @@ GIFT_TEXT = "\n\n■ お詫びの品\nお詫びのしるしとして、{お詫�
 def gift_campaign(app, staff):
     incident = incident_with_groups(staff)
     affected.import_list(incident, csv_bytes(MEMBER_ROWS), "members.csv", group=MEMBERS, user=staff["sup1"])
-    faq.save_entry(None, {"key": "gift-card", "category": "お詫び", "question": "お詫びの品はいつまで使えますか",
-                          "answer": "有効期限までご利用いただけます。", "alternatives": "", "keywords": "",
-                          "display_order": 1, "published": True}, user=None)
+    approved_faq(key="gift-card", category="お詫び", question="お詫びの品はいつまで使えますか",
+                 answer="有効期限までご利用いただけます。", display_order=1)
     campaign = campaigns.create(incident, staff["sup1"])
     with pytest.raises(notice_text.NoticeTextError, match="{お詫び品コード} と {お詫び品の期限}"):
         campaigns.update(campaign, {"gift_label": "QUOカード500円分", "gift_deadline": date(2027, 3, 31)}, staff["sup1"])

@@ -4,13 +4,14 @@ import time
 
 from sqlalchemy import select
 
-from hotline import create_app, faq
+from hotline import create_app
 from hotline.extensions import db
 from hotline.faq import search as faq_search
 from hotline.models import FaqEntry, IndexGeneration
 from hotline.search import follow
 
 from .conftest import _base_config
+from .factories import approved_faq
 
 
 def _node(tmp_path, database_url, name):
@@ -31,36 +32,35 @@ def _generation(name="faq"):
 
 
 def test_a_change_on_one_node_is_found_by_search_on_the_other(app, tmp_path, database_url):
-    faq.save_entry(None, {"key": "kiwi", "category": "テスト", "question": "キウイの配送はいつですか？",
-                          "answer": "来週お届けいたします。"}, user=None)
+    approved_faq(key="kiwi", question="キウイの配送はいつですか？", answer="来週お届けいたします。")
     db.session.commit()
     other = _node(tmp_path, database_url, "node-b")
     assert _keys(other, "キウイ") == ["kiwi"]  # node B had no index: built from the database on first use
     entry = db.session.scalar(select(FaqEntry).filter_by(key="kiwi"))
-    entry.question = "メロンの配送はいつですか？"
+    approved_faq(entry, question="メロンの配送はいつですか？")
     db.session.commit()  # on this node only; node B's files know nothing of it
     assert _keys(other, "メロン") == ["kiwi"] and _keys(other, "キウイ") == []
 
 
 def test_only_changes_to_searched_text_move_the_generation(app):
-    entry = faq.save_entry(None, {"key": "vote-me", "category": "テスト", "question": "質問", "answer": "回答"}, user=None)
+    entry = approved_faq(key="vote-me", question="質問", answer="回答")
     db.session.commit()
     before = _generation()
     entry.helpful_yes += 1
-    entry.display_order = 7
     db.session.commit()
-    assert _generation() == before  # a vote rebuilds nothing anywhere
-    entry.answer = "新しい回答"
-    entry.keywords = "追加"
+    approved_faq(entry, display_order=7)
+    db.session.commit()
+    assert _generation() == before  # neither a vote nor the order rebuilds anything anywhere
+    approved_faq(entry, answer="新しい回答", keywords="追加")
     db.session.commit()
     assert _generation() == before + 1  # one transaction, one step
-    entry.answer = "もう一度"
+    approved_faq(entry, answer="もう一度")
     db.session.rollback()
     assert _generation() == before + 1
 
 
 def test_a_node_checks_the_database_at_most_once_a_second(app, tmp_path, database_url):
-    faq.save_entry(None, {"key": "peach", "category": "テスト", "question": "桃の配送は？", "answer": "明日です。"}, user=None)
+    approved_faq(key="peach", question="桃の配送は？", answer="明日です。")
     db.session.commit()
     other = _node(tmp_path, database_url, "node-c")
     with other.app_context():
@@ -69,8 +69,7 @@ def test_a_node_checks_the_database_at_most_once_a_second(app, tmp_path, databas
         assert follow.local_generation(faq_search.index_dir()) == follow.database_generation("faq")
         assert follow.follow("faq", faq_search.index_dir(), faq_search.rebuild, every=0.5) is False
         db.session.remove()
-    entry = db.session.scalar(select(FaqEntry).filter_by(key="peach"))
-    entry.question = "梨の配送は？"
+    approved_faq(db.session.scalar(select(FaqEntry).filter_by(key="peach")), question="梨の配送は？")
     db.session.commit()
     with other.app_context():
         assert follow.follow("faq", faq_search.index_dir(), faq_search.rebuild, every=0.5) is False  # within 0.5 s

@@ -1,5 +1,7 @@
 """The schema comes from migrations, and the migrations match the models."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -131,3 +133,22 @@ def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
     _raw("UPDATE answer_template SET times_used = 3 WHERE id = 1")
     with pytest.raises(DBAPIError, match="approval by a second person"):
         _raw("UPDATE answer_template SET body = '書き換え' WHERE id = 1")
+
+
+def test_faq_entries_stored_before_the_guard_are_recorded_as_they_were_and_guarded(app):
+    db.session.remove()
+    downgrade(revision="f0a1b2c30026")
+    _raw("INSERT INTO faq_entry (id, key, category, question, alternatives, keywords, answer, display_order, source,"
+         " published, expires_on, helpful_yes, helpful_no, created_at, updated_at) VALUES (1, 'old', '一般', '質問',"
+         " '', '', '回答', 5, 'file', TRUE, '2027-03-31', 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    upgrade()
+    change_id, values, status = _raw("SELECT c.id, c.\"values\", c.status FROM faq_change c"
+                                     " JOIN faq_entry e ON e.approved_change_id = c.id WHERE e.id = 1").one()
+    assert status == "approved" and json.loads(values) == {
+        "key": "old", "category": "一般", "question": "質問", "alternatives": "", "keywords": "", "answer": "回答",
+        "display_order": 5, "published": True, "expires_on": "2027-03-31"}
+    _raw("UPDATE faq_entry SET helpful_yes = 1 WHERE id = 1")
+    with pytest.raises(DBAPIError, match="second supervisor approved"):
+        _raw("UPDATE faq_entry SET answer = '書き換え' WHERE id = 1")
+    with pytest.raises(DBAPIError, match="second supervisor approved"):
+        _raw("DELETE FROM faq_change WHERE id = :id", id=change_id)

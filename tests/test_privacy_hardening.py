@@ -7,12 +7,19 @@ import logging
 import pyotp
 from sqlalchemy import func, select
 
-from hotline import faq, inquiries
+from hotline import inquiries
 from hotline.extensions import db
 from hotline.inquiries import intake
-from hotline.models import FaqEntry, Inquiry, InquiryCategory, LoginAttempt, ReplyBy, SearchStat
+from hotline.models import (
+    FaqEntry,
+    Inquiry,
+    InquiryCategory,
+    LoginAttempt,
+    ReplyBy,
+    SearchStat,
+)
 
-from .factories import PASSWORD
+from .factories import PASSWORD, approved_faq
 from .pages import body
 from .test_inquiry_form import GOOD, send
 
@@ -101,7 +108,7 @@ def test_odd_parameters_get_clear_answers(client, login, staff):
 
 
 def test_faq_votes_are_limited_per_address(app, client):
-    entry = faq.save_entry(None, {"key": "vote-test", "category": "テスト", "question": "質問", "answer": "回答"}, user=None)
+    entry = approved_faq(key="vote-test", question="質問", answer="回答")
     db.session.commit()
     app.config["VOTES_PER_HOUR"] = 2
     codes = [app.test_client().post(f"/faq/{entry.key}/vote", data={"helpful": "no"}).status_code for _ in range(3)]

@@ -39,7 +39,7 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
         published=True, expires_on=template.expires_on,
     )
     try:
-        entry = faq.save_entry(entry, values, user=supervisor, source="template")
+        entry = publish_template_text(template, entry, values, supervisor, f"テンプレートv{template.version}をFAQとして公開")
     except faq.FaqFileError as error:
         raise AnswerError(f"FAQ「{values['key']}」として公開できません：{error}") from error
     template.faq_entry = entry
@@ -48,6 +48,17 @@ def publish_as_faq(template: AnswerTemplate, supervisor: User) -> FaqEntry:
                  user=supervisor)
     schedule_faq_index(entry)
     return entry
+
+
+def publish_template_text(template: AnswerTemplate, entry: FaqEntry | None, values: dict, author: User | None,
+                          note: str) -> FaqEntry:
+    """Write the template's approved words (facts filled in) to its FAQ entry, recorded as approved
+    by the person who approved that version of the template, never by one of its writers."""
+    version = template.current_version
+    if version is None or version.approved_by is None:
+        raise AnswerError("この版の承認者の記録がないため、FAQとして公開できません。回答文を編集し、承認を受けてください。")
+    return faq.publish_approved(entry, values, writers={version.edited_by_id} - {None}, approver=version.approved_by,
+                                author=author, note=note)
 
 
 def schedule_faq_index(entry: FaqEntry) -> None:

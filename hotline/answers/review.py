@@ -12,7 +12,8 @@ from ..extensions import db
 from ..models import AnswerTemplate, Report, TemplateStatus
 from . import placeholders
 from . import search as answer_search
-from .faq_publish import schedule_faq_index
+from .faq_publish import publish_template_text, schedule_faq_index
+from .templates import AnswerError
 
 
 def subscribe() -> None:
@@ -85,8 +86,10 @@ def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> None:
     if entry is None:
         return
     try:
-        entry.answer = placeholders.render(template.body, report, report.incident)
-    except placeholders.PlaceholderError:
+        answer = placeholders.render(template.body, report, report.incident)
+        publish_template_text(template, entry, {"answer": answer}, None,
+                              f"{placeholders.report_label(report)}の公表に合わせて事実を差し替え")
+    except (placeholders.PlaceholderError, AnswerError):
         return
     audit.record("refresh_faq", "answer_template", template.id, detail=f"faq:{entry.key}")
     schedule_faq_index(entry)

@@ -13,6 +13,6 @@ from .entries import (  # noqa: F401
 from .search import withdraw_entry  # noqa: F401,E402
 from .imports import FileImport, import_specs  # noqa: F401,E402
 from .changes import (  # noqa: F401,E402
-    FaqChangeError, add_phrasing, approve_change, change_diff, change_hash, pending_changes, pending_for, reject_change,
-    request_change, values_of,
+    FaqChangeError, add_phrasing, approve_change, change_diff, change_hash, pending_changes, pending_for,
+    publish_approved, reject_change, request_change, values_of,
 )

@@ -27,6 +27,8 @@ CONTENT = ("key", "category", "question", "alternatives", "keywords", "answer", 
 LABELS = {"question": "質問", "alternatives": "言い換え", "keywords": "キーワード", "answer": "回答",
           "category": "カテゴリー", "key": "ID", "display_order": "表示順", "published": "公開",
           "expires_on": "掲載期限"}
+DEFAULTS = {"key": "", "category": "", "question": "", "alternatives": "", "keywords": "", "answer": "",
+            "display_order": 100, "published": True, "expires_on": ""}
 PENDING = "pending"
 
 
@@ -54,6 +56,11 @@ def content_hash(entry: FaqEntry | None) -> str:
     if entry is None:
         return ""
     return hashlib.sha256(json.dumps(content_of(entry), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _typed(values: dict) -> dict:
+    """Values as the entry's columns hold them, so the database can compare them (order, publication)."""
+    return values | {"display_order": int(values["display_order"]), "published": bool(values["published"])}
 
 
 def values_of(change: FaqChange) -> dict:
@@ -89,8 +96,8 @@ def request_change(entry: FaqEntry | None, values: dict, author: User, origin: d
     """
     _require_supervisor(author, "FAQの編集には責任者以上の権限が必要です。")
     previous = pending_for(entry) if entry is not None else None
-    base = values_of(previous) if previous is not None else content_of(entry)
-    values = {name: value for name, value in (base | values).items() if name in CONTENT}
+    base = values_of(previous) if previous is not None else (content_of(entry) or DEFAULTS)
+    values = _typed({name: value for name, value in (base | values).items() if name in CONTENT})
     if _key_taken(values.get("key", ""), entry) and not (previous and values_of(previous).get("key") == values["key"]):
         raise FaqChangeError("そのIDは既に使われています（承認待ちの新しい質問を含みます）。")
     same_origin = origin is None or (entry is not None and entry.incident_id == origin.get("incident_id"))
@@ -132,16 +139,42 @@ def approve_change(change: FaqChange, approver: User, shown_hash: str | None = N
         raise FaqChangeError("そのIDは既に使われています。")
     old_key = entry.key if entry is not None else None
     origin = values.pop("origin", None) or {}
-    values["expires_on"] = date.fromisoformat(values["expires_on"]) if values.get("expires_on") else None
     if origin:
         values["incident_id"] = origin.get("incident_id")
-    entry = save_entry(entry, values, user=approver)
-    entry.source = origin.get("source", "admin")
-    change.entry, change.status, change.decided_by, change.decided_at = entry, "approved", approver, utcnow()
+    # The change is approved (and written) first: the database accepts an entry's public
+    # content only as the values of the approved change it names (migration a0b1c2d30027).
+    change.status, change.decided_by, change.decided_at = "approved", approver, utcnow()
     db.session.flush()
+    entry = save_entry(entry, _dated(values), user=approver, source=origin.get("source", "admin"), change=change)
     audit.record("approve_change", "faq_entry", entry.id, detail=f"change {change.id}", user=approver)
     _follow_index(entry, old_key)
     return entry
+
+
+def publish_approved(entry: FaqEntry | None, values: dict, *, writers: set[int], approver: User | None,
+                     author: User | None, note: str) -> FaqEntry:
+    """Make public a text whose words `approver` already approved and `writers` wrote (an approved
+    template filled with the facts of a published report): kept as an approved change like the
+    others, so the entry's history and the database's guard see it."""
+    values = _typed((content_of(entry) or DEFAULTS) | values)
+    values["expires_on"] = values["expires_on"].isoformat() if isinstance(values["expires_on"], date) else (
+        values["expires_on"] or "")
+    stored = {name: value for name, value in values.items() if name in CONTENT}
+    if entry is not None and entry.approved_change_id is not None and content_of(entry) == stored:
+        return entry
+    change = FaqChange(entry=entry, values=json.dumps(stored, ensure_ascii=False), base_hash=content_hash(entry),
+                       writers=",".join(str(i) for i in sorted(writers)), status="approved", author=author,
+                       decided_by=approver, decided_at=utcnow(), note=note[:300])
+    db.session.add(change)
+    db.session.flush()
+    return save_entry(entry, _dated(values), user=author, source="template", change=change)
+
+
+def _dated(values: dict) -> dict:
+    """Values with the expiry as a date, for the entry's column."""
+    expires = values.get("expires_on")
+    return values | {"expires_on": date.fromisoformat(expires) if isinstance(expires, str) and expires else (
+        expires or None)}
 
 
 def reject_change(change: FaqChange, user: User, note: str = "") -> None:

@@ -182,18 +182,22 @@ def set_aside(stat: SearchStat, note: str) -> None:
     stat.handled_at, stat.handled_note = utcnow(), note[:100]
 
 
-def save_entry(entry: FaqEntry | None, values: dict, user, source: str = "admin") -> FaqEntry:
-    """Create or update an entry from approved values, as `user` (for the audit log); the key stays unique."""
+def save_entry(entry: FaqEntry | None, values: dict, user, source: str, change) -> FaqEntry:
+    """Create or update an entry from the values of an approved change, as `user` (for the audit
+    log); the key stays unique. Only faq.changes calls it: the database refuses public content
+    that is not that of the approved change the entry names."""
     key = values.get("key", entry.key if entry else "")
     other = db.session.scalar(select(FaqEntry).filter_by(key=key))
     if other is not None and other is not entry:
         raise FaqFileError("そのIDは既に使われています。")
     if entry is None:
-        entry = FaqEntry(source=source)
+        entry = FaqEntry()
         db.session.add(entry)
     for name, value in values.items():
         setattr(entry, name, value)
+    entry.source, entry.approved_change_id = source, change.id
     db.session.flush()
+    change.entry = entry
     from .. import audit
 
     audit.record("update", "faq_entry", entry.id, user=user)

@@ -24,6 +24,7 @@ class FaqEntry(db.Model):
     source: Mapped[str] = mapped_column(String(20), default="file")
     published: Mapped[bool] = mapped_column(default=True)
     expires_on: Mapped[date | None]  # time-limited content: not shown or found after this day
+    approved_change_id: Mapped[int | None]  # the approved FaqChange whose values are the public content
     helpful_yes: Mapped[int] = mapped_column(default=0)
     helpful_no: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
