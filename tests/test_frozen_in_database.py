@@ -100,3 +100,49 @@ def test_an_approved_change_still_goes_through_and_other_columns_stay_writable(p
     # The change request cannot be used twice.
     with pytest.raises(DBAPIError, match="approved change request"):
         _raw("UPDATE incident SET title = 'もう一度'")
+
+
+@pytest.fixture
+def change_ids(published):
+    """A title change requested by sup1 and approved by sup2, and one requested and left pending."""
+    from hotline import notices
+    from hotline.models import Incident, User
+
+    incident = db.session.scalar(db.select(Incident))
+    sup1, sup2 = (db.session.scalar(db.select(User).filter_by(username=name)) for name in ("sup1", "sup2"))
+    approved = notices.request_change(incident, {"title": "正しい名称"}, sup1, reason="表記の統一")
+    notices.approve_change(approved, sup2)
+    db.session.commit()
+    pending = notices.request_change(incident, {"contact_phone": "0120-333-444"}, sup1, reason="回線の増設")
+    ids = {"approved": approved.id, "pending": pending.id, "sup1": sup1.id, "incident": incident.id}
+    db.session.commit()
+    db.session.close()
+    return ids
+
+
+@pytest.mark.parametrize("sql", [
+    # a request nobody approved, however well formed
+    "UPDATE incident SET contact_phone = '0120-333-444', approved_change_id = :pending",
+    # a request approved by the person who asked for it
+    "UPDATE incident_change SET state = 'approved', decided_by_id = :sup1 WHERE id = :pending;"
+    "UPDATE incident SET contact_phone = '0120-333-444', approved_change_id = :pending",
+    # an approved request that holds other values
+    "UPDATE incident_change SET state = 'approved', decided_by_id = :sup1 + 1 WHERE id = :pending;"
+    "UPDATE incident SET contact_phone = '0120-999-999', approved_change_id = :pending",
+    "UPDATE incident_change SET state = 'approved', decided_by_id = :sup1 + 1 WHERE id = :pending;"
+    "UPDATE incident SET contact_phone = '0120-333-444', title = 'ついでの名称', approved_change_id = :pending",
+    # an approved request rewritten, taken back or removed
+    "UPDATE incident_change SET changes = '{\"title\": [\"正しい名称\", \"別の名称\"]}' WHERE id = :approved",
+    "UPDATE incident_change SET state = 'rejected' WHERE id = :approved",
+    "DELETE FROM incident_change WHERE id = :approved",
+])
+def test_raw_sql_cannot_give_an_incident_values_nobody_approved(change_ids, sql):
+    from hotline.models import Incident, IncidentChange
+
+    with pytest.raises(DBAPIError, match="approved change request"):
+        with db.engine.begin() as connection:  # both statements of a pair in one transaction
+            for statement in sql.split(";"):
+                connection.execute(text(statement), change_ids)
+    incident = db.session.get(Incident, change_ids["incident"])
+    assert (incident.title, incident.contact_phone) == ("正しい名称", "0120-111-222")
+    assert db.session.get(IncidentChange, change_ids["approved"]).state.value == "approved"

@@ -106,11 +106,14 @@ def approve_change(change: IncidentChange, user: User) -> Incident:
     incident, changes = change.incident, json.loads(change.changes)
     if any(_encode(getattr(incident, name)) != before for name, (before, _after) in changes.items()):
         raise NoticeError("申請の後に事案の内容が変わっています。この申請を取り下げ、もう一度申請してください。")
+    # The request is approved (and written) first: the database lets the incident take only
+    # the values of an approved request it names (migration b1c2d3e40028).
+    change.state, change.decided_by, change.decided_at = ChangeState.APPROVED, user, utcnow()
+    db.session.flush()
     db.session.info.setdefault(ALLOWED, set()).add(incident.id)
     for name, (_before, after) in changes.items():
         setattr(incident, name, _decode(name, after))
-    incident.approved_change_id = change.id  # what the database's trigger asks for
-    change.state, change.decided_by, change.decided_at = ChangeState.APPROVED, user, utcnow()
+    incident.approved_change_id = change.id
     _audit_values("approve_change", incident.id, {n: b for n, (b, _a) in changes.items()},
                   {n: a for n, (_b, a) in changes.items()}, user)
     return incident
