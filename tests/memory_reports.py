@@ -66,7 +66,7 @@ def final_report(number=None, **fields) -> Report:
     values = dict(
         is_final=True, period_certainty=C, count_min=300, count_max=300, count_certainty=C,
         cause_certainty=C, damage="二次被害は確認されていません。", damage_certainty=C,
-        prevention="決済画面の改ざん検知を導入しました。",
+        prevention="決済画面の改ざん検知を導入しました。", period_reason="調査の完了により期間が確定しました。",
     )
     values.update(fields)
     return mem_report(number=number, **values)

@@ -98,3 +98,28 @@ def test_a_new_group_is_newly_found_and_every_change_carries_its_reason():
     assert found["お届け先の方"] == ("記載なし", "最大80名（調査中）。住所：漏えいの可能性を否定できない", "新たに判明",
                                    "ギフトのお届け先も同じ画面で入力されていました。")  # one row for a new group
     assert section_marks(changes) == {"leaked": "新たに判明"}
+
+
+def test_a_changed_period_and_damage_figures_carry_their_reasons():
+    before = report(period_start=date(2026, 9, 1), period_end=date(2026, 10, 1), damage_cases=31)
+    after = report(period_start=date(2026, 8, 20), period_end=date(2026, 10, 1), damage_cases=42,
+                   damage_amount=1_234_000, period_reason="解析で、より早い不審な通信が見つかりました。",
+                   damage_reason="カード会社からのご報告が加わりました。")
+    rows = {c.item: c for c in changes_between(before, after)}
+    assert (rows["漏えいした期間"].reason, rows["被害の件数・金額"].reason) == (
+        "解析で、より早い不審な通信が見つかりました。", "カード会社からのご報告が加わりました。")
+    assert (rows["被害の件数・金額"].before, rows["被害の件数・金額"].after) == ("31件", "42件・1,234,000円")
+    assert items(changes_between(report(), report(damage_cases=3)))["被害の件数・金額"] == ("記載なし", "3件")
+
+
+def test_a_groups_reason_stands_beside_its_number_when_the_number_changed():
+    old = mem_group("お届け先の方", unit="名", count_max=1500, period_start=date(2026, 8, 20), period_end=date(2026, 10, 2))
+    new = mem_group("お届け先の方", unit="名", count_min=1180, count_max=1180, count_certainty=Certainty.CONFIRMED,
+                    period_start=date(2026, 8, 20), period_end=date(2026, 10, 3), reason="対象が1,180名に確定いたしました。")
+    rows = changes_between(report(groups=[old]), report(groups=[new]))
+    assert [(c.item, c.reason) for c in rows] == [("お届け先の方の期間", ""),
+                                                  ("対象となるお届け先の方の数", "対象が1,180名に確定いたしました。")]
+    only_period = mem_group("お届け先の方", unit="名", count_max=1500, period_start=date(2026, 8, 20),
+                            period_end=date(2026, 10, 3), reason="終了の時刻を確認いたしました。")
+    assert [(c.item, c.reason) for c in changes_between(report(groups=[old]), report(groups=[only_period]))] == [
+        ("お届け先の方の期間", "終了の時刻を確認いたしました。")]

@@ -3,10 +3,11 @@ fails loudly when a new code is added without one."""
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
 from hotline.models import LeakStatus
-from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report
+from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
 
 from .memory_reports import C, P, final_report, mem_group, mem_report
 
@@ -184,3 +185,38 @@ def test_a_final_prevention_copied_with_other_spacing_is_still_a_copy():
                                 "実施した対策と今後の対策を、最終報告として書き直してください。")
     rewritten = final_report(prevention="監視体制を強化し、決済画面の改ざん検知を導入いたしました。")
     assert "final_prevention_carried_over" not in codes(check_report(rewritten, [first]))
+
+
+def test_a_changed_period_needs_its_reason_and_a_final_report_cannot_do_without():
+    first = mem_report(number=1)
+    moved = mem_report(period_start=date(2026, 8, 20))
+    found = check_report(moved, [first])
+    assert [f.message for f in found if f.code == "period_change_unexplained"] == [
+        "漏えいした期間が第一報から変わっています（2026年9月1日〜2026年10月31日（調査中） → "
+        "2026年8月20日〜2026年10月31日（調査中））。読む方のために「期間が変わった理由」を書いてください。"]
+    assert "period_change_unexplained" in codes(found, WARNING)
+    moved.period_reason = "アクセス記録の解析で、より早い時期の不審な通信が見つかりました。"
+    assert "period_change_unexplained" not in codes(check_report(moved, [first]))
+    assert "period_change_unexplained" not in codes(check_report(mem_report(), [first]))  # unchanged
+    assert "period_change_unexplained" not in codes(check_report(mem_report(), [mem_report(
+        number=1, period_start=None, period_end=None)]))  # first stated now: nothing to explain
+    settled = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)  # only the period moves
+    final = final_report(period_reason="")
+    assert [f.code for f in check_report(final, [settled]) if "期間が変わった理由" in f.message] == ["final_unreconciled"]
+    assert not is_blocked(check_report(final_report(), [settled]))
+
+
+def test_changed_damage_figures_need_their_reason_and_a_final_report_cannot_do_without():
+    first = mem_report(number=1, damage_cases=31, damage_amount=1_200_000, count_min=300, count_max=300,
+                       count_certainty=C)
+    more = mem_report(damage_cases=42, damage_amount=1_200_000, count_min=300, count_max=300, count_certainty=C)
+    assert [f.message for f in check_report(more, [first]) if f.code == "damage_change_unexplained"] == [
+        "被害の件数・金額が第一報から変わっています（31件・1,200,000円 → 42件・1,200,000円）。"
+        "読む方のために「被害の件数・金額が変わった理由」を書いてください。"]
+    more.damage_reason = "カード会社から新たなご報告がございました。"
+    assert "damage_change_unexplained" not in codes(check_report(more, [first]))
+    assert "damage_change_unexplained" not in codes(check_report(mem_report(damage_cases=5), [mem_report(number=1)]))
+    final = final_report(damage_cases=42, damage_amount=1_200_000)
+    assert any("被害の件数・金額" in f.message for f in check_report(final, [first]) if f.code == "final_unreconciled")
+    final.damage_reason = "調査の完了までに、カード会社から11件のご報告が加わりました。"
+    assert not is_blocked(check_report(final, [first]))

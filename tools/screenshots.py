@@ -39,7 +39,7 @@ def start_demo(workdir: Path) -> LiveSite:
     """Migrate, load the demo and FAQ, and serve."""
     site = LiveSite(workdir, workdir / "hotline.sqlite3")
     for command in (("db", "upgrade"), ("demo", "load"), ("demo", "faq"),
-                    ("answers", "import", "answers"), ("answers", "reindex")):
+                    ("demo", "answers")):
         site.flask(*command)
     site.start()
     return site

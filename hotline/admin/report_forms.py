@@ -34,7 +34,7 @@ LEAK_CHOICES = [SelectChoice(NOT_MENTIONED, "記載しない")] + [SelectChoice(
 RESPONSE_NAMES = ("damage_cases", "damage_amount", "compensation_status", "compensation", "service_status",
                   "reopening_on", "reopening_note", "notice_mail_from", "notice_letters_by", "next_update_on",
                   "next_update_note")
-FACT_NAMES = (*RESPONSE_NAMES, "title", "signatory", "period_start_time", "period_end_time", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
+FACT_NAMES = (*RESPONSE_NAMES, "period_reason", "damage_reason", "title", "signatory", "period_start_time", "period_end_time", "period_start", "period_end", "damage", "cause", "contact_phone", "contact_hours", "contact_form_url")
 CERTAINTY_NAMES = ("period_certainty", "damage_certainty", "cause_certainty")
 GROUP_COUNTS = ("count_min", "count_max", "cleared")
 GROUP_PERIOD = ("period_start", "period_start_time", "period_end", "period_end_time")
@@ -112,6 +112,8 @@ class ReportForm(StaffForm):
     period_start_time = ClockField("開始時刻（任意）")
     period_end_time = ClockField("終了時刻（任意）")
     period_end_certainty = SelectField("終了の確度", choices=[SelectChoice("", "開始と同じ")] + CERTAINTY_CHOICES, default="")
+    period_reason = TextAreaField("前の報から期間が変わった理由（変更点の表に表示されます）", filters=[_block],
+                                  validators=[_too_long(MAX_TEXT)])
     groups = FieldList(FormField(GroupForm), min_entries=1, max_entries=MAX_GROUPS + 1)
     damage = TextAreaField("6. 現在発生している被害の状況", filters=[_block], validators=[_too_long(MAX_TEXT)])
     damage_certainty = _certainty("被害状況の確度")
@@ -119,6 +121,8 @@ class ReportForm(StaffForm):
     cause_certainty = _certainty("原因の確度")
     damage_cases = CountField("被害の件数（任意）")
     damage_amount = CountField("被害額の合計（円・任意）")
+    damage_reason = TextAreaField("前の報から被害の件数・金額が変わった理由（変更点の表に表示されます）", filters=[_block],
+                                  validators=[_too_long(MAX_TEXT)])
     compensation_status = SelectField("補償などの対応", choices=[SelectChoice("", "記載しない"), SelectChoice("considering", "検討中"),
                                                           SelectChoice("decided", "決定")], default="")
     compensation = TextAreaField("決定した対応の内容（何を、どなたに、いつ）", filters=[_block], validators=[_too_long(MAX_TEXT)])

@@ -138,6 +138,9 @@ class Report(db.Model):
     contact_hours: Mapped[str] = mapped_column(String(200), default="")
     contact_form_url: Mapped[str] = mapped_column(String(300), default="")
     correction: Mapped[str] = mapped_column(Text, default="")
+    # Why the period and the damage figures differ from the previous report (the changes section).
+    period_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    damage_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The response as data: damage so far, compensation, service, individual notices, next update.
     damage_cases: Mapped[int | None] = mapped_column(BigInteger)
     damage_amount: Mapped[int | None] = mapped_column(BigInteger)  # yen

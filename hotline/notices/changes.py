@@ -6,12 +6,12 @@ from ..models import AffectedGroup, Certainty, Report
 from . import periods, response_view
 from .consistency import ITEM_LABELS
 from .phrasing import format_count
+from .response_rules import damage_summary
 
 NOT_STATED = "記載なし"
 READER_LABELS = {**ITEM_LABELS, "situation": "本件の概要", "customer_actions": "お客様へのお願い"}
 FIRMNESS = {Certainty.CONFIRMED: "確定", Certainty.PROVISIONAL: "調査中"}
 RESPONSE_ITEMS = (
-    ("damage", "被害の件数・金額", response_view.damage_figures),
     ("response", "対象のお客様への対応", lambda r: response_view.compensation(r) + response_view.individual_notices(r)),
     ("service", "サービスの状況", response_view.service),
     ("filings", "関係機関への報告", response_view.filings),
@@ -92,7 +92,7 @@ def _group_changes(previous: Report, current: Report) -> list[Change]:
         if new is None:  # only with a 訂正 (consistency): one row saying the group is no longer named
             changes.append(Change(name, _group_summary(old), NOT_STATED, key="leaked"))
             continue
-        first = len(changes)
+        first = count_row = len(changes)
         old_span, new_span = periods.of_group(old), periods.of_group(new)
         if old_span != new_span:
             changes.append(Change(f"{prefix}期間" if several else f"{name}の期間",
@@ -100,6 +100,7 @@ def _group_changes(previous: Report, current: Report) -> list[Change]:
                                   periods.summary(new_span) if new_span else "本件の期間と同じ", key="leaked"))
         old_count, new_count = count_summary(old), count_summary(new)
         if old_count != new_count:
+            count_row = len(changes)
             changes.append(Change(f"{prefix}対象となる数" if several else f"対象となる{name}の数",
                                   old_count, new_count, key="leaked"))
         old_items = {i.label: i.status.label for i in old.items}
@@ -109,8 +110,8 @@ def _group_changes(previous: Report, current: Report) -> list[Change]:
             if before != after:
                 changes.append(Change(f"{prefix}{label}", before, after, key="leaked",
                                       mark="新たに判明" if label not in old_items else ""))
-        if reason and len(changes) > first:  # said once, on the group's first changed row
-            changes[first] = replace(changes[first], reason=reason)
+        if reason and len(changes) > first:  # said once: beside the number if it changed, else the first row
+            changes[count_row] = replace(changes[count_row], reason=reason)
     return changes
 
 
@@ -134,7 +135,8 @@ def changes_between(previous: Report, current: Report) -> list[Change]:
     """Every item a reader of `previous` should know reads differently in `current`."""
     changes = []
     if period_summary(previous) != period_summary(current):
-        changes.append(Change("漏えいした期間", period_summary(previous), period_summary(current), key="period"))
+        changes.append(Change("漏えいした期間", period_summary(previous), period_summary(current), key="period",
+                              reason=(current.period_reason or "").strip()))
     changes += _group_changes(previous, current)
     for field, certainty in (("cause", "cause_certainty"), ("damage", "damage_certainty")):
         old_c, new_c = getattr(previous, certainty), getattr(current, certainty)
@@ -145,6 +147,10 @@ def changes_between(previous: Report, current: Report) -> list[Change]:
         if old_text != new_text:
             mark = "記載を削除" if not new_text else ("新たに記載" if not old_text else "更新")
             changes.append(Change(READER_LABELS[field], key=field, mark=mark))
+    old_damage, new_damage = damage_summary(previous), damage_summary(current)
+    if old_damage != new_damage:
+        changes.append(Change("被害の件数・金額", old_damage or NOT_STATED, new_damage or NOT_STATED, key="damage",
+                              reason=(current.damage_reason or "").strip()))
     for key, label, words in RESPONSE_ITEMS:
         old_words, new_words = words(previous), words(current)
         if old_words != new_words:

@@ -152,10 +152,9 @@ def _final_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     """A final report says what was done this time, not what an earlier report promised."""
     if not draft.is_final or not draft.prevention.strip():
         return []
-    unreconciled = group_rules.unreconciled(draft, earlier)
-    if unreconciled:
-        return unreconciled + _carried_over(draft, earlier)
-    return _carried_over(draft, earlier)
+    unreconciled = group_rules.unreconciled(draft, earlier) + [
+        ("final_unreconciled", message) for _code, message in response_rules.unexplained(draft, earlier)]
+    return unreconciled + _carried_over(draft, earlier)
 
 
 def _carried_over(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
@@ -185,7 +184,7 @@ def _warnings(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
                 out.append(("item_emptied", f"{published_name(previous)}に記載のあった「{label}」が空になっています。"))
     out += response_rules.warnings(draft, earlier)
     if not draft.is_final:
-        out += group_rules.unexplained(draft, earlier)
+        out += group_rules.unexplained(draft, earlier) + response_rules.unexplained(draft, earlier)
     for group in draft.affected_groups:
         if group.count_certainty is Certainty.PROVISIONAL and group.count_min is not None and group.count_max is None:
             out.append(("max_unknown", f"「{group.name}」の数の最大が未記載です。「さらに増える可能性がある」と表示されます。"))

@@ -146,7 +146,9 @@ class _Reader:
 
     def read_facts(self, data: dict, fields: dict) -> None:
         """[period], [count], [cause], [damage]: values with a certainty."""
-        period = self.table(data, "period", ("start", "end", "certainty", "start_certainty", "end_certainty"))
+        period = self.table(data, "period", ("start", "end", "certainty", "start_certainty", "end_certainty", "reason"))
+        if "reason" in period:
+            fields["period_reason"] = self.text("period", "reason", period["reason"])
         for key in ("start", "end"):
             if key in period:
                 fields[f"period_{key}"], fields[f"period_{key}_time"] = self.convert(

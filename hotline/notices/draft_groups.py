@@ -15,7 +15,8 @@ GROUP_KEYS = {"name", "affected", "unit", "count", "final_scope", "note", "reaso
 PERIOD_KEYS = {"start", "end", "start_certainty", "end_certainty"}
 COUNT_KEYS = {"min", "max", "approx", "certainty", "cleared"}
 NOTE_LIMIT = SHORT_LIMITS["note"]
-RESPONSE_KEYS = ("damage_cases", "damage_amount", "compensation", "service", "reopening", "notices", "next_update")
+RESPONSE_KEYS = ("damage_cases", "damage_amount", "damage_reason", "compensation", "service", "reopening", "notices",
+                 "next_update")
 COMPENSATION_WORDS = {"検討中": "considering", "considering": "considering", "決定": "decided", "decided": "decided"}
 SUBTABLES = {"compensation": ("status", "text"), "reopening": ("on", "note"), "notices": ("mail_from", "letters_by"),
              "next_update": ("on", "note")}
@@ -100,6 +101,8 @@ def read_response(reader, raw: dict, fields: dict) -> None:
     for key in ("damage_cases", "damage_amount"):
         if key in raw:
             fields[key] = reader.convert(where, key, parse_count, raw[key])
+    if "damage_reason" in raw:
+        fields["damage_reason"] = reader.text(where, "damage_reason", raw["damage_reason"])
     if "service" in raw:
         fields["service_status"] = reader.text(where, "service", raw["service"])
     tables = {}

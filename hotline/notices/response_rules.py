@@ -4,10 +4,12 @@ A published damage figure cannot disappear or shrink, and a compensation once de
 cannot go back to 「検討中」 or vanish, without a 訂正 that names 被害 or 補償: leaving a
 field blank is not a way to take back what readers were told. A reopening date that
 disappears or moves later is worth a second look (the service may have reopened, or the
-date slipped), so it warns.
+date slipped), so it warns. The period and the damage figures, like each group's number,
+carry the reason they differ from the previous report (`unexplained`).
 """
 
 from ..models import Report
+from . import periods
 from .phrasing import format_count, format_date, published_name
 
 DAMAGE = ("被害",)
@@ -62,3 +64,26 @@ def _reopening(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
         return [("reopening_postponed", f"再開予定日が{format_date(old.reopening_on)}から{format_date(draft.reopening_on)}に"
                  "延びています。延期の理由をサービスの状況に記載してください。")]
     return []
+
+
+def damage_summary(report: Report) -> str:
+    """'42件・1,234,000円', '42件' or '' (no figure)."""
+    parts = [f"{format_count(report.damage_cases)}件" if report.damage_cases is not None else "",
+             f"{format_count(report.damage_amount)}円" if report.damage_amount is not None else ""]
+    return "・".join(part for part in parts if part)
+
+
+def unexplained(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
+    """(code, message) for a published period or damage figure that changed without its reason."""
+    if not earlier:
+        return []
+    previous, out = earlier[-1], []
+    before, after = periods.of_report(previous), periods.of_report(draft)
+    if not before.empty and periods.summary(before) != periods.summary(after) and not (draft.period_reason or "").strip():
+        out.append(("period_change_unexplained", f"漏えいした期間が{published_name(previous)}から変わっています"
+                    f"（{periods.summary(before)} → {periods.summary(after)}）。読む方のために「期間が変わった理由」を書いてください。"))
+    was, now = damage_summary(previous), damage_summary(draft)
+    if was and was != now and not (draft.damage_reason or "").strip():
+        out.append(("damage_change_unexplained", f"被害の件数・金額が{published_name(previous)}から変わっています"
+                    f"（{was} → {now or '記載なし'}）。読む方のために「被害の件数・金額が変わった理由」を書いてください。"))
+    return out

@@ -15,7 +15,7 @@ TEXT_FIELDS = (
     "title", "signatory", "situation", "apology", "background", "damage", "cause", "investigation",
     "secondary_risks", "customer_actions", "next_steps", "prevention", "correction",
     "contact_phone", "contact_hours", "contact_form_url",
-    "compensation", "service_status", "reopening_note", "next_update_note",
+    "compensation", "service_status", "reopening_note", "next_update_note", "period_reason", "damage_reason",
 )
 FACT_FIELDS = (
     "period_start", "period_end", "period_certainty", "period_start_time", "period_end_time", "period_end_certainty",
@@ -23,7 +23,8 @@ FACT_FIELDS = (
     "damage_cases", "damage_amount", "compensation_status", "reopening_on", "notice_mail_from",
     "notice_letters_by", "next_update_on",
 )
-NOT_CARRIED = ("title", "correction", "is_final", "next_update_on", "next_update_note")  # said anew each time
+NOT_CARRIED = ("title", "correction", "is_final", "next_update_on", "next_update_note",
+               "period_reason", "damage_reason")  # said anew each time
 CARRIED_OVER = tuple(f for f in TEXT_FIELDS + FACT_FIELDS if f not in NOT_CARRIED)
 
 
