@@ -14,9 +14,11 @@ from hotline.config import PROJECT_ROOT
 
 EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
 HELD_FILE = Path(__file__).parent / "data" / "faq_held.jsonl"  # held back while the analyzer was chosen
+HELD2_FILE = Path(__file__).parent / "data" / "faq_held2.jsonl"  # written by someone who never saw the search
 MIN_TOP3_HITS = 80
-MIN_TOP1_HITS = 70
+MIN_TOP1_HITS = 71
 MIN_HELD = (54, 58)  # top-1, top-3 of 62 when first read (docs/search.md)
+MIN_HELD2 = (57, 68)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,9 @@ def test_top3_hit_rate_does_not_regress(demo_index):
     assert top1 >= MIN_TOP1_HITS
 
 
-def test_held_back_phrasings_do_not_regress(demo_index):
-    rows = load_queries(HELD_FILE)
+@pytest.mark.parametrize("path, floor", [(HELD_FILE, MIN_HELD), (HELD2_FILE, MIN_HELD2)], ids=["held", "held2"])
+def test_held_back_phrasings_do_not_regress(demo_index, path, floor):
+    rows = load_queries(path)
     assert len(rows) >= 60 and {r["expected"] for r in rows} >= {s.key for s in faq.read_faq_dir(PROJECT_ROOT / "faq")}
     top1 = top3 = 0
     for item in rows:
@@ -66,4 +69,4 @@ def test_held_back_phrasings_do_not_regress(demo_index):
         found = [hit.id for hit in search.search(demo_index, item["query"], limit=3)]
         top1 += bool(found[:1] and found[0] in wanted)
         top3 += bool(wanted & set(found))
-    assert top1 >= MIN_HELD[0] and top3 >= MIN_HELD[1], (top1, top3)
+    assert top1 >= floor[0] and top3 >= floor[1], (top1, top3)
