@@ -168,6 +168,12 @@ def test_each_tab_holds_its_own_inquiries_urgent_first_then_oldest(app, staff):
     assert inquiries.claim(urgent.id, agent)
     db.session.commit()
     assert queue_counts(agent) == {"new": 3, "mine": 3, "waiting": 1, "answered": 2, "urgent_open": 1}
+    inquiries.set_waiting(db.session.get(Inquiry, urgent.id), agent, "カード会社の確認待ち")
+    db.session.commit()
+    assert queue_counts(agent)["urgent_open"] == 1  # on hold, still an open report of damage
+    inquiries.record_answer(db.session.get(Inquiry, urgent.id), agent, inquiries.AnswerChoice("回答", "email"))
+    db.session.commit()
+    assert queue_counts(agent)["urgent_open"] == 0
 
 
 @pytest.mark.parametrize("seconds,label", [(-5, "0分"), (0, "0分"), (119, "1分"), (3599, "59分"), (3600, "1時間"),

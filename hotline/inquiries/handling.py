@@ -7,7 +7,7 @@ recorded in the audit log. Plain functions over models; callers commit.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from .. import audit, notices
 from ..answers import placeholders
@@ -189,8 +189,9 @@ def queue_counts(user: User) -> dict[str, int]:
     mine = db.session.scalar(select(func.count(Inquiry.id)).where(
         Inquiry.assigned_to_id == user.id,
         Inquiry.status.in_([InquiryStatus.ASSIGNED, InquiryStatus.WAITING]))) or 0
+    # An urgent report on hold (保留) is still open: it stays in the figure until it is answered.
     urgent = db.session.scalar(select(func.count(Inquiry.id)).where(
-        Inquiry.urgent, or_(Inquiry.status == InquiryStatus.NEW, Inquiry.status == InquiryStatus.ASSIGNED))) or 0
+        Inquiry.urgent, Inquiry.status != InquiryStatus.ANSWERED)) or 0
     return {"new": rows.get(InquiryStatus.NEW, 0), "mine": mine, "waiting": rows.get(InquiryStatus.WAITING, 0),
             "answered": rows.get(InquiryStatus.ANSWERED, 0), "urgent_open": urgent}
 
