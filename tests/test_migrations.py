@@ -152,3 +152,17 @@ def test_faq_entries_stored_before_the_guard_are_recorded_as_they_were_and_guard
         _raw("UPDATE faq_entry SET answer = '書き換え' WHERE id = 1")
     with pytest.raises(DBAPIError, match="second supervisor approved"):
         _raw("DELETE FROM faq_change WHERE id = :id", id=change_id)
+
+
+def test_callback_closing_notes_already_stored_are_sealed_by_the_migration(app):
+    from hotline.models._sealed import unseal
+
+    db.session.remove()
+    downgrade(revision="c2d3e4f50029")
+    _raw("INSERT INTO callback (id, number, phone, phone_hash, name, email, note, category, slot_at, status, attempts,"
+         " next_attempt_at, closed_note, created_at, updated_at) VALUES (1, 'CB-1', '', 'h', '', '', '', 'other',"
+         " CURRENT_TIMESTAMP, 'unreached', 3, CURRENT_TIMESTAMP, '番号が違う 山田様の奥様が応答', CURRENT_TIMESTAMP,"
+         " CURRENT_TIMESTAMP)")
+    upgrade()
+    stored = _raw("SELECT closed_note FROM callback WHERE id = 1").scalar()
+    assert stored.startswith("gAAAAA") and unseal(stored) == "番号が違う 山田様の奥様が応答"

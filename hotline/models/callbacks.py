@@ -1,6 +1,6 @@
 """Callbacks (折り返し): a caller who could not get through leaves a number and a time slot.
 
-The phone, name, email and note are `Sealed` (encrypted in the application); `phone_hash`
+The phone, name, email, note and closing note are `Sealed` (encrypted in the application); `phone_hash`
 is a keyed hash that finds an open booking for the same number.
 """
 
@@ -49,7 +49,7 @@ class Callback(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
     inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiry.id", ondelete="SET NULL"))
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    closed_note: Mapped[str] = mapped_column(String(300), default="")
+    closed_note: Mapped[str] = mapped_column(Sealed, default="")  # may quote what the agent wrote
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
