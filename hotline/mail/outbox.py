@@ -108,8 +108,8 @@ def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "", u
     subject = clean_header_text(subject, SUBJECT_MAX)
     if not subject:
         raise MailError("件名が空です。")
-    unsubscribe_url = clean_header_text(unsubscribe_url, 300)
-    if unsubscribe_url and not re.fullmatch(r"https?://[!-~]+", unsubscribe_url):
+    unsubscribe_url = clean_header_text(unsubscribe_url, 301)  # a cut link would not work: refused, never cut
+    if unsubscribe_url and (len(unsubscribe_url) > 300 or not re.fullmatch(r"https?://[!-~]+", unsubscribe_url)):
         raise ValueError("unsubscribe_url must be one http(s) address")
     row = OutboxMail(
         kind=kind,
