@@ -95,3 +95,55 @@ def test_retention_keeps_what_is_exactly_at_the_cut_off_and_removes_what_is_olde
     event = db.session.scalars(select(AuditEvent).filter_by(action="purge")).one()
     assert (event.target_type, event.target_id, event.detail) == (
         "inquiry", "*", "inquiries=2 mails=4 rate_events=0 search_stats=1 callbacks=0")
+
+
+def _callback(number: str, status, updated):
+    from hotline.models import Callback, InquiryCategory
+
+    row = Callback(number=number, phone="090-1111-2222", phone_hash=number, category=InquiryCategory.OTHER,
+                   slot_at=updated, next_attempt_at=updated, status=status)
+    db.session.add(row)
+    db.session.flush()
+    row.updated_at = updated
+    return row
+
+
+def test_retention_removes_finished_callbacks_older_than_the_cut_off_and_never_a_booked_one(app):
+    from hotline.models import Callback, CallbackStatus
+
+    cutoff = NOW - timedelta(days=365)
+    _callback("CB-OLD", CallbackStatus.DONE, cutoff - timedelta(seconds=1))
+    _callback("CB-EDGE", CallbackStatus.UNREACHED, cutoff)
+    _callback("CB-BOOKED", CallbackStatus.SCHEDULED, cutoff - timedelta(days=30))  # still to be called
+    db.session.commit()
+    counts = inquiries.purge_expired(365, now=NOW)
+    db.session.commit()
+    assert counts == {"inquiries": 0, "mails": 0, "rate_events": 0, "search_stats": 0, "callbacks": 1}
+    assert set(db.session.scalars(select(Callback.number))) == {"CB-EDGE", "CB-BOOKED"}
+
+
+def test_a_received_inquiry_is_audited_with_its_channel_and_urgency_and_the_agent_who_logged_it(app, staff):
+    from hotline.models import Channel, InquiryCategory, ReplyBy
+
+    web = receive_inquiry(message="ポイントは使えますか。")
+    assert len(web.status_token) == 22 and web.status_token_hash == token_hash(web.status_token)  # 128 bits
+    call = inquiries.receive(dict(name="鈴木 花子", email="", phone="090-1111-2222", reply_by=ReplyBy.PHONE,
+                                  category=InquiryCategory.CARD_FRAUD, message="身に覚えのない請求がありました。",
+                                  notice_number=""), Channel.PHONE, logged_by=staff["agent"])
+    db.session.commit()
+    assert (call.assigned_to_id, call.logged_by_id, call.claimed_at is not None) == (
+        staff["agent"].id, staff["agent"].id, True)
+    rows = db.session.scalars(select(AuditEvent).filter_by(action="create").order_by(AuditEvent.id)).all()
+    assert [(r.target_type, r.target_id, r.detail, r.user_id) for r in rows] == [
+        ("inquiry", str(web.id), "channel=web urgent=False", None),
+        ("inquiry", str(call.id), "channel=phone urgent=True", staff["agent"].id)]
+
+
+def test_the_export_is_audited_with_its_row_count_even_when_empty(app, staff):
+    from hotline.inquiries import export
+
+    text = export.export_csv(staff["sup1"])
+    assert text == "".join(export.csv_chunks()) and text.startswith("\ufeff")
+    event = db.session.scalars(select(AuditEvent).filter_by(action="export")).one()
+    assert (event.target_type, event.target_id, event.detail, event.user_id) == (
+        "inquiry", "*", "rows=0", staff["sup1"].id)
