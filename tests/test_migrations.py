@@ -166,3 +166,24 @@ def test_callback_closing_notes_already_stored_are_sealed_by_the_migration(app):
     upgrade()
     stored = _raw("SELECT closed_note FROM callback WHERE id = 1").scalar()
     assert stored.startswith("gAAAAA") and unseal(stored) == "番号が違う 山田様の奥様が応答"
+
+
+def test_stop_links_already_sent_keep_working_after_the_migration(app):
+    import hashlib
+    import hmac
+
+    from hotline import subscribers
+    from hotline.models import Subscriber
+
+    db.session.remove()
+    downgrade(revision="d3e4f5a60030")
+    old = hmac.new(app.config["SECRET_KEY"].encode(), b"subscriber-stop:1:abc", hashlib.sha256).hexdigest()[:40]
+    _raw("INSERT INTO incident (id, slug, title, status, aware_on, malicious, contact_phone, contact_hours,"
+         " contact_form_url, contact_schedule, created_at, updated_at) VALUES (1, 'old', '旧事案', 'active',"
+         " '2026-11-01', TRUE, '', '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    _raw("INSERT INTO subscriber (id, incident_id, email, email_hash, stop_token_hash, created_at) VALUES"
+         " (1, 1, '', 'abc', :hash, CURRENT_TIMESTAMP)", hash=hashlib.sha256(old.encode()).hexdigest())
+    upgrade()
+    subscriber = db.session.get(Subscriber, 1)
+    assert subscribers.stop_link(subscriber).endswith(f"/subscribe/stop/{old}")
+    assert subscribers.find_by_stop_token(old).id == 1

@@ -118,3 +118,17 @@ def test_supervisors_see_how_many_are_subscribed(app, client, staff, login):
     text = body(client.get("/supervisor/"))
     assert "お知らせのメール配信" in text and "配信中：1件" in text and "確認待ち：2件" in text
     assert "hana" not in text and "count0@example.jp" not in text  # figures only, no addresses
+
+
+def test_a_new_secret_key_breaks_no_stop_link(app, client):
+    incident = _demo()
+    subscribers.subscribe(incident, "kept@example.jp")
+    db.session.commit()
+    subscriber = db.session.scalar(select(Subscriber))
+    before = subscribers.stop_link(subscriber)
+    stored = db.session.execute(text("SELECT stop_token FROM subscriber")).scalar()
+    assert before.rsplit("/", 1)[1] not in stored  # kept sealed, like the address
+    app.config["SECRET_KEY"] = "a-new-secret-key-after-rotation"
+    db.session.expire_all()
+    assert subscribers.stop_link(db.session.scalar(select(Subscriber))) == before  # the next mail carries the same link
+    assert "配信を停止する" in body(client.get(before.removeprefix(app.config["PUBLIC_URL"])))

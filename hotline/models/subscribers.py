@@ -30,6 +30,7 @@ class Subscriber(db.Model):
     confirm_sent_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     stop_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    stop_token: Mapped[str] = mapped_column(Sealed, default="", server_default="")  # the one every mail carries
     stopped_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

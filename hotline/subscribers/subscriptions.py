@@ -1,7 +1,6 @@
 """Starting, confirming and stopping a subscription to an incident's reports."""
 
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -26,16 +25,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _stop_token(incident_id: int, email_hash: str) -> str:
-    """The stop token of a subscription, derived with the secret key (the mails carry it, the table its hash)."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"subscriber-stop:{incident_id}:{email_hash}".encode(), hashlib.sha256).hexdigest()[:40]
-
-
 def stop_link(subscriber: Subscriber) -> str:
-    """The address in every mail that stops the subscription."""
-    token = _stop_token(subscriber.incident_id, subscriber.email_hash)
-    return f"{current_app.config['PUBLIC_URL']}/subscribe/stop/{token}"
+    """The address in every mail that stops the subscription.
+
+    The token is drawn once and kept sealed with the subscription (its hash finds it), so
+    every mail carries the same link and no key rotation can break the links already sent.
+    """
+    return f"{current_app.config['PUBLIC_URL']}/subscribe/stop/{subscriber.stop_token}"
 
 
 def subscribe(incident: Incident, raw_email: str) -> bool:
@@ -57,8 +53,9 @@ def subscribe(incident: Incident, raw_email: str) -> bool:
             now - subscriber.confirm_sent_at < timedelta(minutes=RESEND_MINUTES):
         return False
     if subscriber is None:
-        subscriber = Subscriber(incident_id=incident.id, email=email, email_hash=key,
-                                stop_token_hash=_hash(_stop_token(incident.id, key)))
+        stop_token = secrets.token_hex(20)
+        subscriber = Subscriber(incident_id=incident.id, email=email, email_hash=key, stop_token=stop_token,
+                                stop_token_hash=_hash(stop_token))
         db.session.add(subscriber)
     token = secrets.token_urlsafe(24)
     subscriber.confirm_token_hash = _hash(token)
