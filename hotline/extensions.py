@@ -25,6 +25,7 @@ NAMING_CONVENTION = {
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 WRITE_NEXT = "sqlite_write_next"
+READ_FIRST = "sqlite_read_first"
 
 
 class Base(DeclarativeBase):
@@ -63,12 +64,32 @@ def _on_connect(dbapi_connection, _record) -> None:
 def _on_begin(connection) -> None:
     """Start each transaction, taking the write lock up front when it will write."""
     immediate = not has_request_context() or request.method not in READ_METHODS or g.get(WRITE_NEXT, False)
+    if has_request_context() and g.get(READ_FIRST, False):
+        immediate = False
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def in_read_request() -> bool:
     """True while handling a GET, HEAD or OPTIONS request (a page read, whose transaction only reads)."""
     return has_request_context() and request.method in READ_METHODS
+
+
+@contextmanager
+def reads_first():
+    """In a request that writes (a form post): the reads that decide what to write, first.
+
+    They run in a plain transaction that holds no write lock, ended (rolled back) when
+    the block ends; the writes that follow get a transaction of their own that takes
+    SQLite's write lock with its first statement. So the lock, which every worker waits
+    for, is held for the inserts and the commit only, not for the whole request. Objects
+    read inside the block are expired when it ends: keep ids and plain values.
+    """
+    setattr(g, READ_FIRST, True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        setattr(g, READ_FIRST, False)
 
 
 @contextmanager

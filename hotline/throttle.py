@@ -37,6 +37,17 @@ def count(bucket: str, raw_key: str, window_seconds: int, cap: int | None = None
     return db.session.scalar(select(func.count()).select_from(events.subquery())) or 0
 
 
+def counts(buckets: dict[str, int], raw_key: str, window_seconds: int) -> dict[str, int]:
+    """`count` for several buckets of one key in one statement: {bucket: cap} → {bucket: count}."""
+    since, key = utcnow() - timedelta(seconds=window_seconds), hashed(raw_key)
+    columns = [select(func.count()).select_from(
+        select(RateEvent.id).where(RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.created_at >= since)
+        .limit(cap).subquery()).scalar_subquery().label(f"c{number}")
+        for number, (bucket, cap) in enumerate(buckets.items())]
+    row = db.session.execute(select(*columns)).one()
+    return {bucket: row[number] or 0 for number, bucket in enumerate(buckets)}
+
+
 def hit(bucket: str, raw_key: str, limit: int, window_seconds: int, commit: bool = True) -> bool:
     """Count one event and say whether it is within the limit.
 

@@ -147,3 +147,27 @@ def test_the_export_is_audited_with_its_row_count_even_when_empty(app, staff):
     event = db.session.scalars(select(AuditEvent).filter_by(action="export")).one()
     assert (event.target_type, event.target_id, event.detail, event.user_id) == (
         "inquiry", "*", "rows=0", staff["sup1"].id)
+
+
+def test_rate_counts_of_several_buckets_in_one_read_stop_at_their_caps_and_keep_to_the_window(app):
+    from hotline import throttle
+    from hotline.models import RateEvent
+    from hotline.models._types import utcnow
+
+    with app.test_request_context():
+        for _ in range(5):
+            throttle.record("inquiry_post", "192.0.2.1")
+        for _ in range(2):
+            throttle.record("inquiry", "192.0.2.1")
+        throttle.record("inquiry", "192.0.2.2")  # another address
+        old = RateEvent(bucket="inquiry", key=throttle.hashed("192.0.2.1"))
+        db.session.add(old)
+        db.session.flush()
+        old.created_at = utcnow() - timedelta(hours=2)  # outside the hour
+        db.session.commit()
+        assert throttle.counts({"inquiry_post": 3, "inquiry": 10}, "192.0.2.1", 3600) == {"inquiry_post": 3, "inquiry": 2}
+        assert throttle.counts({"inquiry_post": 10, "inquiry": 10}, "192.0.2.1", 3600) == {"inquiry_post": 5, "inquiry": 2}
+        assert throttle.counts({"inquiry": 10}, "192.0.2.1", 3 * 3600) == {"inquiry": 3}
+        assert throttle.counts({"inquiry_post": 10, "inquiry": 10}, "198.51.100.9", 3600) == {
+            "inquiry_post": 0, "inquiry": 0}
+        assert [throttle.count(b, "192.0.2.1", 3600) for b in ("inquiry_post", "inquiry")] == [5, 2]

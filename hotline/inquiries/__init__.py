@@ -12,6 +12,6 @@ from .handling import (  # noqa: F401
 )
 from .intake import (  # noqa: F401
     RECEIPT_ALPHABET, RECEIPT_GROUPS, URGENT_CATEGORIES, InquiryError, by_submission,
-    current_incident, lookup, lookup_by_token, new_receipt, normalize_phone, normalize_receipt,
+    current_incident, current_incident_id, lookup, lookup_by_token, new_receipt, normalize_phone, normalize_receipt,
     purge_expired, receive, token_hash, urgency,
 )

@@ -67,24 +67,35 @@ def current_incident():
     return incidents[0] if incidents else None
 
 
+def current_incident_id() -> int | None:
+    """The id of current_incident (read before a write transaction, see extensions.reads_first)."""
+    incident = current_incident()
+    return incident.id if incident else None
+
+
+LOOK_UP = object()  # receive(): find the current incident itself
+
+
 def token_hash(token: str) -> str:
     """What is stored of a status link token (the token itself is only sent to the customer)."""
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
-def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None = None) -> Inquiry:
+def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None = None,
+            incident_id=LOOK_UP, before_write=None) -> Inquiry:
     """Store a new inquiry (not committed) with its receipt number and urgency.
 
     `inquiry.status_token` (not stored; only its hash is) is the 128-bit secret of the
-    customer's status link, for the confirmation mail and the receipt page.
+    customer's status link, for the confirmation mail and the receipt page. `before_write`
+    (the confirmation mail) runs with the inquiry before anything is written: on SQLite
+    the write lock is then held for the inserts and the commit only.
     """
     inquiry = Inquiry(receipt=new_receipt(), channel=channel, **values)
     inquiry.status_token = secrets.token_urlsafe(16)
     inquiry.status_token_hash = token_hash(inquiry.status_token)
     inquiry.urgent_reason = urgency(inquiry.category, inquiry.message)
     inquiry.urgent = bool(inquiry.urgent_reason)
-    incident = current_incident()
-    inquiry.incident_id = incident.id if incident else None
+    inquiry.incident_id = current_incident_id() if incident_id is LOOK_UP else incident_id
     if channel is Channel.WEB:
         inquiry.consent_at = utcnow()
     if logged_by is not None:
@@ -92,6 +103,8 @@ def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None
         inquiry.assigned_to_id = logged_by.id
         inquiry.claimed_at = utcnow()
         inquiry.status = InquiryStatus.ASSIGNED
+    if before_write is not None:
+        before_write(inquiry)
     db.session.add(inquiry)
     db.session.flush()
     audit.record("create", "inquiry", inquiry.id, f"channel={channel.value} urgent={inquiry.urgent}",

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from .. import faq, inquiries, notices, throttle
-from ..extensions import db
+from ..extensions import db, reads_first
 from ..faq import search as faq_search
 from ..inquiries import mail_texts as inquiry_mail
 from ..notices import report_view
@@ -72,15 +72,21 @@ def form():
     """Show the form; on a valid post store the inquiry and its mail, then show the receipt."""
     form = InquiryForm()
     address, cfg = client_address(), current_app.config
+    incident_id = None
     if form.is_submitted():
         # Every post counts against a high ceiling; only accepted inquiries (and filled
         # honeypots) against the limit, so a customer fixing a mistake is never locked out.
         # The post's event is committed with the inquiry, or on its own when nothing is stored.
-        if not throttle.hit("inquiry_post", address, cfg["INQUIRY_POSTS_PER_HOUR"], HOUR, commit=False):
+        # What decides the post is read before the write transaction (reads_first).
+        ceiling, limit = cfg["INQUIRY_POSTS_PER_HOUR"], cfg["INQUIRY_LIMIT_PER_HOUR"]
+        with reads_first():
+            seen = throttle.counts({"inquiry_post": ceiling, "inquiry": limit}, address, HOUR)
+            incident_id = inquiries.current_incident_id()
+        throttle.record("inquiry_post", address)
+        if seen["inquiry_post"] >= ceiling:
             db.session.commit()
             return _too_many("inquiry_post", "inquiry")
-        limit = cfg["INQUIRY_LIMIT_PER_HOUR"]
-        if throttle.count("inquiry", address, HOUR, cap=limit) >= limit:
+        if seen["inquiry"] >= limit:
             db.session.commit()
             return _too_many("inquiry", "inquiry")
         if form.website.data:
@@ -92,7 +98,7 @@ def form():
     if not form.is_submitted() and request.args.get("from_q"):
         form.from_q.data = request.args.get("from_q", "")[:200]
     if form.validate_on_submit():
-        session[RECEIPT_KEY] = _store(form, address)
+        session[RECEIPT_KEY] = _store(form, address, incident_id)
         return redirect(url_for("inquiry.thanks"), 303)
     if form.is_submitted():
         db.session.commit()  # the refused post still counts against the ceiling
@@ -107,7 +113,7 @@ def _receipt(inquiry) -> dict:
             "at": time.time()}
 
 
-def _store(form: InquiryForm, address: str) -> dict:
+def _store(form: InquiryForm, address: str, incident_id: int | None) -> dict:
     """Save the inquiry, its mail and its rate events in one commit; a double submit finds the first one.
 
     The submission token is unique in the database, so a second post of the same form
@@ -115,12 +121,12 @@ def _store(form: InquiryForm, address: str) -> dict:
     and shows the first inquiry's receipt instead of storing it twice.
     """
     try:
-        inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data})
+        inquiry = inquiries.receive({**form.values(), "submission_token": form.token.data}, incident_id=incident_id,
+                                    before_write=inquiry_mail.queue_confirmation)
         throttle.record("inquiry", address)
         searched = form.from_q.data or ""
         if searched and not faq_search.query_problem(searched) and faq_search.worth_counting(searched):
             faq.record_search_inquiry(faq_search.query_key(searched))
-        inquiry_mail.queue_confirmation(inquiry)
         if inquiry.urgent:
             inquiry_mail.queue_oncall_alert(inquiry)
         receipt = _receipt(inquiry)
