@@ -167,6 +167,16 @@ def test_highlight_marks_original_text(ix):
     assert "<mark>" in hit.snippet_html
 
 
+def test_single_hiragana_words_rank_but_are_not_marked(tmp_path):
+    path = str(tmp_path / "marks")
+    search.rebuild_index(path, [{"id": "count", "question": "対象の件数は何件ですか？", "alternatives": [],
+                                 "keywords": [], "answer": "漏えいした件数は調査しております。判明した時点でお知らせします。",
+                                 "category": "テスト"}])
+    hit = search.search(path, "どうしたらいいですか件数")[0]  # the し of したら is a word of its own
+    assert "<mark>件数</mark>" in hit.question_html
+    assert hit.snippet_html == "漏えいした<mark>件数</mark>は調査しております。判明した時点でお知らせします。"
+
+
 HOSTILE = ["AND(", "*", '"', "field:x", "question:クレカ", "NOT", "(()", "a OR b AND",
            "<script>alert(1)</script>", "' OR 1=1--", "\"; DROP TABLE faq;--", "あ" * 500,
            "クレカ" * 200, "", "   ", "！？。、・…", "%_\\", "\x00\x01", "🔥💳", "~^~",

@@ -140,8 +140,10 @@ def _spans(text: str, terms: dict[str, list[str]]) -> list[tuple[int, int]]:
     for kind, words in terms.items():
         wanted = set(words)
         for term, start, end in tokens.tokens(text, kind):
-            # Bigrams made only of hiragana (です, ます...) match everywhere: skip.
-            if term in wanted and not (kind == "bigram" and _all_hiragana(text[start:end])):
+            # Bigrams made only of hiragana (です, ます...) and single hiragana words (the し of
+            # した, the の of ...の件数) match everywhere: they rank but are not marked.
+            shown = text[start:end]
+            if term in wanted and not (_all_hiragana(shown) and (kind == "bigram" or len(shown) == 1)):
                 spans.append((start, end))
     merged: list[list[int]] = []
     for start, end in sorted(spans):
