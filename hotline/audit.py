@@ -1,6 +1,10 @@
 """The audit trail: append-only records of who did what."""
 
-from flask import g
+import getpass
+import os
+from functools import lru_cache
+
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -15,6 +19,20 @@ class AuditImmutable(RuntimeError):
     """Raised when code tries to change or delete an audit row."""
 
 
+@lru_cache(maxsize=1)
+def _os_account(pid: int) -> str:
+    """'os:tanaka' for the account running this process (cached per process)."""
+    try:
+        return f"os:{getpass.getuser()}"[:80]
+    except (KeyError, OSError):
+        return f"os:uid {os.getuid()}"
+
+
+def origin() -> str:
+    """Where an audit row comes from: '' in a web request, else the operating-system account."""
+    return "" if has_request_context() else _os_account(os.getpid())
+
+
 def record(action: str, target_type: str, target_id, detail: str = "", user=None) -> AuditEvent:
     """Add an audit row in the current transaction (no personal data in `detail`)."""
     if user is None and current_user and current_user.is_authenticated:
@@ -25,6 +43,7 @@ def record(action: str, target_type: str, target_id, detail: str = "", user=None
         target_id=str(target_id),
         detail=detail[:500],
         user_id=user.id if user is not None else None,
+        origin=origin(),
     )
     db.session.add(event_row)
     return event_row
@@ -102,9 +121,13 @@ ANONYMOUS_ACTORS = {"login_failed": "（ログイン前）", "login_throttled": 
 
 
 def actor_label(event_row: AuditEvent) -> str:
-    """Who did it: the staff member's name, or who it was when nobody was logged in."""
+    """Who did it: the staff member's name, or who it was when nobody was logged in; from a
+    command, with the operating-system account that ran it."""
+    by_command = f"（コマンド：{event_row.origin[3:]}）" if (event_row.origin or "").startswith("os:") else ""
     if event_row.user is not None:
-        return event_row.user.display_name
+        return event_row.user.display_name + by_command
+    if by_command:
+        return by_command
     if event_row.target_type == "inquiry" and event_row.action == "create":
         return "（一般の方）"
     return ANONYMOUS_ACTORS.get(event_row.action, "（システム）")

@@ -1,10 +1,12 @@
 """`flask notices load-draft / check / check-file`: output in Japanese, exit codes for scripts."""
 
+import getpass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from hotline import audit
 from hotline.extensions import db
 from hotline.models import AuditEvent, Report, ReportState
 
@@ -47,6 +49,17 @@ def test_load_draft_records_its_actor_in_the_audit_log(runner, sakura, staff):
     assert {e.action for e in events} == {"create", "update"}
     assert {e.user_id for e in events} == {staff["sup1"].id}
     assert [edit.user_id for edit in report.edits] == [staff["sup1"].id, staff["sup1"].id]
+    # --author names anyone; the account that typed the command is kept beside it
+    account = getpass.getuser()
+    assert {e.origin for e in events} == {f"os:{account}"}
+    assert audit.actor_label(events[0]) == f"{staff['sup1'].display_name}（コマンド：{account}）"
+
+
+def test_audit_rows_written_in_a_web_request_have_no_command_origin(client, login, staff):
+    login("sup1")
+    client.get("/supervisor/audit")
+    rows = db.session.scalars(select(AuditEvent)).all()
+    assert rows and {r.origin for r in rows} == {""}
 
 
 def test_load_draft_prints_blocking_findings_but_keeps_the_draft(runner, staff, tmp_path):

@@ -83,5 +83,8 @@ class AuditEvent(db.Model):
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(String(500), default="")
+    # Outside a request (a command, the mail sender): the operating-system account that ran it,
+    # so an --author given on the command line can be checked against who typed it.
+    origin: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     user: Mapped[User | None] = db.relationship()
