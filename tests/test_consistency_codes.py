@@ -6,8 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from hotline.models import LeakStatus
-from hotline.notices.consistency import BLOCKING, CORRECTED, WARNING, check_report, is_blocked
+from hotline.notices.consistency import (
+    BLOCKING,
+    CORRECTED,
+    WARNING,
+    check_report,
+    is_blocked,
+)
 
 from .memory_reports import C, P, final_report, mem_group, mem_report
 
@@ -220,3 +228,34 @@ def test_changed_damage_figures_need_their_reason_and_a_final_report_cannot_do_w
     assert any("被害の件数・金額" in f.message for f in check_report(final, [first]) if f.code == "final_unreconciled")
     final.damage_reason = "調査の完了までに、カード会社から11件のご報告が加わりました。"
     assert not is_blocked(check_report(final, [first]))
+
+
+@pytest.mark.parametrize("field, text, fact", [
+    ("situation", "調査の結果、原因を特定いたしました。", "漏えいの原因"),
+    ("background", "侵入経路が判明しました。", "漏えいの原因"),
+    ("investigation", "対象となる件数が確定いたしました。", "対象となる数"),
+    ("next_steps", "漏えいした期間を特定いたしました。", "漏えいした期間"),
+    ("situation", "二次被害の状況が判明いたしました。", "被害の状況"),
+])
+def test_a_provisional_fact_stated_as_settled_in_another_section_blocks(field, text, fact):
+    found = [f for f in check_report(mem_report(**{field: text}), []) if f.code == "provisional_reads_confirmed"]
+    assert len(found) == 1 and f"調査中の{fact}が確定したかのように" in found[0].message and text[:10] in found[0].message
+    assert found[0].severity == BLOCKING
+
+
+@pytest.mark.parametrize("fields", [
+    {"situation": "原因を特定いたしました。", "cause_certainty": C},           # the cause is confirmed: true
+    {"situation": "原因は現在調査しております。"},                              # hedged
+    {"situation": "不正アクセスを受けたことを特定いたしました。"},              # names no provisional fact
+    {"investigation": "件数の特定を急いでおります。"},                          # not a finding
+])
+def test_settled_wording_elsewhere_passes_when_it_is_true_hedged_or_about_something_else(fields):
+    found = check_report(mem_report(**fields), [])
+    assert "provisional_reads_confirmed" not in codes(found)
+
+
+def test_the_result_of_an_investigation_settles_but_an_investigation_going_on_does_not():
+    settled = check_report(mem_report(cause="調査の結果、侵入経路を特定いたしました。"), [])
+    assert "provisional_reads_confirmed" in codes(settled, BLOCKING)
+    going_on = check_report(mem_report(cause="調査の結果を踏まえ、侵入経路を引き続き調査しております。"), [])
+    assert "provisional_reads_confirmed" not in codes(going_on)

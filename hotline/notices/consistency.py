@@ -10,7 +10,7 @@ from ..models import Certainty, Report
 from . import group_rules, periods, response_rules
 from .groups import normal_name
 from .phrasing import join_ja, provisional_items, published_name
-from .wording import assertive_sentences
+from .wording import assertive_sentences, naming
 
 BLOCKING, WARNING, CORRECTED, JUDGEMENT = "blocking", "warning", "corrected", "judgement"
 ITEM_LABELS = {
@@ -140,6 +140,39 @@ def _always_blocking(draft: Report) -> list[tuple[str, str]]:
         if settled:
             quoted = "」「".join(_clip(s) for s in settled[:3])
             out.append(("provisional_reads_confirmed", f"「{ITEM_LABELS[field]}」は調査中ですが、本文が確定したかのように書かれています（「{quoted}」）。「〜と推定しております」「〜の可能性がございます」などの表現にするか、確定として記載してください。"))
+    return out + _settled_elsewhere(draft)
+
+
+def _provisional_subjects(draft: Report) -> dict[str, set[str]]:
+    """The facts still under investigation, each with the words a sentence names it by."""
+    subjects = {}
+    if draft.cause_certainty is Certainty.PROVISIONAL:
+        subjects["漏えいの原因"] = {"原因", "経路", "侵入経路"}
+    if draft.damage_certainty is Certainty.PROVISIONAL:
+        subjects["被害の状況"] = {"被害"}
+    if periods.of_report(draft).open:
+        subjects["漏えいした期間"] = {"期間"}
+    if any(g.count_certainty is Certainty.PROVISIONAL for g in draft.affected_groups):
+        subjects["対象となる数"] = {"件数", "人数", "総数"}
+    return subjects
+
+
+def _settled_elsewhere(draft: Report) -> list[tuple[str, str]]:
+    """A provisional fact stated as settled in another section (「原因を特定いたしました」 in 本件の概要)."""
+    subjects = _provisional_subjects(draft)
+    if not subjects:
+        return []
+    out = []
+    for field, label in ITEM_LABELS.items():
+        if field in ("cause", "damage"):
+            continue  # checked as a whole above
+        found = [(sentence, named) for sentence in assertive_sentences(getattr(draft, field) or "")
+                 if (named := naming(sentence, subjects))]
+        if found:
+            facts = join_ja(list(dict.fromkeys(n for _, names in found for n in names)))
+            quoted = "」「".join(_clip(sentence) for sentence, _ in found[:3])
+            out.append(("provisional_reads_confirmed", f"「{label}」で、調査中の{facts}が確定したかのように書かれています"
+                        f"（「{quoted}」）。「〜と推定しております」などの表現にするか、その事実を確定として記載してください。"))
     return out
 
 

@@ -25,10 +25,19 @@ def assertive_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text or "") if s.strip() and _settles(words(s))]
 
 
+def naming(sentence: str, subjects: dict[str, set[str]]) -> list[str]:
+    """Which of `subjects` ({label: words}) a sentence speaks of, by normalized form (期間, 原因 …)."""
+    forms = {norm for _, norm, _ in words(sentence)}
+    return [label for label, wanted in subjects.items() if forms & wanted]
+
+
 def _settles(morphs: list[tuple[str, str, str]]) -> bool:
     """True when a sentence states a finding without hedging or denying it."""
     forms = [norm for _, norm, _ in morphs]
-    if set(forms) & HEDGES or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
+    hedges = set(forms) & HEDGES
+    if hedges == {"調査"} and _after_the_investigation(forms):
+        hedges = set()  # 調査の結果、…を特定いたしました: the investigation is over, not going on
+    if hedges or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
         return False
     past = any(norm == "た" and not surface.startswith(("たら", "だら")) for surface, norm, _ in morphs)
     for i, norm in enumerate(forms):
@@ -38,6 +47,11 @@ def _settles(morphs: list[tuple[str, str, str]]) -> bool:
         if norm in FINDING_VERBS and past:
             return True
     return _cause_is_named(forms)
+
+
+def _after_the_investigation(forms: list[str]) -> bool:
+    """調査 only as in 調査の結果 (what it found), never as 調査中 or 調査しております."""
+    return all(forms[i + 1:i + 3] == ["の", "結果"] for i, norm in enumerate(forms) if norm == "調査")
 
 
 def _cause_is_named(forms: list[str]) -> bool:
