@@ -270,6 +270,25 @@ def test_card_data_not_leaked_beside_an_altered_checkout_page_needs_the_approver
     assert not needs_judgement(check_report(final_report(categories=cards, cause=draft.cause), []))
 
 
+@pytest.mark.parametrize("text, items, fact, listed", [
+    ("第三者による不正ログインが確認されております。", {"login_id": L.NOT_LEAKED, "password": L.NOT_LEAKED},
+     "不正ログイン", "ログインID、パスワード"),
+    ("会員情報を保管するデータベースに外部から不正アクセスがございました。",
+     {"name": L.NOT_LEAKED, "email": L.NOT_LEAKED, "card_number": L.NOT_LEAKED},
+     "お客様の情報を保管するデータベースへの不正アクセス", "氏名、メールアドレス"),
+    ("当社を装ったメールがお客様に届いているとのご報告を受けております。", {"email": L.NOT_LEAKED},
+     "当社を装ったメールが届いていること", "メールアドレス"),
+])
+def test_other_items_not_leaked_beside_a_fact_that_makes_them_leakable_need_judgement(text, items, fact, listed):
+    findings = check_report(mem_report(categories=items, situation=text), [])
+    judged = [f for f in findings if f.code == "not_leaked_implausible"]
+    assert [f.severity for f in judged] == [JUDGEMENT]
+    assert f"「お客様」の{listed}を「漏えいしていないことを確認」" in judged[0].message and f"本文には{fact}など" in judged[0].message
+    possible = {label: L.POSSIBLE for label in items}
+    assert not needs_judgement(check_report(mem_report(categories=possible, situation=text), []))
+    assert not needs_judgement(check_report(mem_report(categories=items, situation="社内の端末がウイルスに感染いたしました。"), []))
+
+
 def test_an_apology_that_mentions_the_customers_does_not_count_as_naming_what_is_corrected():
     first = mem_report(number=1, count_min=300, count_max=300, count_certainty=C)
     apology = mem_report(count_min=400, count_max=400, count_certainty=C, correction="お客様に深くお詫び申し上げます。")

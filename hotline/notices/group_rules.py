@@ -198,8 +198,37 @@ def open_items_hint(draft: Report) -> str:
             "「対象範囲の確定」を選んでください（「漏えいを確認」とは表示されません）。")
 
 
+def _checkout_altered(text: str) -> bool:
+    return any(sign in text for sign in CHECKOUT_SIGNS) or ("改ざん" in text and "カード" in text)
+
+
+def _logins_abused(text: str) -> bool:
+    return any(sign in text for sign in ("不正ログイン", "なりすましログイン", "リスト型攻撃", "パスワードリスト攻撃"))
+
+
+def _database_entered(text: str) -> bool:
+    return any(store in text for store in ("データベース", "顧客情報を保管", "会員情報を保管")) and any(
+        act in text for act in ("不正アクセス", "侵入", "窃取", "持ち出", "外部に送信", "外部へ送信"))
+
+
+def _lookalike_mail(text: str) -> bool:
+    return any(sign in text for sign in ("なりすましメール", "フィッシングメール", "当社を装ったメール", "当社を名乗るメール"))
+
+
+# (what in the draft's own text makes these items plausibly leaked, the items, that fact in words)
+PLAUSIBLE_LEAKS = (
+    (_checkout_altered, CARD_ITEMS, "決済画面の改ざん"),
+    (_logins_abused, (DataCategory.LOGIN_ID, DataCategory.PASSWORD), "不正ログイン"),
+    (_database_entered, (DataCategory.NAME, DataCategory.ADDRESS, DataCategory.EMAIL, DataCategory.PHONE),
+     "お客様の情報を保管するデータベースへの不正アクセス"),
+    (_lookalike_mail, (DataCategory.EMAIL,), "当社を装ったメールが届いていること"),
+)
+
+
 def implausible_not_leaked(draft: Report) -> list[tuple[str, str]]:
-    """「漏えいしていない」 card data while the same draft says the checkout page was altered.
+    """「漏えいしていない」 items while the same draft states a fact that makes them plausibly
+    leaked: card data and an altered checkout page, login data and logins by others, contact
+    data and an entered customer database, the email address and look-alike mail.
 
     Not for a final report, whose facts are settled; elsewhere it needs the approver's
     written judgement (consistency.JUDGEMENT), since only the investigation can rule it out.
@@ -207,16 +236,16 @@ def implausible_not_leaked(draft: Report) -> list[tuple[str, str]]:
     if draft.is_final:
         return []
     text = normal_name(" ".join(getattr(draft, field) for field in FACT_TEXTS))
-    checkout = any(sign in text for sign in CHECKOUT_SIGNS) or ("改ざん" in text and "カード" in text)
-    if not checkout:
-        return []
     out = []
-    for group in draft.affected_groups:
-        items = [i.label for i in group.items if i.category in CARD_ITEMS and i.status is LeakStatus.NOT_LEAKED]
-        if items:
-            out.append(("not_leaked_implausible",
-                        f"「{group.name}」の{'、'.join(items)}を「漏えいしていないことを確認」としていますが、本文には決済画面の"
-                        "改ざんなど、これらが漏えいしうる事実が書かれています。調査で否定できた根拠を承認者が確かめ、判断の理由を"
-                        "記入して承認してください。お預かりしていない情報なら「当社では保有していない」を、否定できていなければ"
-                        "「可能性」や「調査中」を選んでください。"))
+    for states, categories, fact in PLAUSIBLE_LEAKS:
+        if not states(text):
+            continue
+        for group in draft.affected_groups:
+            items = [i.label for i in group.items if i.category in categories and i.status is LeakStatus.NOT_LEAKED]
+            if items:
+                out.append(("not_leaked_implausible",
+                            f"「{group.name}」の{'、'.join(items)}を「漏えいしていないことを確認」としていますが、本文には{fact}など、"
+                            "これらが漏えいしうる事実が書かれています。調査で否定できた根拠を承認者が確かめ、判断の理由を"
+                            "記入して承認してください。お預かりしていない情報なら「当社では保有していない」を、否定できていなければ"
+                            "「可能性」や「調査中」を選んでください。"))
     return out
