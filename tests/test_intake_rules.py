@@ -171,3 +171,22 @@ def test_rate_counts_of_several_buckets_in_one_read_stop_at_their_caps_and_keep_
         assert throttle.counts({"inquiry_post": 10, "inquiry": 10}, "198.51.100.9", 3600) == {
             "inquiry_post": 0, "inquiry": 0}
         assert [throttle.count(b, "192.0.2.1", 3600) for b in ("inquiry_post", "inquiry")] == [5, 2]
+
+
+def test_the_backlog_that_pauses_mailings_counts_to_its_cap_and_finds_the_oldest_open_inquiry(app, staff):
+    from hotline.affected.sending import backlog
+    from hotline.models import InquiryStatus
+
+    items = [receive_inquiry(message=f"質問{n}") for n in range(5)]
+    ages = [50, 40, 30, 20, 10]  # minutes
+    for item, minutes in zip(items, ages):
+        item.created_at = NOW - timedelta(minutes=minutes)
+    items[0].status = InquiryStatus.ANSWERED                        # the oldest is answered: not counted
+    items[1].status, items[1].urgent = InquiryStatus.WAITING, True  # on hold and urgent: the oldest open one
+    db.session.commit()
+    assert backlog(NOW) == (4, 40)
+    assert backlog(NOW, cap=2) == (2, 40)
+    for item in items[1:]:
+        item.status = InquiryStatus.ANSWERED
+    db.session.commit()
+    assert backlog(NOW) == (0, 0)

@@ -27,17 +27,27 @@ from .campaigns import JST, KIND, MAX_BATCH, pause, why_not_sendable
 from .people import facts_for
 
 
-def backlog(now: datetime) -> tuple[int, int]:
-    """Unanswered inquiries, and the age in minutes of the oldest one."""
-    waiting = select(Inquiry).where(Inquiry.status != InquiryStatus.ANSWERED).subquery()
-    count = db.session.scalar(select(func.count()).select_from(waiting)) or 0
-    oldest = db.session.scalar(select(func.min(waiting.c.created_at)))
+OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.WAITING)
+
+
+def backlog(now: datetime, cap: int | None = None) -> tuple[int, int]:
+    """Unanswered inquiries (counted up to `cap`), and the age in minutes of the oldest one.
+
+    Both read a few entries of the queue index, not every open inquiry: the count stops at
+    the cap, and the oldest is the least of one index seek per status and urgency.
+    """
+    waiting = select(Inquiry.id).where(Inquiry.status.in_(OPEN))
+    count = db.session.scalar(select(func.count()).select_from(
+        (waiting.limit(cap) if cap is not None else waiting).subquery())) or 0
+    firsts = [select(func.min(Inquiry.created_at)).where(Inquiry.status == status, Inquiry.urgent.is_(urgent))
+              .scalar_subquery() for status in OPEN for urgent in (True, False)]
+    oldest = min((t for t in db.session.execute(select(*firsts)).one() if t is not None), default=None)
     return count, int((now - oldest).total_seconds() // 60) if oldest else 0
 
 
 def overload(campaign: NoticeCampaign, now: datetime) -> str:
     """Why the call center cannot take more now ('' when it can)."""
-    count, minutes = backlog(now)
+    count, minutes = backlog(now, cap=campaign.pause_backlog)
     if count >= campaign.pause_backlog:
         return f"自動停止：未回答のお問い合わせが{count}件になりました（基準 {campaign.pause_backlog}件）。"
     if minutes >= campaign.pause_oldest_minutes:
