@@ -197,3 +197,31 @@ def test_self_check_is_rate_limited(client, listed, app):
     assert client.post("/affected", data={"first": "M1", "second": "1"}).status_code == 200
     limited = client.post("/affected", data={"first": "M0001", "second": "09011112222"})
     assert limited.status_code == 429 and "対象かどうかの確認を一時的に制限しております" in limited.get_data(as_text=True)
+
+
+def test_suggestions_put_the_askers_group_first_and_other_groups_aside(client, listed, login, staff):
+    from hotline import answers, inquiries
+    from hotline.answers import search as answer_search
+    from hotline.models import ReplyBy
+
+    from .affected_helpers import GIFTS
+    from .factories import approved_template
+
+    members = approved_template("members-card", f"{MEMBERS}のカード情報について", "カード会社へご連絡ください。")
+    gifts = approved_template("gifts-card", f"{GIFTS}のカード情報について", "お届け先の方のカード情報はお預かりしておりません。")
+    db.session.commit()
+    answer_search.rebuild()
+    text = "カード情報について教えてください"
+    known = [MEMBERS, GIFTS]
+    shown, _ = answers.suggest_all(text, groups=[GIFTS], known=known)
+    assert shown[0].template.id == gifts.id and shown[0].groups == (GIFTS,)
+    shown, others = answers.suggest_all(text, groups=[MEMBERS], known=known)
+    assert [s.template.id for s in shown][:1] == [members.id] and gifts.id in {s.template.id for s in others}
+    item = inquiries.receive({"name": "山田 太郎", "email": "taro@example.jp", "phone": "", "reply_by": ReplyBy.EMAIL,
+                              "category": InquiryCategory.LEAKED_DATA, "message": text,
+                              "notice_number": listed["number"]})
+    db.session.commit()
+    login("agent1")
+    page = client.get(f"/agent/inquiries/{item.id}").get_data(as_text=True)
+    suggested = page.split('<ol class="suggested">')[1].split("</ol>")[0]
+    assert f"{MEMBERS}向け" in suggested and f"{GIFTS}向け" not in suggested

@@ -44,6 +44,12 @@ def inquiry_view(inquiry: Inquiry, user: User) -> dict:
     }
 
 
+def group_names(incident) -> list[str]:
+    """The names of the groups of people in the incident's latest published report."""
+    report = notices.latest_published(incident) if incident is not None else None
+    return [group.name for group in report.groups] if report is not None else []
+
+
 def target_labels(events: list[AuditEvent]) -> dict[int, str]:
     """{event id: what it concerns in words}: receipt numbers, report names, account names."""
     wanted: dict[str, set[int]] = {}

@@ -85,13 +85,15 @@ def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str =
     form.channel.choices = inquiries.reply_options(item)
     if not form.channel.data:
         form.channel.data = form.channel.choices[0][0]
-    suggestions, others = (answers.suggest_all(item.message, limit=3) if item.status is not InquiryStatus.ANSWERED
-                           else ([], []))
+    view = display.inquiry_view(item, _me())
+    suggestions, others = (answers.suggest_all(item.message, limit=3, groups=view["listed"],
+                                               known=display.group_names(item.incident))
+                           if item.status is not InquiryStatus.ANSWERED else ([], []))
     usable = db.session.scalars(select(AnswerTemplate).where(
         AnswerTemplate.status.in_([TemplateStatus.APPROVED, TemplateStatus.NEEDS_REVIEW]),
         still_valid(AnswerTemplate.expires_on))
         .order_by(AnswerTemplate.category, AnswerTemplate.title)).all()
-    return render_template("agent/inquiry.html", item=item, view=display.inquiry_view(item, _me()), form=form,
+    return render_template("agent/inquiry.html", item=item, view=view, form=form,
                            template=template, fill_error=fill_error, suggestions=suggestions, others=others,
                            templates=usable, action_form=ActionForm(), wait_form=WaitForm(),
                            urgent_form=_urgent_form(item),

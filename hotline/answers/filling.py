@@ -19,6 +19,7 @@ class Suggestion:
     title_html: str
     snippet_html: str
     warning: str
+    groups: tuple[str, ...] = ()  # the groups of people the template names (for the asker's groups)
 
 
 @dataclass(frozen=True)
@@ -76,21 +77,46 @@ def suggest(text: str, limit: int = 3) -> list[Suggestion]:
     return suggest_all(text, limit)[0]
 
 
-def suggest_all(text: str, limit: int = 3, others: int = 3) -> tuple[list[Suggestion], list[Suggestion]]:
+def suggest_all(text: str, limit: int = 3, others: int = 3, groups: list[str] | None = None,
+                known: list[str] | None = None) -> tuple[list[Suggestion], list[Suggestion]]:
     """(suggestions, other candidates): the strong hits, then the weak tail and any strong
-    hit beyond `limit`, split by the FAQ search's rule (faq.search.split_weak)."""
+    hit beyond `limit`, split by the FAQ search's rule (faq.search.split_weak).
+
+    With the asker's `groups` (from the affected list) among the incident's `known` group
+    names, a strong template that names one of the asker's groups comes first and one that
+    names only other groups goes to the other candidates: a gift recipient who is no member
+    is not offered the members' answer first.
+    """
     hits = answer_search.search_templates(text, limit=limit + others)
     strong, weak = split_weak(hits)
-    shown = [_suggestion(hit) for hit in strong[:limit]]
-    rest = [_suggestion(hit) for hit in (strong[limit:] + weak)[:others]]
+    if groups is not None and known:
+        strong, aside = _for_groups(strong, set(groups), known)
+        weak = aside + weak
+    shown = [_suggestion(hit, known) for hit in strong[:limit]]
+    rest = [_suggestion(hit, known) for hit in (strong[limit:] + weak)[:others]]
     return shown, rest
 
 
-def _suggestion(hit) -> Suggestion:
+def _named_groups(template: AnswerTemplate, known: list[str] | None) -> tuple[str, ...]:
+    """The group names among `known` that the template's title, questions or keywords name."""
+    text = " ".join((template.title, template.questions, template.keywords))
+    return tuple(name for name in (known or ()) if name and name in text)
+
+
+def _for_groups(hits: list, groups: set[str], known: list[str]) -> tuple[list, list]:
+    """(the asker's templates first, then those naming no group; those naming only other groups)."""
+    fitting, neutral, aside = [], [], []
+    for hit in hits:
+        named = set(_named_groups(hit.template, known))
+        (fitting if named & groups else aside if named else neutral).append(hit)
+    return fitting + neutral, aside
+
+
+def _suggestion(hit, known: list[str] | None = None) -> Suggestion:
     """A search hit with the warning a template waiting for review carries."""
     template = hit.template
     warning = ""
     if template.status is TemplateStatus.NEEDS_REVIEW:
         warning = ("事実が変わったため責任者の確認待ちです。使う前に、差し込まれる内容と回答文が合っているか"
                    f"ご確認ください。（{template.review_reason}）")
-    return Suggestion(template, hit.title_html, hit.snippet_html, warning)
+    return Suggestion(template, hit.title_html, hit.snippet_html, warning, _named_groups(template, known))
