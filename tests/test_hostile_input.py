@@ -86,3 +86,48 @@ def test_huge_numbers_in_query_strings_are_refused_cleanly(client, login, staff)
     login("admin1")
     assert client.get(f"/supervisor/audit?before={2**40}").status_code == 400
     assert answering.template_for(str(10**17)) is None and answering.template_for(str(2**31)) is None
+
+
+def test_nul_bytes_leave_every_name_and_every_value_of_a_repeated_field():
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from hotline.web.security import _without_nul
+
+    clean = ImmutableMultiDict([("name", "山田"), ("tag", "a"), ("tag", "b")])
+    assert _without_nul(clean) is clean  # nothing to drop: the very same object
+    dirty = ImmutableMultiDict([("na\x00me", "山\x00田"), ("tag", "a"), ("tag", "b\x00")])
+    assert list(_without_nul(dirty).items(multi=True)) == [("name", "山田"), ("tag", "a"), ("tag", "b")]
+    only_key = ImmutableMultiDict([("k\x00", "v")])
+    assert list(_without_nul(only_key).items(multi=True)) == [("k", "v")]
+
+
+@pytest.mark.parametrize("extra, status", [(0, 200), (1, 413)])
+def test_the_form_part_limit_holds_to_the_part(app, extra, status):
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    limit = app.config["MAX_FORM_PARTS"]
+    body = "&".join(f"f{n}=x" for n in range(limit + extra))
+    with app.test_request_context("/inquiry", method="POST", data=body,
+                                  content_type="application/x-www-form-urlencoded"):
+        from flask import request
+
+        if status == 413:
+            with pytest.raises(RequestEntityTooLarge):
+                request.form  # noqa: B018
+        else:
+            assert len(request.form) == limit
+
+
+@pytest.mark.parametrize("part", [
+    b'Content-Disposition: form-data; name="msg"\r\n\r\n\xff\xfe',
+    b'Content-Disposition: form-data; name="msg"\r\n\r\nok\r\n--XB\r\nContent-Disposition: form-data; name="x"\r\n\r\n\x82\xa0',
+])
+def test_a_multipart_part_that_is_not_utf8_is_refused(app, part):
+    from hotline.web.security import BadEncoding
+
+    body = b"--XB\r\n" + part + b"\r\n--XB--\r\n"
+    with app.test_request_context("/inquiry", method="POST", data=body, content_type="multipart/form-data; boundary=XB"):
+        from flask import request
+
+        with pytest.raises(BadEncoding):
+            request.form  # noqa: B018
