@@ -135,3 +135,14 @@ def approved_faq(entry=None, **values):
     values = {"category": "テスト", **values} if entry is None else values
     change = faq.request_change(entry, values, _supervisor("faq-author"))
     return faq.approve_change(change, _supervisor("faq-approver")) if change is not None else entry
+
+
+def raw_sql(sql: str, **params) -> None:
+    """Run statements (separated by ;) in one transaction of their own, outside the ORM session:
+    what someone at a database prompt would do."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        for statement in sql.split(";"):
+            if statement.strip():
+                connection.execute(text(statement), params)

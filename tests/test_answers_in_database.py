@@ -7,7 +7,6 @@ PostgreSQL.
 """
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from hotline import answers
@@ -15,16 +14,10 @@ from hotline.extensions import db
 from hotline.faq import blocks
 from hotline.models import AnswerTemplate, TextBlock, User
 
-from .factories import approved_template
+from .factories import approved_template, raw_sql
 
 REFUSED = "shared answer texts change only through an approval by a second person"
 BODY = "カード番号をお伺いすることはございません。"
-
-
-def _raw(sql: str, **params) -> None:
-    """Run one statement in its own transaction, outside the ORM session."""
-    with db.engine.begin() as connection:
-        connection.execute(text(sql), params)
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def shared(staff):
 ])
 def test_raw_sql_cannot_change_the_text_agents_use(shared, sql):
     with pytest.raises(DBAPIError, match=REFUSED):
-        _raw(sql, **shared)
+        raw_sql(sql, **shared)
     template = db.session.get(AnswerTemplate, shared["template"])
     assert (template.version, template.body, template.status.value) == (1, BODY, "approved")
     assert [(v.version, v.body, v.approved_by_id) for v in template.versions] == [
@@ -75,9 +68,9 @@ def test_raw_sql_cannot_approve_a_proposal(staff):
     db.session.commit()
     db.session.close()
     with pytest.raises(DBAPIError, match=REFUSED):
-        _raw("UPDATE answer_template SET status = 'approved' WHERE id = :id", **ids)
+        raw_sql("UPDATE answer_template SET status = 'approved' WHERE id = :id", **ids)
     with pytest.raises(DBAPIError, match=REFUSED):
-        _raw("UPDATE answer_template_version SET approved_by_id = :agent WHERE template_id = :id", **ids)
+        raw_sql("UPDATE answer_template_version SET approved_by_id = :agent WHERE template_id = :id", **ids)
     assert db.session.get(AnswerTemplate, ids["id"]).status.value == "proposal"
 
 
@@ -94,7 +87,7 @@ def test_raw_sql_cannot_approve_a_proposal(staff):
 ])
 def test_raw_sql_cannot_change_an_approved_text_block(shared, sql):
     with pytest.raises(DBAPIError, match=REFUSED):
-        _raw(sql, **shared)
+        raw_sql(sql, **shared)
     block = db.session.get(TextBlock, shared["block"])
     assert (block.name, block.body, block.version, block.pending_body) == ("受付時間", "9:00〜18:00", 1, "9:00〜20:00")
 
@@ -106,10 +99,10 @@ def test_the_approvals_themselves_pass_and_the_rest_stays_writable(shared):
     db.session.commit()
     db.session.close()
     # what is not the approved text stays writable: use counts, review flags, retirement
-    _raw("UPDATE answer_template SET times_used = times_used + 1, status = 'needs_review' WHERE id = :template",
+    raw_sql("UPDATE answer_template SET times_used = times_used + 1, status = 'needs_review' WHERE id = :template",
          **shared)
-    _raw("UPDATE answer_template SET status = 'retired' WHERE id = :template", **shared)
-    _raw("UPDATE text_block SET pending_body = '次の案', pending_by_id = :sup1 WHERE id = :block", **shared)
+    raw_sql("UPDATE answer_template SET status = 'retired' WHERE id = :template", **shared)
+    raw_sql("UPDATE text_block SET pending_body = '次の案', pending_by_id = :sup1 WHERE id = :block", **shared)
     template = db.session.get(AnswerTemplate, shared["template"])
     assert (template.version, template.body, template.times_used) == (2, "書き換え待ちの回答文です。", 1)
     assert [v.approved_by_id for v in template.versions] == [template.versions[0].approved_by_id, shared["sup2"]]

@@ -6,23 +6,17 @@ tests go around it with plain SQL on a connection of their own, on SQLite and on
 """
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from hotline import answers, faq
 from hotline.extensions import db
 from hotline.models import FaqChange, FaqEntry, User
 
-from .factories import approved_template, make_draft, make_incident, publish
+from .factories import approved_template, make_draft, make_incident, publish, raw_sql
 
 REFUSED = "the public FAQ changes only as the values of a change a second supervisor approved"
 ANSWER = "カード会社へのご連絡をお願いいたします。"
-
-
-def _raw(sql: str, **params) -> None:
-    """Run one statement in its own transaction, outside the ORM session."""
-    with db.engine.begin() as connection:
-        connection.execute(text(sql), params)
 
 
 @pytest.fixture
@@ -65,9 +59,7 @@ def entry_ids(staff):
 ])
 def test_raw_sql_cannot_change_what_the_public_faq_says(entry_ids, sql):
     with pytest.raises(DBAPIError, match=REFUSED):
-        with db.engine.begin() as connection:  # both statements of a pair in one transaction
-            for statement in sql.split(";"):
-                connection.execute(text(statement), entry_ids)
+        raw_sql(sql, **entry_ids)  # both statements of a pair in one transaction
     entry = db.session.get(FaqEntry, entry_ids["entry"])
     assert (entry.key, entry.answer, entry.display_order, entry.published, entry.expires_on) == (
         "card-stop", ANSWER, 10, True, None)
@@ -76,11 +68,11 @@ def test_raw_sql_cannot_change_what_the_public_faq_says(entry_ids, sql):
 
 
 def test_what_is_not_the_public_text_stays_writable(entry_ids):
-    _raw("UPDATE faq_entry SET helpful_yes = helpful_yes + 1 WHERE id = :entry", **entry_ids)
-    _raw("UPDATE faq_change SET note = '確認中' WHERE id = :waiting", **entry_ids)
-    _raw("UPDATE faq_entry SET published = FALSE WHERE id = :entry", **entry_ids)  # taken off at once, by one person
+    raw_sql("UPDATE faq_entry SET helpful_yes = helpful_yes + 1 WHERE id = :entry", **entry_ids)
+    raw_sql("UPDATE faq_change SET note = '確認中' WHERE id = :waiting", **entry_ids)
+    raw_sql("UPDATE faq_entry SET published = FALSE WHERE id = :entry", **entry_ids)  # taken off at once, by one person
     with pytest.raises(DBAPIError, match=REFUSED):
-        _raw("UPDATE faq_entry SET published = TRUE WHERE id = :entry", **entry_ids)  # but not put back
+        raw_sql("UPDATE faq_entry SET published = TRUE WHERE id = :entry", **entry_ids)  # but not put back
     entry = db.session.get(FaqEntry, entry_ids["entry"])
     assert (entry.helpful_yes, entry.published) == (1, False)
 

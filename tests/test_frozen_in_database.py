@@ -5,19 +5,12 @@ with plain SQL on a connection of their own, on SQLite and on PostgreSQL.
 """
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from hotline.extensions import db
 from hotline.models import Report
 
-from .factories import make_draft, make_incident, publish
-
-
-def _raw(sql: str, **params) -> None:
-    """Run one statement in its own transaction, outside the ORM session."""
-    with db.engine.begin() as connection:
-        connection.execute(text(sql), params)
+from .factories import make_draft, make_incident, publish, raw_sql
 
 
 @pytest.fixture
@@ -51,7 +44,7 @@ def published(staff):
 def test_raw_sql_cannot_change_a_published_report(published, sql):
     report_id, draft_id, group_id = published
     with pytest.raises(DBAPIError, match="published reports are immutable"):
-        _raw(sql, id=report_id, draft=draft_id, group=group_id)
+        raw_sql(sql, id=report_id, draft=draft_id, group=group_id)
     report = db.session.get(Report, report_id)
     assert report.situation.startswith("不正アクセス") and report.is_published
     assert [(g.name, g.count_max) for g in report.groups] == [("お客様", 500)]
@@ -60,14 +53,14 @@ def test_raw_sql_cannot_change_a_published_report(published, sql):
 
 def test_drafts_stay_changeable(published):
     _, draft_id, _ = published
-    _raw("UPDATE report SET situation = '下書きの修正' WHERE id = :id", id=draft_id)
-    _raw("UPDATE affected_group SET note = 'メモ' WHERE report_id = :id", id=draft_id)
-    _raw("UPDATE group_item SET note = 'メモ' WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)",
+    raw_sql("UPDATE report SET situation = '下書きの修正' WHERE id = :id", id=draft_id)
+    raw_sql("UPDATE affected_group SET note = 'メモ' WHERE report_id = :id", id=draft_id)
+    raw_sql("UPDATE group_item SET note = 'メモ' WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)",
          id=draft_id)
-    _raw("DELETE FROM report_edit WHERE report_id = :id", id=draft_id)
-    _raw("DELETE FROM group_item WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)", id=draft_id)
-    _raw("DELETE FROM affected_group WHERE report_id = :id", id=draft_id)
-    _raw("DELETE FROM report WHERE id = :id", id=draft_id)
+    raw_sql("DELETE FROM report_edit WHERE report_id = :id", id=draft_id)
+    raw_sql("DELETE FROM group_item WHERE group_id IN (SELECT id FROM affected_group WHERE report_id = :id)", id=draft_id)
+    raw_sql("DELETE FROM affected_group WHERE report_id = :id", id=draft_id)
+    raw_sql("DELETE FROM report WHERE id = :id", id=draft_id)
     assert db.session.get(Report, draft_id) is None
 
 
@@ -81,14 +74,14 @@ def test_drafts_stay_changeable(published):
 ])
 def test_raw_sql_cannot_change_what_readers_saw_of_an_incident(published, sql):
     with pytest.raises(DBAPIError, match="approved change request"):
-        _raw(sql)
+        raw_sql(sql)
 
 
 def test_an_approved_change_still_goes_through_and_other_columns_stay_writable(published):
     from hotline import notices
     from hotline.models import Incident, User
 
-    _raw("UPDATE incident SET updated_at = CURRENT_TIMESTAMP")
+    raw_sql("UPDATE incident SET updated_at = CURRENT_TIMESTAMP")
     incident = db.session.scalar(db.select(Incident))
     sup1, sup2 = (db.session.scalar(db.select(User).filter_by(username=name)) for name in ("sup1", "sup2"))
     change = notices.request_change(incident, {"title": "正しい名称"}, sup1, reason="表記の統一")
@@ -99,7 +92,7 @@ def test_an_approved_change_still_goes_through_and_other_columns_stay_writable(p
     db.session.close()
     # The change request cannot be used twice.
     with pytest.raises(DBAPIError, match="approved change request"):
-        _raw("UPDATE incident SET title = 'もう一度'")
+        raw_sql("UPDATE incident SET title = 'もう一度'")
 
 
 @pytest.fixture
@@ -140,9 +133,7 @@ def test_raw_sql_cannot_give_an_incident_values_nobody_approved(change_ids, sql)
     from hotline.models import Incident, IncidentChange
 
     with pytest.raises(DBAPIError, match="approved change request"):
-        with db.engine.begin() as connection:  # both statements of a pair in one transaction
-            for statement in sql.split(";"):
-                connection.execute(text(statement), change_ids)
+        raw_sql(sql, **change_ids)  # both statements of a pair in one transaction
     incident = db.session.get(Incident, change_ids["incident"])
     assert (incident.title, incident.contact_phone) == ("正しい名称", "0120-111-222")
     assert db.session.get(IncidentChange, change_ids["approved"]).state.value == "approved"
