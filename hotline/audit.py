@@ -120,10 +120,16 @@ ANONYMOUS_ACTORS = {"login_failed": "（ログイン前）", "login_throttled": 
                     "self_check": "（一般の方）"}
 
 
-def actor_label(event_row: AuditEvent) -> str:
+def command_account(event_row: AuditEvent) -> str:
+    """The operating-system account of a row written by a command ('' for the web)."""
+    return event_row.origin[3:] if (event_row.origin or "").startswith("os:") else ""
+
+
+def actor_label(event_row: AuditEvent, with_command: bool = True) -> str:
     """Who did it: the staff member's name, or who it was when nobody was logged in; from a
-    command, with the operating-system account that ran it."""
-    by_command = f"（コマンド：{event_row.origin[3:]}）" if (event_row.origin or "").startswith("os:") else ""
+    command, with the operating-system account that ran it (unless `with_command` is off)."""
+    account = command_account(event_row) if with_command else ""
+    by_command = f"（コマンド：{account}）" if account else ""
     if event_row.user is not None:
         return event_row.user.display_name + by_command
     if by_command:

@@ -281,7 +281,7 @@ def test_audit_log_is_for_admins_and_lists_views(client, login, staff, incident)
     db.session.commit()
     login("admin1")
     html = body(client.get("/supervisor/audit?action=view"))
-    assert "AGENT1" in html and f"問い合わせ：受付番号 {item.receipt}" in html and "<td>閲覧" in html
+    assert "AGENT1" in html and f"問い合わせ：受付番号 {item.receipt}" in html and 'data-label="操作">閲覧' in html
     assert client.get("/supervisor/audit?before=abc").status_code == 400
     client.post("/logout")
     client.post("/login", data={"username": "nobody-here", "password": "wrong wrong wrong"})

@@ -55,6 +55,13 @@ def test_load_draft_records_its_actor_in_the_audit_log(runner, sakura, staff):
     assert audit.actor_label(events[0]) == f"{staff['sup1'].display_name}（コマンド：{account}）"
 
 
+def test_the_audit_page_shows_the_account_that_ran_a_command(runner, sakura, staff, client, login):
+    runner.invoke(args=["notices", "load-draft", str(EXAMPLES / "first-report.toml"), "--author", "sup1"])
+    login("admin1")
+    page = client.get("/supervisor/audit?target=report").get_data(as_text=True)
+    assert f'{staff["sup1"].display_name}<br><span class="muted command-origin">コマンド：{getpass.getuser()}</span>' in page
+
+
 def test_audit_rows_written_in_a_web_request_have_no_command_origin(client, login, staff):
     login("sup1")
     client.get("/supervisor/audit")

@@ -77,7 +77,8 @@ def audit_log():
         query = query.where(AuditEvent.id < int(before))
     events = db.session.scalars(query.limit(AUDIT_PAGE)).all()
     targets = display.target_labels(events)
-    rows = [{"id": e.id, "at": jst(e.created_at), "user": audit.actor_label(e),
+    rows = [{"id": e.id, "at": jst(e.created_at), "user": audit.actor_label(e, with_command=False),
+             "command": audit.command_account(e),
              "action": audit.action_label(e.action), "code": e.action, "target": targets[e.id], "detail": e.detail}
             for e in events]
     return render_template("agent/audit.html", rows=rows, action=action, target=target, username=username,
