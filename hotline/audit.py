@@ -93,7 +93,7 @@ ACTION_LABELS = {
     "answer": "回答", "wait": "保留", "resume": "再開", "export": "書き出し", "purge": "削除（保存期間経過）",
     "submit": "承認依頼", "return": "差し戻し", "publish": "公開", "approve": "承認", "reject": "却下",
     "retire": "廃止", "flag": "要確認", "import": "取り込み", "use": "使用", "propose": "提案",
-    "publish_faq": "FAQとして公開", "refresh_faq": "FAQの内容更新", "request_change": "変更の申請",
+    "publish_faq": "FAQとして公開", "refresh_faq": "FAQの内容更新", "refresh_faq_failed": "FAQの内容更新の失敗", "request_change": "変更の申請",
     "approve_change": "変更の承認", "reject_change": "変更の却下", "file": "報告の記録",
     "decide_reporting": "報告要否の判断", "review_reporting": "報告要否の確認",
     "login": "ログイン", "logout": "ログアウト", "login_failed": "ログイン失敗", "login_throttled": "ログイン待機",

@@ -500,6 +500,28 @@ def test_faq_made_from_a_template_follows_the_new_report_facts(client, staff, in
     assert "自動で差し替えました" in fresh(template.id).review_reason
 
 
+def test_a_faq_entry_that_could_not_follow_the_new_facts_is_said_so_in_the_review_reason(
+        client, staff, incident, monkeypatch):
+    from hotline.answers import review
+
+    template = approved(staff, incident=incident)
+    answers.publish_as_faq(template, staff["sup1"])
+    db.session.commit()
+    entry_key = template.faq_entry.key
+
+    def refuse(*_args, **_kwargs):
+        raise answers.AnswerError("この版の承認者の記録がないため、FAQとして公開できません。")
+
+    monkeypatch.setattr(review, "publish_template_text", refuse)
+    publish(make_draft(incident, staff["sup1"], count_min=320, count_max=900,
+                       correction="調査の結果、対象となる件数の上限を500件から900件に訂正いたします。"),
+            staff["sup1"], staff["sup2"])
+    reason = fresh(template.id).review_reason
+    assert "自動で差し替えられませんでした（この版の承認者の記録がないため" in reason and "自動で差し替えました" not in reason
+    assert "最大で500件" in text(client.get(f"/faq/{entry_key}"))  # the old facts, and the reason says so
+    assert db.session.scalar(select(AuditEvent).filter_by(action="refresh_faq_failed")) is not None
+
+
 def test_weak_suggestions_are_shown_apart_as_other_candidates(demo_answers):
     shown, others = answers.suggest_all("補償", limit=3)
     assert [s.template.key for s in shown] == ["compensation"]

@@ -41,7 +41,9 @@ def _on_report_published(report: Report) -> None:
 def flag_changed(previous_report: Report | None, new_report: Report) -> list[AnswerTemplate]:
     """Mark shared templates whose placeholders draw on facts the new report changed.
 
-    Never flushes: the publishing code may still adjust the report before its own flush.
+    Runs as the last step of a publication (nothing changes the report after the signal).
+    It flushes only to record the refreshed facts of a template's FAQ entry: the database
+    accepts an entry's new text only as the values of an approved change already written.
     """
     with db.session.no_autoflush:
         changed = changed_fields(previous_report, new_report)
@@ -58,9 +60,8 @@ def _flag(template: AnswerTemplate, report: Report, fields: set[str]) -> bool:
     """Mark one template for review because `fields` changed; False when none of them did."""
     if not fields:
         return False
-    reason = _review_reason(template, report, describe_fields(fields))
-    mark_for_review(template, reason)
-    _refresh_faq_facts(template, report)
+    faq_problem = _refresh_faq_facts(template, report)
+    mark_for_review(template, _review_reason(template, report, describe_fields(fields), faq_problem))
     return True
 
 
@@ -75,31 +76,37 @@ def mark_for_review(template: AnswerTemplate, reason: str) -> None:
     audit.record("flag", "answer_template", template.id, detail=reason[:200])
 
 
-def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> None:
+def _refresh_faq_facts(template: AnswerTemplate, report: Report) -> str:
     """Keep the public FAQ entry made from a template on the facts of the newest report.
 
     The approved wording stays; only the placeholders are filled again (with their
     caveats), so the public page never shows superseded counts or categories while
-    the template waits for review.
+    the template waits for review. Returns why it could not ('' when it did, or when
+    the template has no FAQ entry); the review reason then says so.
     """
     entry = template.faq_entry
     if entry is None:
-        return
+        return ""
     try:
         answer = placeholders.render(template.body, report, report.incident)
         publish_template_text(template, entry, {"answer": answer}, None,
                               f"{placeholders.report_label(report)}の公表に合わせて事実を差し替え")
-    except (placeholders.PlaceholderError, AnswerError):
-        return
+    except (placeholders.PlaceholderError, AnswerError) as error:
+        audit.record("refresh_faq_failed", "answer_template", template.id, detail=f"faq:{entry.key}")
+        return str(error)
     audit.record("refresh_faq", "answer_template", template.id, detail=f"faq:{entry.key}")
     schedule_faq_index(entry)
+    return ""
 
 
-def _review_reason(template: AnswerTemplate, report: Report, labels: list[str]) -> str:
-    """Japanese reason: which report changed what, and what to do."""
+def _review_reason(template: AnswerTemplate, report: Report, labels: list[str], faq_problem: str = "") -> str:
+    """Japanese reason: which report changed what, whether the FAQ entry followed, and what to do."""
     text = (f"{placeholders.report_label(report)}の公表で、この回答が使う事実が変わりました："
             f"{'、'.join(labels)}。回答文が新しい内容に合っているか確認し、再承認してください。")
-    if template.faq_entry_id:
+    if template.faq_entry_id and faq_problem:
+        text += (f"FAQに掲載している回答の事実は、自動で差し替えられませんでした（{faq_problem}）。"
+                 "FAQの回答が古い事実のままです。すぐに確認し、必要ならFAQから取り下げてください。")
+    elif template.faq_entry_id:
         text += "FAQに掲載している回答の事実は、新しい報の内容に自動で差し替えました。回答文全体も合っているか確認してください。"
     return text
 
