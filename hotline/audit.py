@@ -2,7 +2,6 @@
 
 import getpass
 import os
-from functools import lru_cache
 
 from flask import g, has_request_context
 from flask_login import current_user
@@ -19,18 +18,14 @@ class AuditImmutable(RuntimeError):
     """Raised when code tries to change or delete an audit row."""
 
 
-@lru_cache(maxsize=1)
-def _os_account(pid: int) -> str:
-    """'os:tanaka' for the account running this process (cached per process)."""
+def origin() -> str:
+    """Where an audit row comes from: '' in a web request, else 'os:' and the operating-system account."""
+    if has_request_context():
+        return ""
     try:
         return f"os:{getpass.getuser()}"[:80]
-    except (KeyError, OSError):
+    except (KeyError, OSError):  # no name for this uid (a container without a passwd entry)
         return f"os:uid {os.getuid()}"
-
-
-def origin() -> str:
-    """Where an audit row comes from: '' in a web request, else the operating-system account."""
-    return "" if has_request_context() else _os_account(os.getpid())
 
 
 def record(action: str, target_type: str, target_id, detail: str = "", user=None) -> AuditEvent:
