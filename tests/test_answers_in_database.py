@@ -47,6 +47,8 @@ def shared(staff):
     "UPDATE answer_template_version SET edited_by_id = :sup2 WHERE template_id = :template AND version = 2",
     "UPDATE answer_template_version SET body = '別の文' WHERE template_id = :template AND version = 2",
     "DELETE FROM answer_template_version WHERE template_id = :template AND version = 1",
+    "UPDATE answer_template_version SET approved_category = 'card_fraud' WHERE template_id = :template AND version = 1",
+    "UPDATE answer_template_version SET approved_expires_on = '2099-12-31' WHERE template_id = :template AND version = 1",
     "INSERT INTO answer_template_version (template_id, version, title, questions, keywords, body, edited_by_id,"
     " approved_by_id, created_at) VALUES (:template, 3, 't', '', '', 'b', :sup1, :sup1, CURRENT_TIMESTAMP)",
     "INSERT INTO answer_template (key, title, category, questions, keywords, body, status, version, times_used,"

@@ -135,6 +135,26 @@ def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
         _raw("UPDATE answer_template SET body = '書き換え' WHERE id = 1")
 
 
+def test_versions_approved_before_the_migration_take_the_template_category_and_limit(app):
+    db.session.remove()
+    downgrade(revision="f5a6b7c80032")
+    for number, name in ((1, "sato"), (2, "suzuki")):
+        _raw("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, session_version,"
+             " created_at) VALUES (:id, :name, :name, 'x', 'supervisor', TRUE, 1, CURRENT_TIMESTAMP)", id=number, name=name)
+    _raw("INSERT INTO answer_template (id, key, title, category, questions, keywords, body, status, version, created_by_id,"
+         " review_reason, times_used, expires_on, created_at, updated_at) VALUES (1, 'old', '件名', 'compensation', '',"
+         " '', '回答文', 'proposal', 1, 1, '', 0, '2027-03-31', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    _raw("INSERT INTO answer_template_version (template_id, version, title, questions, keywords, body, edited_by_id,"
+         " approved_by_id, created_at) VALUES (1, 1, '件名', '', '', '回答文', 1, 2, CURRENT_TIMESTAMP)")
+    _raw("UPDATE answer_template SET status = 'approved', approved_by_id = 2 WHERE id = 1")
+    upgrade()
+    category, until = _raw("SELECT approved_category, approved_expires_on FROM answer_template_version"
+                           " WHERE template_id = 1").one()
+    assert (category, str(until)) == ("compensation", "2027-03-31")
+    with pytest.raises(DBAPIError, match="approval by a second person"):
+        _raw("UPDATE answer_template_version SET approved_category = 'other' WHERE template_id = 1")
+
+
 def test_faq_entries_stored_before_the_guard_are_recorded_as_they_were_and_guarded(app):
     db.session.remove()
     downgrade(revision="f0a1b2c30026")

@@ -9,7 +9,7 @@ from ..models import AnswerTemplate, Role, TemplateStatus, User
 from ..models._types import utcnow
 from . import placeholders
 from . import search as answer_search
-from .templates import CONTENT_FIELDS, AnswerError, _snapshot, require_role, save_template
+from .templates import CONTENT_FIELDS, AnswerError, _snapshot, record_approval, require_role, save_template
 
 
 def approve(template: AnswerTemplate, supervisor: User, version: int | None = None) -> AnswerTemplate:
@@ -36,7 +36,7 @@ def approve(template: AnswerTemplate, supervisor: User, version: int | None = No
     if chosen is None:
         _snapshot(template, None, supervisor)
     elif chosen.approved_by_id is None:
-        chosen.approved_by = supervisor
+        record_approval(chosen, template, supervisor)
     db.session.flush()
     if pending is not None:
         for name in CONTENT_FIELDS:

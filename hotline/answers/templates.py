@@ -154,9 +154,19 @@ def new_key() -> str:
 
 def _snapshot(template: AnswerTemplate, editor: User | None, approver: User | None = None) -> None:
     """Record the template's current text as its version row."""
-    template.versions.append(AnswerTemplateVersion(
+    version = AnswerTemplateVersion(
         version=template.version, title=template.title, questions=template.questions,
-        keywords=template.keywords, body=template.body, edited_by=editor, approved_by=approver))
+        keywords=template.keywords, body=template.body, edited_by=editor)
+    if approver is not None:
+        record_approval(version, template, approver)
+    template.versions.append(version)
+
+
+def record_approval(version: AnswerTemplateVersion, template: AnswerTemplate, approver: User) -> None:
+    """The approver, with the category and display limit shown beside the text: a FAQ entry made
+    from this version is public under these, not under values changed afterwards by one person."""
+    version.approved_by = approver
+    version.approved_category, version.approved_expires_on = template.category, template.expires_on
 
 
 def create(values: dict, editor: User) -> AnswerTemplate:

@@ -120,6 +120,10 @@ class AnswerTemplateVersion(db.Model):
     body: Mapped[str] = mapped_column(Text)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # What the approver was shown beside the text; written with the approver, never changed
+    # (migration a6b7c8d90033). A FAQ entry made from this version is public under these.
+    approved_category: Mapped[InquiryCategory | None] = mapped_column(enum_column(InquiryCategory))
+    approved_expires_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     template: Mapped[AnswerTemplate] = relationship(back_populates="versions")
