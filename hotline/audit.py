@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import db, in_read_request, write_after_reads
+from .extensions import add_row, db, in_read_request, write_after_reads
 from .models import AuditEvent
 
 PENDING_VIEWS = "audit_pending_views"
@@ -28,20 +28,16 @@ def origin() -> str:
         return f"os:uid {os.getuid()}"
 
 
-def record(action: str, target_type: str, target_id, detail: str = "", user=None) -> AuditEvent:
-    """Add an audit row in the current transaction (no personal data in `detail`)."""
+def record(action: str, target_type: str, target_id, detail: str = "", user=None) -> None:
+    """Add an audit row to the current transaction (no personal data in `detail`).
+
+    Written by a plain INSERT before the session's next statement or at the commit
+    (`extensions.add_row`); a rollback discards it with the rest.
+    """
     if user is None and current_user and current_user.is_authenticated:
         user = current_user
-    event_row = AuditEvent(
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id),
-        detail=detail[:500],
-        user_id=user.id if user is not None else None,
-        origin=origin(),
-    )
-    db.session.add(event_row)
-    return event_row
+    add_row(AuditEvent, action=action, target_type=target_type, target_id=str(target_id), detail=detail[:500],
+            user_id=user.id if user is not None else None, origin=origin())
 
 
 def record_view(target_type: str, target_id, detail: str = "", user=None) -> None:

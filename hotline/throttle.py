@@ -8,9 +8,9 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, bindparam, delete, func, select
 
-from .extensions import db
+from .extensions import add_row, db
 from .models import LoginAttempt, RateEvent
 from .models._types import utcnow
 
@@ -37,14 +37,27 @@ def count(bucket: str, raw_key: str, window_seconds: int, cap: int | None = None
     return db.session.scalar(select(func.count()).select_from(events.subquery())) or 0
 
 
+def _counts_statement(size: int):
+    """The statement of `counts` for `size` buckets, built once: bucket names, caps, key and
+    start of the window are parameters (building it costs more than running it)."""
+    if size not in _COUNTS:
+        _COUNTS[size] = select(*[select(func.count()).select_from(
+            select(RateEvent.id).where(RateEvent.bucket == bindparam(f"b{n}"), RateEvent.key == bindparam("key"),
+                                       RateEvent.created_at >= bindparam("since", type_=RateEvent.created_at.type))
+            .limit(bindparam(f"cap{n}", type_=Integer)).subquery()).scalar_subquery().label(f"c{n}")
+            for n in range(size)])
+    return _COUNTS[size]
+
+
+_COUNTS: dict = {}
+
+
 def counts(buckets: dict[str, int], raw_key: str, window_seconds: int) -> dict[str, int]:
     """`count` for several buckets of one key in one statement: {bucket: cap} → {bucket: count}."""
-    since, key = utcnow() - timedelta(seconds=window_seconds), hashed(raw_key)
-    columns = [select(func.count()).select_from(
-        select(RateEvent.id).where(RateEvent.bucket == bucket, RateEvent.key == key, RateEvent.created_at >= since)
-        .limit(cap).subquery()).scalar_subquery().label(f"c{number}")
-        for number, (bucket, cap) in enumerate(buckets.items())]
-    row = db.session.execute(select(*columns)).one()
+    params = {"since": utcnow() - timedelta(seconds=window_seconds), "key": hashed(raw_key)}
+    for number, (bucket, cap) in enumerate(buckets.items()):
+        params |= {f"b{number}": bucket, f"cap{number}": cap}
+    row = db.session.execute(_counts_statement(len(buckets)), params).one()
     return {bucket: row[number] or 0 for number, bucket in enumerate(buckets)}
 
 
@@ -56,7 +69,7 @@ def hit(bucket: str, raw_key: str, limit: int, window_seconds: int, commit: bool
     otherwise pay for a second durable commit) passes commit=False.
     """
     allowed = count(bucket, raw_key, window_seconds, cap=limit) < limit
-    db.session.add(RateEvent(bucket=bucket, key=hashed(raw_key)))
+    add_row(RateEvent, bucket=bucket, key=hashed(raw_key))
     if commit:
         db.session.commit()
     return allowed
@@ -64,7 +77,7 @@ def hit(bucket: str, raw_key: str, limit: int, window_seconds: int, commit: bool
 
 def record(bucket: str, raw_key: str) -> None:
     """Count one event without checking a limit (the caller checked with `count`)."""
-    db.session.add(RateEvent(bucket=bucket, key=hashed(raw_key)))
+    add_row(RateEvent, bucket=bucket, key=hashed(raw_key))
 
 
 def retry_after(bucket: str, raw_key: str, window_seconds: int) -> int:

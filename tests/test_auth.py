@@ -95,8 +95,9 @@ def test_audit_rows_cannot_be_changed(staff):
 
     from hotline import audit
 
-    row = audit.record("test", "user", 1, user=staff["sup1"])
+    audit.record("test", "user", 1, user=staff["sup1"])
     db.session.commit()
+    row = db.session.scalar(select(AuditEvent).filter_by(action="test"))
     row.action = "tampered"
     with pytest.raises(audit.AuditImmutable):
         db.session.flush()

@@ -64,6 +64,9 @@ def test_the_banner_stays_while_the_window_is_open_after_the_incident_is_closed(
     assert incident.status is IncidentStatus.CLOSED
     assert incident in notices.active_incidents(today=date(2027, 3, 31))
     assert incident not in notices.active_incidents(today=date(2027, 4, 1))
+    # what each inquiry post reads: the same answer from three columns
+    assert notices.active_incident_ids(today=date(2027, 3, 31)) == [incident.id]
+    assert notices.active_incident_ids(today=date(2027, 4, 1)) == []
 
 
 def test_the_schedule_of_a_published_incident_changes_only_with_a_second_person(staff):

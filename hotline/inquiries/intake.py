@@ -69,8 +69,8 @@ def current_incident():
 
 def current_incident_id() -> int | None:
     """The id of current_incident (read before a write transaction, see extensions.reads_first)."""
-    incident = current_incident()
-    return incident.id if incident else None
+    ids = notices.active_incident_ids()
+    return ids[0] if ids else None
 
 
 LOOK_UP = object()  # receive(): find the current incident itself

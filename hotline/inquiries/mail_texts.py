@@ -46,7 +46,7 @@ def queue_confirmation(inquiry: Inquiry) -> None:
         f"{_signature()}"
     )
     mail.enqueue(inquiry.email, f"【受付番号 {inquiry.receipt}】お問い合わせを受け付けました", body,
-                 "inquiry_receipt", to_name=inquiry.name)
+                 "inquiry_receipt", to_name=inquiry.name, keep=False)
 
 
 def answer_mail(inquiry: Inquiry, text: str) -> tuple[str, str]:
@@ -63,7 +63,7 @@ def answer_mail(inquiry: Inquiry, text: str) -> tuple[str, str]:
 def queue_answer(inquiry: Inquiry) -> None:
     """Send the recorded answer to the customer."""
     subject, body = answer_mail(inquiry, inquiry.answer_text)
-    mail.enqueue(inquiry.email, subject, body, "answer", to_name=inquiry.name)
+    mail.enqueue(inquiry.email, subject, body, "answer", to_name=inquiry.name, keep=False)
 
 
 def queue_oncall_alert(inquiry: Inquiry) -> bool:
@@ -82,5 +82,5 @@ def queue_oncall_alert(inquiry: Inquiry) -> bool:
         f"{current_app.config['PUBLIC_URL']}/agent/inquiries/{inquiry.id}\n"
         "（内容と連絡先は、ログインしたうえで上のページで確認してください。）"
     )
-    mail.enqueue(to, "【至急】二次被害の可能性があるお問い合わせ", body, "oncall_alert")
+    mail.enqueue(to, "【至急】二次被害の可能性があるお問い合わせ", body, "oncall_alert", keep=False)
     return True
