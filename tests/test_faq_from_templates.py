@@ -110,4 +110,5 @@ def test_the_template_page_says_which_category_the_faq_would_show(client, login,
     answers.save_template(fresh(template.id), {"category": "card_fraud"}, staff["sup2"])
     db.session.commit()
     page = client.get(f"/admin/answers/{template.id}").get_data(as_text=True)
-    assert f"FAQとして公開するときは、承認時の「{InquiryCategory.COMPENSATION.label}」になります" in page
+    assert (f"カテゴリーは承認時の「{InquiryCategory.COMPENSATION.label}」になります。"
+            f"「{InquiryCategory.CARD_FRAUD.label}」への変更はまだ承認されていません。") in page

@@ -117,12 +117,17 @@ def test_inquiries_already_stored_are_sealed_and_unsealed_by_the_migration(app):
     upgrade()
 
 
-def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
-    db.session.remove()
-    downgrade(revision="e9f0a1b20025")
+def _two_supervisors():
+    """Users 1 and 2, both supervisors, inserted as rows (the models may be newer than the schema)."""
     for number, name in ((1, "sato"), (2, "suzuki")):
         _raw("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, session_version,"
              " created_at) VALUES (:id, :name, :name, 'x', 'supervisor', TRUE, 1, CURRENT_TIMESTAMP)", id=number, name=name)
+
+
+def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
+    db.session.remove()
+    downgrade(revision="e9f0a1b20025")
+    _two_supervisors()
     _raw("INSERT INTO answer_template (id, key, title, category, questions, keywords, body, status, version, created_by_id,"
          " approved_by_id, review_reason, times_used, created_at, updated_at) VALUES (1, 'old', '件名', 'other', '', '',"
          " '回答文', 'approved', 1, 1, 2, '', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
@@ -138,9 +143,7 @@ def test_templates_approved_before_the_guard_keep_working_and_are_guarded(app):
 def test_versions_approved_before_the_migration_take_the_template_category_and_limit(app):
     db.session.remove()
     downgrade(revision="f5a6b7c80032")
-    for number, name in ((1, "sato"), (2, "suzuki")):
-        _raw("INSERT INTO \"user\" (id, username, display_name, password_hash, role, active, session_version,"
-             " created_at) VALUES (:id, :name, :name, 'x', 'supervisor', TRUE, 1, CURRENT_TIMESTAMP)", id=number, name=name)
+    _two_supervisors()
     _raw("INSERT INTO answer_template (id, key, title, category, questions, keywords, body, status, version, created_by_id,"
          " review_reason, times_used, expires_on, created_at, updated_at) VALUES (1, 'old', '件名', 'compensation', '',"
          " '', '回答文', 'proposal', 1, 1, '', 0, '2027-03-31', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
