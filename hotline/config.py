@@ -126,6 +126,7 @@ def inquiry_settings() -> dict:
         "STATUS_LIMIT_PER_HOUR": int(_env("STATUS_LIMIT_PER_HOUR", "20")),
         "VOTES_PER_HOUR": int(_env("VOTES_PER_HOUR", "30")),
         "SEARCH_STATS_PER_HOUR": int(_env("SEARCH_STATS_PER_HOUR", "120")),
+        "SEARCH_STATS_SECONDS": float(_env("SEARCH_STATS_SECONDS", "2")),
         "INQUIRY_MAX_MESSAGE": 4000,
         "QUEUE_POLL_SECONDS": int(_env("QUEUE_POLL_SECONDS", "30")),
     }

@@ -52,6 +52,7 @@ def _base_config(tmp_path, url: str) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key",
+        "SEARCH_STATS_SECONDS": 0,  # statistics written with each search; tests/test_search_stats.py batches them
         "PAGE_CACHE_SECONDS": 0,  # pages are read right after changes; tests/test_page_cache.py turns it on
     }
 

@@ -134,16 +134,23 @@ def record_vote(entry: FaqEntry, voter: str, helpful: bool) -> bool:
 
 def record_search(query_key: str, hits: int) -> None:
     """Count a search by its normalized text (no identity is stored)."""
-    stat = _stat(query_key)
-    stat.searches = SearchStat.searches + 1
-    if hits == 0:
-        stat.zero_hits = SearchStat.zero_hits + 1
+    record_counts(query_key, searches=1, zero_hits=int(hits == 0))
 
 
 def record_open(query_key: str) -> None:
     """Count that a result of this query was opened."""
+    record_counts(query_key, opens=1)
+
+
+def record_counts(query_key: str, searches: int = 0, zero_hits: int = 0, opens: int = 0) -> None:
+    """Add searches, searches that found nothing and opened results to a query's row."""
     stat = _stat(query_key)
-    stat.opens = SearchStat.opens + 1
+    if searches:
+        stat.searches = SearchStat.searches + searches
+    if zero_hits:
+        stat.zero_hits = SearchStat.zero_hits + zero_hits
+    if opens:
+        stat.opens = SearchStat.opens + opens
 
 
 def _stat(query_key: str) -> SearchStat:

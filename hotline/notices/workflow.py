@@ -4,7 +4,7 @@
 from datetime import date
 
 from blinker import Namespace
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import audit
 from ..extensions import db
@@ -94,6 +94,14 @@ def active_incident_ids(today: date | None = None) -> list[int]:
     return [row.id for row in db.session.execute(_PUBLIC_COLUMNS) if _active(row.status, row.contact_schedule, day)]
 
 
+def current_contact(today: date | None = None):
+    """The contact window of the newest active incident as its latest published report gives it
+    (a row with contact_phone, contact_hours, contact_form_url), or None; read as three columns,
+    for pages searched by the crowd that show only this."""
+    ids = active_incident_ids(today)
+    return db.session.execute(_CONTACT, {"incident": ids[0]}).one_or_none() if ids else None
+
+
 def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
     """Still handled, or its contact window still open."""
     return status is IncidentStatus.ACTIVE or contact_window.is_open_window(schedule, day)
@@ -102,6 +110,11 @@ def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
 _PUBLISHED = select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED).exists()
 _PUBLIC_COLUMNS = (select(Incident.id, Incident.status, Incident.contact_schedule).where(_PUBLISHED)
                    .order_by(Incident.aware_on.desc()))
+
+
+_CONTACT = (select(Report.contact_phone, Report.contact_hours, Report.contact_form_url)
+            .where(Report.incident_id == bindparam("incident"), Report.state == ReportState.PUBLISHED)
+            .order_by(Report.number.desc()).limit(1))
 
 
 def public_incidents() -> list[Incident]:

@@ -12,6 +12,7 @@ from wtforms import HiddenField
 from .. import faq, notices, throttle
 from ..extensions import csrf, db, write_after_reads
 from ..faq import search as faq_search
+from ..faq import stats as search_stats
 from ..inquiries import stats as inquiry_stats
 from ..models import FaqEntry, TextBlock
 from ..models._types import still_valid, today_in_japan
@@ -57,10 +58,14 @@ def _contact() -> dict:
     return {"report": report, "incident": incidents[0] if incidents else None}
 
 
-def _may_count(query: str) -> bool:
-    """Count a query in the statistics unless it looks personal or this address floods them (not committed)."""
-    return faq_search.worth_counting(query) and throttle.hit(
-        "search_stat", client_address(), current_app.config["SEARCH_STATS_PER_HOUR"], HOUR, commit=False)
+def _count(query: str, **what) -> None:
+    """Note a search or an opened result for the statistics unless the query looks personal;
+    what this process noted is written every few seconds, after the page was rendered."""
+    if not faq_search.query_problem(query) and faq_search.worth_counting(query):
+        search_stats.note(faq_search.query_key(query), client_address(), **what)
+    if search_stats.due(current_app.config["SEARCH_STATS_SECONDS"]):
+        with write_after_reads():  # rendered first: the commit expires what was read
+            search_stats.flush(current_app.config["SEARCH_STATS_PER_HOUR"])
 
 
 def _faq_version(*parts) -> tuple[str, object]:
@@ -100,11 +105,8 @@ def search():
     hits = [] if problem else faq_search.search_faq(q.strip())
     strong, weak = faq_search.split_weak(hits)
     page = render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
-                           hits=strong, weak=weak, **_contact())
-    if not problem and faq_search.worth_counting(q):
-        with write_after_reads():  # rendered first: the commit expires what was read
-            if _may_count(q):
-                faq.record_search(faq_search.query_key(q), len(hits))
+                           hits=strong, weak=weak, report=notices.current_contact())
+    _count(q, hits=len(hits))
     return page
 
 
@@ -114,10 +116,8 @@ def entry(key: str):
     """One entry with related entries, a vote form and a link to ask us."""
     item = _entry_or_404(key)
     came_from = request.args.get("q", "")
-    if came_from and not faq_search.query_problem(came_from) and faq_search.worth_counting(came_from):
-        with write_after_reads():
-            if _may_count(came_from):
-                faq.record_open(faq_search.query_key(came_from))
+    if came_from:
+        _count(came_from, opened=True)
     voted = request.args.get("voted") == "1"
     version = _faq_version(item.key, voted)
     if (unchanged := not_modified(*version)) is not None:

@@ -8,6 +8,7 @@ bound is zero, not an interval.
 """
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -16,9 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from whoosh import index
-from whoosh.query import Or, Term
+from whoosh.query import Term
 
 from . import tokens
+from .textnorm import variants_generation
 from .index import KIND_WEIGHT, PARTS, live_version, schema_kinds
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ MAX_QUERY_TERMS = 64
 MAX_BIGRAM_DF = 0.2  # query bigrams in more than this share of answers are ignored
 SNIPPET_CHARS = 120
 RESULT_CACHE_SIZE = 256  # per thread; emptied whenever the index changes
+TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost), per thread and index version
 
 
 @dataclass(frozen=True)
@@ -44,23 +47,23 @@ _readers = threading.local()
 
 
 def _searcher(index_dir: str):
-    """This thread's (searcher, result cache) on the live index, renewed if it changed."""
+    """This thread's (searcher, result cache, term scores) on the live index, renewed if it changed."""
     index_dir = os.path.abspath(index_dir)
     if getattr(_readers, "pid", None) != os.getpid():
         _readers.pid, _readers.cache = os.getpid(), {}
     real = live_version(index_dir)
     cached = _readers.cache.get(index_dir)
     if cached and cached[0] == real and cached[1].up_to_date():
-        return cached[1], cached[2]
+        return cached[1], cached[2], cached[3]
     # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 a reader opened with
     # reuse= keeps the old segments too, so replaced documents come back.
     if cached:
         _readers.cache.pop(index_dir)[1].close()
     if real is None:
-        return None, None
+        return None, None, None
     searcher = index.open_dir(real).searcher()
-    _readers.cache[index_dir] = (real, searcher, OrderedDict())
-    return searcher, _readers.cache[index_dir][2]
+    _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict())
+    return _readers.cache[index_dir][1:]
 
 
 def _drop_searcher(index_dir: str) -> None:
@@ -89,12 +92,42 @@ def _prune(searcher, terms: dict[str, list[str]]) -> dict[str, list[str]]:
     return kept if any(kept.values()) else terms
 
 
-def _build_query(terms: dict[str, list[str]]):
-    """OR of boosted Terms over every text field; None if there is nothing to find."""
-    subs = [Term(f"{part}_{kind}", term, boost=boost * KIND_WEIGHT[kind])
-            for kind, words in terms.items() for part, boost in PARTS.items()
-            for term in words]
-    return Or(subs) if subs else None
+def _subqueries(terms: dict[str, list[str]]) -> list[tuple[str, str, float]]:
+    """(field, term, boost) for every term over every text field of its kind."""
+    return [(f"{part}_{kind}", term, boost * KIND_WEIGHT[kind])
+            for kind, words in terms.items() for part, boost in PARTS.items() for term in words]
+
+
+def _term_scores(searcher, scores: OrderedDict, field: str, text: str, boost: float) -> tuple:
+    """((docnum, score), ...) of one boosted term, as Whoosh's BM25F scores it, kept with the
+    searcher: the scores of a term depend only on the index, which a searcher never sees change."""
+    key = (field, text, boost)
+    found = scores.get(key)
+    if found is not None:
+        scores.move_to_end(key)
+        return found
+    found, context = [], searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = Term(field, text, boost=boost).matcher(subsearcher, context)
+        while matcher.is_active():
+            found.append((offset + matcher.id(), matcher.score()))
+            matcher.next()
+    scores[key] = found = tuple(found)
+    while len(scores) > TERM_CACHE_SIZE:
+        scores.popitem(last=False)
+    return found
+
+
+def _top(searcher, scores: OrderedDict, subqueries, limit: int) -> list[tuple[int, float]]:
+    """The best (docnum, score) pairs: each document's scores summed over the terms in query
+    order (the very sums Whoosh's OR matcher makes), highest first, ties by document order."""
+    totals: dict[int, float] = {}
+    for field, text, boost in subqueries:
+        for docnum, score in _term_scores(searcher, scores, field, text, boost):
+            totals[docnum] = totals.get(docnum, 0.0) + score
+    ranked = sorted(((docnum, total) for docnum, total in totals.items() if total > 0),
+                    key=lambda pair: (-pair[1], pair[0]))
+    return ranked[:limit]
 
 
 def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
@@ -103,13 +136,13 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
         return []
     for attempt in range(2):
         try:
-            searcher, results = _searcher(index_dir)
+            searcher, results, scores = _searcher(index_dir)
             if searcher is None:
                 return []
             key = (query[:MAX_QUERY_CHARS], limit)
             hits = results.get(key)
             if hits is None:
-                hits = results[key] = _run(searcher, query, limit)
+                hits = results[key] = _run(searcher, scores, query, limit)
                 while len(results) > RESULT_CACHE_SIZE:
                     results.popitem(last=False)
             else:
@@ -122,13 +155,12 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
     return []
 
 
-def _run(searcher, query: str, limit: int) -> tuple[Hit, ...]:
-    """Analyze, prune, search and highlight."""
+def _run(searcher, scores: OrderedDict, query: str, limit: int) -> tuple[Hit, ...]:
+    """Analyze, prune, score and highlight."""
     terms = _query_terms(query, schema_kinds(searcher.schema))
-    q = _build_query(_prune(searcher, terms))
-    if q is None:
-        return ()
-    return tuple(_hit(r, terms) for r in searcher.search(q, limit=limit))
+    subqueries = _subqueries(_prune(searcher, terms))
+    return tuple(_hit(searcher.stored_fields(docnum), score, terms)
+                 for docnum, score in _top(searcher, scores, subqueries, limit))
 
 
 # ---------------------------------------------------------------- highlighting
@@ -138,13 +170,9 @@ def _spans(text: str, terms: dict[str, list[str]]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of text whose tokens are query terms."""
     spans = []
     for kind, words in terms.items():
-        wanted = set(words)
-        for term, start, end in tokens.tokens(text, kind):
-            # Bigrams made only of hiragana (です, ます...) and single hiragana words (the し of
-            # した, the の of ...の件数) match everywhere: they rank but are not marked.
-            shown = text[start:end]
-            if term in wanted and not (_all_hiragana(shown) and (kind == "bigram" or len(shown) == 1)):
-                spans.append((start, end))
+        where = _markable(text, kind, variants_generation()) if len(text) <= 4000 else _markable.__wrapped__(text, kind, 0)
+        for word in words:
+            spans += where.get(word, ())
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -152,6 +180,22 @@ def _spans(text: str, terms: dict[str, list[str]]) -> list[tuple[int, int]]:
         else:
             merged.append([start, end])
     return [(s, e) for s, e in merged]
+
+
+@functools.lru_cache(maxsize=4096)
+def _markable(text: str, kind: str, _generation: int) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where each term of a text may be marked: its spans by term (a result's question and
+    answer come back query after query, so this is read once per text and dictionary).
+
+    Bigrams made only of hiragana (です, ます...) and single hiragana words (the し of した, the
+    の of ...の件数) match everywhere: they rank but are not marked.
+    """
+    where: dict[str, list[tuple[int, int]]] = {}
+    for term, start, end in tokens.tokens(text, kind):
+        shown = text[start:end]
+        if not (_all_hiragana(shown) and (kind == "bigram" or len(shown) == 1)):
+            where.setdefault(term, []).append((start, end))
+    return {term: tuple(found) for term, found in where.items()}
 
 
 def _all_hiragana(s: str) -> bool:
@@ -188,9 +232,9 @@ def _snippet(text: str, spans) -> str:
         ("…" if end < len(text) else "")
 
 
-def _hit(result, terms) -> Hit:
-    """Turn a Whoosh result into a Hit with highlighted, escaped HTML."""
-    question, answer = result.get("question", ""), result.get("answer", "")
-    return Hit(id=result["id"], score=float(result.score),
+def _hit(stored: dict, score: float, terms) -> Hit:
+    """A scored document as a Hit with highlighted, escaped HTML."""
+    question, answer = stored.get("question", ""), stored.get("answer", "")
+    return Hit(id=stored["id"], score=score,
                question_html=_mark(question, _spans(question, terms)),
                snippet_html=_snippet(answer, _spans(answer, terms)))
