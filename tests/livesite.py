@@ -29,6 +29,7 @@ class LiveSite:
     def __init__(self, instance: Path, database: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database = database
         self.env = {
             **os.environ,
             "HOTLINE_INSTANCE_PATH": str(instance),

@@ -2,8 +2,9 @@
 
 A search is a page read. Writing its statistic at once made every search of a crowd take
 SQLite's write lock and wait for a durable commit. Now each process keeps what it counted
-during the last few seconds (`SEARCH_STATS_SECONDS`, 2 by default) and the next search
-after that writes it all in one transaction: the query rows, and the rate events that cap
+since its last write; an FAQ page served `SEARCH_STATS_SECONDS` (2 by default) or more
+after that write writes it all in one transaction (so in a quiet hour a search is written
+at once, and in a crowd once every two seconds per worker): the query rows, and the rate events that cap
 how much one address may add (`SEARCH_STATS_PER_HOUR`). The cap is checked against the
 database at that write, so it holds across workers and nodes, a few seconds late. A worker
 that dies loses the counts of those seconds at most; nothing else depends on them.
@@ -28,12 +29,12 @@ class _Pending:
     """What this process counted since its last write (emptied in a forked child)."""
 
     pid: int = field(default_factory=os.getpid)
-    started: float | None = None
     notes: list = field(default_factory=list)  # (address, query key, opened, found nothing)
 
 
 _pending = _Pending()
 _lock = threading.Lock()
+_written = 0.0  # time.monotonic() of this process's last write
 
 
 def note(query_key: str, address: str, *, hits: int | None = None, opened: bool = False) -> None:
@@ -42,17 +43,15 @@ def note(query_key: str, address: str, *, hits: int | None = None, opened: bool 
     with _lock:
         if _pending.pid != os.getpid():
             _pending = _Pending()
-        if _pending.started is None:
-            _pending.started = time.monotonic()
         _pending.notes.append((address, query_key, opened, hits == 0))
 
 
 def due(seconds: float) -> bool:
-    """Whether what is waiting should be written now (older than `seconds`, or too much)."""
+    """Whether what is waiting should be written now (the last write is `seconds` old, or too much waits)."""
     pending = _pending
-    if pending.pid != os.getpid() or pending.started is None:
+    if pending.pid != os.getpid() or not pending.notes:
         return False
-    return time.monotonic() - pending.started >= seconds or len(pending.notes) >= MAX_PENDING
+    return time.monotonic() - _written >= seconds or len(pending.notes) >= MAX_PENDING
 
 
 def waiting() -> int:
@@ -67,9 +66,10 @@ def flush(per_hour: int) -> int:
     database; its attempts are recorded as rate events (up to the ceiling), so a flood
     stays capped on every worker. Returns how many notes were counted.
     """
-    global _pending
+    global _pending, _written
     with _lock:
         notes, _pending = (_pending.notes if _pending.pid == os.getpid() else []), _Pending()
+        _written = time.monotonic()
     by_address: dict[str, list] = {}
     for address, *rest in notes:
         by_address.setdefault(address, []).append(rest)

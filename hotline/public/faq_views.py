@@ -7,6 +7,7 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
                    url_for)
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField
 
 from .. import faq, notices, throttle
@@ -59,13 +60,22 @@ def _contact() -> dict:
 
 
 def _count(query: str, **what) -> None:
-    """Note a search or an opened result for the statistics unless the query looks personal;
-    what this process noted is written every few seconds, after the page was rendered."""
+    """Note a search or an opened result for the statistics unless the query looks personal."""
     if not faq_search.query_problem(query) and faq_search.worth_counting(query):
         search_stats.note(faq_search.query_key(query), client_address(), **what)
-    if search_stats.due(current_app.config["SEARCH_STATS_SECONDS"]):
-        with write_after_reads():  # rendered first: the commit expires what was read
-            search_stats.flush(current_app.config["SEARCH_STATS_PER_HOUR"])
+
+
+@bp.after_request
+def _write_statistics(response):
+    """What this process noted is written by an FAQ page read every few seconds, after it was
+    rendered; if the database refuses, the page is still sent and those counts are lost."""
+    if request.method == "GET" and search_stats.due(current_app.config["SEARCH_STATS_SECONDS"]):
+        try:
+            with write_after_reads():  # the commit expires what the page read
+                search_stats.flush(current_app.config["SEARCH_STATS_PER_HOUR"])
+        except SQLAlchemyError:
+            current_app.logger.exception("search statistics not written")
+    return response
 
 
 def _faq_version(*parts) -> tuple[str, object]:
