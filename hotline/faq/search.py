@@ -6,12 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from .. import audit, search
 from ..extensions import db
 from ..models import FaqEntry, TextBlock
-from ..models._types import still_valid
+from ..models._types import today_in_japan
 from ..search import follow
 from ..search.sync import after_commit
 from .entries import published_entries, search_document
@@ -24,9 +24,12 @@ follow.bump_on_change(TextBlock, ("body",), "faq", "answers")  # answers expand 
 
 @dataclass(frozen=True)
 class FaqHit:
-    """A published entry found by a search, with highlighted HTML from the search module."""
+    """A published entry found by a search, with highlighted HTML from the search module.
 
-    entry: FaqEntry
+    `entry` holds what result lists show of it (id, key, question, category), read as
+    columns: no entry object is loaded for a search."""
+
+    entry: Row
     question_html: str
     snippet_html: str
     score: float = 0.0
@@ -85,11 +88,14 @@ def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
     hits = search.search(index_dir(), query, limit=limit)
     if not hits:
         return []
-    keys = [hit.id for hit in hits]
-    entries = {e.key: e for e in db.session.scalars(
-        select(FaqEntry).where(FaqEntry.key.in_(keys), FaqEntry.published.is_(True),
-                               still_valid(FaqEntry.expires_on)))}
+    entries = {e.key: e for e in db.session.execute(
+        _FOUND.params(keys=[hit.id for hit in hits], today=today_in_japan()))}
     return [FaqHit(entries[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in entries]
+
+
+_FOUND = select(FaqEntry.id, FaqEntry.key, FaqEntry.question, FaqEntry.category).where(
+    FaqEntry.key.in_(bindparam("keys", expanding=True)), FaqEntry.published.is_(True),
+    FaqEntry.expires_on.is_(None) | (FaqEntry.expires_on >= bindparam("today")))  # still_valid, prebuilt
 
 
 def rebuild() -> int:

@@ -30,7 +30,7 @@ MAX_QUERY_TERMS = 64
 MAX_BIGRAM_DF = 0.2  # query bigrams in more than this share of answers are ignored
 SNIPPET_CHARS = 120
 RESULT_CACHE_SIZE = 256  # per thread; emptied whenever the index changes
-TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost), per thread and index version
+TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost) and stored documents, per thread and index version
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,16 @@ def _run(searcher, scores: OrderedDict, query: str, limit: int) -> tuple[Hit, ..
     """Analyze, prune, score and highlight."""
     terms = _query_terms(query, schema_kinds(searcher.schema))
     subqueries = _subqueries(_prune(searcher, terms))
-    return tuple(_hit(searcher.stored_fields(docnum), score, terms)
+    return tuple(_hit(_stored(searcher, scores, docnum), score, terms)
                  for docnum, score in _top(searcher, scores, subqueries, limit))
+
+
+def _stored(searcher, scores: OrderedDict, docnum: int) -> dict:
+    """A document's stored fields, kept beside the term scores (read and unpacked once)."""
+    key = ("stored", docnum)
+    if key not in scores:
+        scores[key] = searcher.stored_fields(docnum)
+    return scores[key]
 
 
 # ---------------------------------------------------------------- highlighting
