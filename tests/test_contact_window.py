@@ -76,3 +76,22 @@ def test_the_schedule_of_a_published_incident_changes_only_with_a_second_person(
     change = notices.request_change(incident, {"contact_schedule": normalized(longer)}, staff["sup1"], reason="延長")
     assert change is not None and "2027-03-31" in incident.contact_schedule
     assert [row["label"] for row in notices.describe(change)] == ["受付時間の予定"]
+
+
+def test_pages_searched_by_the_crowd_show_the_contact_of_the_newest_active_incidents_latest_report(staff):
+    assert notices.current_contact() is None
+    older = make_incident(slug="older", aware_on=date(2026, 10, 1))
+    publish(make_draft(older, staff["sup1"], contact_phone="0120-000-001"), staff["sup1"], staff["sup2"])
+    newer = make_incident(slug="newer", aware_on=date(2026, 11, 1), contact_schedule=normalized(SCHEDULE))
+    publish(make_draft(newer, staff["sup1"], contact_phone="0120-000-002"), staff["sup1"], staff["sup2"])
+    publish(make_draft(newer, staff["sup1"], contact_phone="0120-000-003", contact_hours="9:00〜21:00"),
+            staff["sup1"], staff["sup2"])
+    make_draft(newer, staff["sup1"], contact_phone="0120-999-999")  # a draft is shown to nobody
+    contact = notices.current_contact(today=date(2027, 3, 31))
+    assert (contact.contact_phone, contact.contact_hours) == ("0120-000-003", "9:00〜21:00")
+    change = notices.request_change(newer, {"status": IncidentStatus.CLOSED}, staff["sup1"])
+    notices.approve_change(change, staff["sup2"])
+    assert notices.current_contact(today=date(2027, 3, 31)).contact_phone == "0120-000-003"  # window still open
+    assert notices.current_contact(today=date(2027, 4, 1)).contact_phone == "0120-000-001"  # the older one
+    # the same incident as the banner and the FAQ list choose
+    assert notices.active_incidents(today=date(2027, 4, 1))[0].id == older.id

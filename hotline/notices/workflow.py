@@ -4,7 +4,7 @@
 from datetime import date
 
 from blinker import Namespace
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
@@ -96,10 +96,16 @@ def active_incident_ids(today: date | None = None) -> list[int]:
 
 def current_contact(today: date | None = None):
     """The contact window of the newest active incident as its latest published report gives it
-    (a row with contact_phone, contact_hours, contact_form_url), or None; read as three columns,
-    for pages searched by the crowd that show only this."""
-    ids = active_incident_ids(today)
-    return db.session.execute(_CONTACT, {"incident": ids[0]}).one_or_none() if ids else None
+    (a row with contact_phone, contact_hours, contact_form_url), or None; read in one statement
+    of a few columns, for pages searched by the crowd that show only this."""
+    day = today or contact_window.today_in_japan()
+    seen = set()
+    for row in db.session.execute(_CONTACT):  # every published report, newest incident and report first
+        if row.incident not in seen:
+            seen.add(row.incident)
+            if _active(row.status, row.contact_schedule, day):
+                return row
+    return None
 
 
 def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
@@ -112,9 +118,10 @@ _PUBLIC_COLUMNS = (select(Incident.id, Incident.status, Incident.contact_schedul
                    .order_by(Incident.aware_on.desc()))
 
 
-_CONTACT = (select(Report.contact_phone, Report.contact_hours, Report.contact_form_url)
-            .where(Report.incident_id == bindparam("incident"), Report.state == ReportState.PUBLISHED)
-            .order_by(Report.number.desc()).limit(1))
+_CONTACT = (select(Incident.id.label("incident"), Incident.status, Incident.contact_schedule, Report.contact_phone,
+                   Report.contact_hours, Report.contact_form_url)
+            .join(Report, (Report.incident_id == Incident.id) & (Report.state == ReportState.PUBLISHED))
+            .order_by(Incident.aware_on.desc(), Incident.id, Report.number.desc()))
 
 
 def public_incidents() -> list[Incident]:
