@@ -122,3 +122,18 @@ def test_a_staff_write_on_this_worker_starts_the_front_cache_afresh(node, staff)
     assert agent.post(f"/agent/inquiries/{waiting}/claim").status_code in (302, 303)
     reader.get("/notices/")
     assert seen.requests == 3  # the claim, then the page through the view again
+
+
+def test_the_contact_beside_search_results_is_read_again_after_the_seconds(node, staff):
+    from datetime import date
+
+    def phone_shown():
+        page = node.test_client().get("/faq/search?q=カード").get_data(as_text=True)
+        return page.split("専用窓口：", 1)[1].split("</a>", 1)[0].rsplit(">", 1)[1]
+
+    before = phone_shown()
+    incident = make_incident("newer-case", aware_on=date(2026, 12, 1))
+    publish(make_draft(incident, staff["sup1"], contact_phone="0120-999-000"), staff["sup1"], staff["sup2"])
+    assert before != "0120-999-000" and phone_shown() == before  # kept for the seconds
+    time.sleep(TTL + 0.1)
+    assert phone_shown() == "0120-999-000"

@@ -115,7 +115,8 @@ def search():
     hits = [] if problem else faq_search.search_faq(q.strip())
     strong, weak = faq_search.split_weak(hits)
     page = render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
-                           hits=strong, weak=weak, report=notices.current_contact())
+                           hits=strong, weak=weak,
+                           report=page_cache.for_seconds("search-contact", notices.current_contact))
     _count(q, hits=len(hits))
     return page
 

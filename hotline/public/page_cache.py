@@ -81,6 +81,22 @@ def rendered(tag: str, render) -> str:
     return body
 
 
+def for_seconds(name: str, compute):
+    """A value pages read on every request (the contact beside search results), computed at
+    most every PAGE_CACHE_SECONDS per worker: as stale as the front cache may be, and dropped
+    with the kept bodies when a staff write on this worker starts the cache afresh."""
+    seconds = current_app.config.get("PAGE_CACHE_SECONDS") or 0
+    if not seconds:
+        return compute()
+    bodies, now = _bodies(current_app), time.monotonic()
+    kept = bodies.get(("for-seconds", name))
+    if kept is not None and now < kept[0]:
+        return kept[1]
+    value = compute()
+    bodies.put(("for-seconds", name), (now + seconds, value))
+    return value
+
+
 class FrontCache:
     """WSGI middleware answering anonymous GETs of shareable public pages from memory."""
 
