@@ -101,3 +101,26 @@ def test_the_built_message_carries_the_cleaned_name_within_its_limit(app):
 def test_an_unsubscribe_link_of_exactly_300_characters_is_kept_whole(app):
     url = "https://example.jp/" + "a" * 281
     assert len(url) == 300 and mail.enqueue("taro@example.jp", "件名", "本文", "news", unsubscribe_url=url).unsubscribe_url == url
+
+
+def test_a_mail_without_a_name_is_addressed_to_the_bare_address(app):
+    row = mail.enqueue("taro@example.jp", "件名", "本文", "answer")
+    db.session.flush()
+    assert row.to_name == ""
+    message = build_message(row)
+    assert message["To"].addresses[0].display_name == "" and str(message["To"]) == "taro@example.jp"
+
+
+def test_a_row_written_around_the_outbox_is_still_built_within_the_header_limits(app):
+    row = mail.enqueue("taro@example.jp", "件名", "本文", "answer")
+    db.session.flush()
+    row.to_name, row.subject = "名" * (NAME_MAX + 50), "件" * (SUBJECT_MAX + 50)  # as raw SQL could store them
+    message = build_message(row)
+    assert message["To"].addresses[0].display_name == "名" * NAME_MAX
+    assert str(message["Subject"]) == "件" * SUBJECT_MAX
+
+
+def test_the_kind_is_cut_to_its_column_and_a_bad_link_is_refused_by_name(app):
+    assert mail.enqueue("taro@example.jp", "件名", "本文", "k" * 50).kind == "k" * 32
+    with pytest.raises(ValueError, match=r"^unsubscribe_url must be one http\(s\) address$"):
+        mail.enqueue("taro@example.jp", "件名", "本文", "news", unsubscribe_url="javascript:alert(1)")

@@ -15,8 +15,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from flask import current_app
 
 from ..extensions import add_row, db
-from ..models import MailStatus, OutboxMail
-from ..models._types import utcnow
+from ..models import OutboxMail
 
 SUBJECT_MAX = 200
 NAME_MAX = 100
@@ -121,12 +120,8 @@ def enqueue(to: str, subject: str, body: str, kind: str, *, to_name: str = "", u
         subject=subject,
         body=clean_body(body),
         message_id=make_msgid(domain=_sender().addr_spec.rpartition("@")[2]),
-        status=MailStatus.PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        last_error="",
         unsubscribe_url=unsubscribe_url,
-    )
+    )  # status PENDING, no attempts, due now, no error: the model's defaults
     if not keep:
         add_row(OutboxMail, **values)
         return None
