@@ -16,10 +16,10 @@ from hotline.config import PROJECT_ROOT
 EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
 HELD_FILE = Path(__file__).parent / "data" / "faq_held.jsonl"  # held back while the analyzer was chosen
 HELD2_FILE = Path(__file__).parent / "data" / "faq_held2.jsonl"  # written by someone who never saw the search
-MIN_TOP3_HITS = 80
-MIN_TOP1_HITS = 71
-MIN_HELD = (54, 58)  # top-1, top-3 of 62 when first read (docs/search.md)
-MIN_HELD2 = (57, 68)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
+MIN_TOP3_HITS = 81
+MIN_TOP1_HITS = 72
+MIN_HELD = (55, 58)  # top-1, top-3 of 62 (54, 58 when first read; docs/search.md)
+MIN_HELD2 = (59, 71)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
 
 
 @pytest.fixture(scope="module")

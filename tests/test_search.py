@@ -118,6 +118,11 @@ def test_variant_boundaries():
     assert textnorm.normalize("パスポート") == "ぱすぽと"
     assert textnorm.normalize("pwn") == "pwn"
     assert textnorm.normalize("パスを忘れた") == textnorm.normalize("パスワードを忘れた")
+    # a one-kanji entry only where it stands alone, never inside a compound
+    assert textnorm.normalize("夫のカード") == textnorm.normalize("家族のカード")
+    assert textnorm.normalize("死んだ母あて") == textnorm.normalize("死んだ家族あて")
+    assert textnorm.normalize("工夫しております") == "工夫しております"
+    assert textnorm.normalize("祖母と父母") == "祖母と父母"
 
 
 def test_variant_file_format():
