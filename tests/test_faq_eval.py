@@ -17,9 +17,9 @@ EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
 HELD_FILE = Path(__file__).parent / "data" / "faq_held.jsonl"  # held back while the analyzer was chosen
 HELD2_FILE = Path(__file__).parent / "data" / "faq_held2.jsonl"  # written by someone who never saw the search
 MIN_TOP3_HITS = 81
-MIN_TOP1_HITS = 72
+MIN_TOP1_HITS = 74
 MIN_HELD = (55, 58)  # top-1, top-3 of 62 (54, 58 when first read; docs/search.md)
-MIN_HELD2 = (59, 71)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
+MIN_HELD2 = (59, 72)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_scores_are_whooshs_own_on_an_index_with_segments_and_deletions(tmp_path
         writer.update_document(**search_index._fields({**doc, "answer": doc["answer"] + " 追記"},
                                                       search_index.ANALYZERS[search_index.DEFAULT_ANALYZER]))
         writer.commit(merge=False)
-    searcher = live.searcher()
+    searcher = live.searcher(weighting=search_query.WEIGHTING)
     assert not searcher.is_atomic() and searcher.reader().has_deletions()
     queries = [q["query"] for path in (EVAL_FILE, HELD_FILE, HELD2_FILE) for q in load_queries(path)]
     compared = 0

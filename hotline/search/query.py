@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from whoosh import index
+from whoosh import index, scoring
 from whoosh.query import Term
 
 from . import tokens
@@ -30,6 +30,9 @@ MAX_QUERY_TERMS = 64
 MAX_BIGRAM_DF = 0.2  # query bigrams in more than this share of answers are ignored
 SNIPPET_CHARS = 120
 RESULT_CACHE_SIZE = 256  # per thread; emptied whenever the index changes
+WEIGHTING = scoring.BM25F(B=0.75, K1=0.8)
+"""Whoosh's BM25F with a term's repeats counting less than its default K1=1.2 (questions and
+answers are short; measured on every evaluation set, docs/search.md)."""
 TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost) and stored documents, per thread and index version
 
 
@@ -61,7 +64,7 @@ def _searcher(index_dir: str):
         _readers.cache.pop(index_dir)[1].close()
     if real is None:
         return None, None, None
-    searcher = index.open_dir(real).searcher()
+    searcher = index.open_dir(real).searcher(weighting=WEIGHTING)
     _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict())
     return _readers.cache[index_dir][1:]
 
