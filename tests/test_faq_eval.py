@@ -16,10 +16,12 @@ from hotline.config import PROJECT_ROOT
 EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.jsonl"
 HELD_FILE = Path(__file__).parent / "data" / "faq_held.jsonl"  # held back while the analyzer was chosen
 HELD2_FILE = Path(__file__).parent / "data" / "faq_held2.jsonl"  # written by someone who never saw the search
+HELD3_FILE = Path(__file__).parent / "data" / "faq_held3.jsonl"  # the same, paraphrasing on purpose
 MIN_TOP3_HITS = 81
 MIN_TOP1_HITS = 74
 MIN_HELD = (55, 58)  # top-1, top-3 of 62 (54, 58 when first read; docs/search.md)
-MIN_HELD2 = (59, 72)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
+MIN_HELD2 = (60, 73)  # top-1, top-3 of 80 after the dictionary additions it led to (first read: 53, 66)
+MIN_HELD3 = (48, 63)  # top-1, top-3 of 80 after the loanword rule (first read: 47, 62)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,8 @@ def test_top3_hit_rate_does_not_regress(demo_index):
     assert top1 >= MIN_TOP1_HITS
 
 
-@pytest.mark.parametrize("path, floor", [(HELD_FILE, MIN_HELD), (HELD2_FILE, MIN_HELD2)], ids=["held", "held2"])
+@pytest.mark.parametrize("path, floor", [(HELD_FILE, MIN_HELD), (HELD2_FILE, MIN_HELD2), (HELD3_FILE, MIN_HELD3)],
+                         ids=["held", "held2", "held3"])
 def test_held_back_phrasings_do_not_regress(demo_index, path, floor):
     rows = load_queries(path)
     assert len(rows) >= 60 and {r["expected"] for r in rows} >= {s.key for s in faq.read_faq_dir(PROJECT_ROOT / "faq")}
@@ -96,7 +99,7 @@ def test_scores_are_whooshs_own_on_an_index_with_segments_and_deletions(tmp_path
         writer.commit(merge=False)
     searcher = live.searcher(weighting=search_query.WEIGHTING)
     assert not searcher.is_atomic() and searcher.reader().has_deletions()
-    queries = [q["query"] for path in (EVAL_FILE, HELD_FILE, HELD2_FILE) for q in load_queries(path)]
+    queries = [q["query"] for path in (EVAL_FILE, HELD_FILE, HELD2_FILE, HELD3_FILE) for q in load_queries(path)]
     compared = 0
     for text in queries:
         ours = search.search(directory, text, limit=10)
@@ -106,4 +109,4 @@ def test_scores_are_whooshs_own_on_an_index_with_segments_and_deletions(tmp_path
         theirs = [(r["id"], r.score) for r in searcher.search(Or(subs), limit=10)] if subs else []
         assert [(h.id, h.score) for h in ours] == theirs, text
         compared += bool(theirs)
-    assert compared >= len(queries) - 2
+    assert compared >= len(queries) - 3

@@ -125,6 +125,16 @@ def test_variant_boundaries():
     assert textnorm.normalize("祖母と父母") == "祖母と父母"
 
 
+def test_loanwords_typed_in_hiragana_are_read_as_katakana():
+    assert tokens.loanwords_in_katakana("せきゅりてぃこーど は無事？") == "セキュリティコード は無事？"
+    assert tokens.loanwords_in_katakana("めーるあどれす") == "メールアドレス"
+    # ordinary hiragana stays: no long-vowel mark, no small ぁぃぅぇぉ
+    assert tokens.loanwords_in_katakana("ありがとうございます、ちょっと") == "ありがとうございます、ちょっと"
+    assert tokens.loanwords_in_katakana("マイナンバーの話") == "マイナンバーの話"  # the の after a katakana word
+    terms = [t for t, *_ in tokens.tokens("せきゅりてぃこーど", "sudachi")]
+    assert terms == [t for t, *_ in tokens.tokens("セキュリティコード", "sudachi")]
+
+
 def test_variant_file_format():
     groups, problems = textnorm.parse_variant_lines([
         "# comment line", "", "退会, 解約 # trailing comment", "漏えい、漏洩、流出",

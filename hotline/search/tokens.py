@@ -6,6 +6,7 @@ can be highlighted where the reader typed it (see hotline.search.textnorm).
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 
@@ -109,6 +110,21 @@ def words(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+_HIRAGANA_RUN = re.compile(r"(?<![ァ-ヺー])[ぁ-ゖ][ぁ-ゖー]*")  # a word in hiragana, not the の after マイナンバー
+_LOANWORD_SIGNS = re.compile(r"[ぁぃぅぇぉゎー]")
+
+
+def loanwords_in_katakana(text: str) -> str:
+    """Runs of hiragana written like loanwords (with ー or a small ぃ, ぇ…: せきゅりてぃこーど,
+    めーるあどれす, typed without converting) in katakana, for Sudachi to find the word; the
+    same length, so every offset stays."""
+    return _HIRAGANA_RUN.sub(lambda m: m.group(0).translate(_TO_KATAKANA) if _LOANWORD_SIGNS.search(m.group(0))
+                             else m.group(0), text)
+
+
+_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
 def _morphemes(text: str, sub: bool = False) -> list[tuple]:
     """(folded normalized form, POS, start, end, subunits) in ORIGINAL text offsets.
 
@@ -118,7 +134,7 @@ def _morphemes(text: str, sub: bool = False) -> list[tuple]:
 
     pre = prefold(text or "")
     out = []
-    for off, piece in _chunks(pre.text):
+    for off, piece in _chunks(loanwords_in_katakana(pre.text)):
         for m in _sudachi().tokenize(piece):
             b, e = off + m.begin(), off + m.end()
             if b >= e:
@@ -185,7 +201,7 @@ other entries' questions and outweighed the evidence (docs/search.md)."""
 def _content_morphemes(text: str):
     """(Sudachi morpheme, start, end) of content words, offsets in the original text."""
     pre = prefold(text or "")
-    for off, piece in _chunks(pre.text):
+    for off, piece in _chunks(loanwords_in_katakana(pre.text)):
         for m in _sudachi().tokenize(piece):
             b, e = off + m.begin(), off + m.end()
             if b < e and m.part_of_speech()[0] not in _SUDACHI_DROP_POS and m.surface().strip():
