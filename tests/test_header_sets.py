@@ -134,3 +134,32 @@ def test_forms_without_a_token_accept_posts_from_this_site_only(app, headers, al
 
     with app.test_request_context("/faq/x/vote", method="POST", headers=headers):
         assert same_origin() is allowed
+
+
+def test_a_public_page_answering_400_is_never_kept(client):
+    response = client.get("/faq/search?q=%FF%FE")
+    assert response.status_code == 400
+    assert_security(response.headers)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_validators_are_dropped_from_responses_that_must_not_be_kept(app, client):
+    from flask import make_response
+
+    from hotline.web.security import public
+
+    def with_validators(status):
+        response = make_response("本文", status)
+        response.headers["ETag"] = '"v1"'
+        response.headers["Last-Modified"] = "Tue, 01 Dec 2026 00:00:00 GMT"
+        return response
+
+    app.add_url_rule("/staff-with-validators", "staff_with_validators", lambda: with_validators(200))
+    app.add_url_rule("/public-gone", "public_gone", public(lambda: with_validators(410)))
+    app.add_url_rule("/public-fine", "public_fine", public(lambda: with_validators(200)))
+    for path in ("/staff-with-validators", "/public-gone"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert "ETag" not in response.headers and "Last-Modified" not in response.headers, path
+    kept = client.get("/public-fine")
+    assert kept.headers["ETag"] == '"v1"' and "Last-Modified" in kept.headers

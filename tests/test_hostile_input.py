@@ -99,6 +99,18 @@ def test_nul_bytes_leave_every_name_and_every_value_of_a_repeated_field():
     assert list(_without_nul(dirty).items(multi=True)) == [("name", "山田"), ("tag", "a"), ("tag", "b")]
     only_key = ImmutableMultiDict([("k\x00", "v")])
     assert list(_without_nul(only_key).items(multi=True)) == [("k", "v")]
+    only_value = ImmutableMultiDict([("name", "山\x00田")])
+    assert list(_without_nul(only_value).items(multi=True)) == [("name", "山田")]
+    only_second = ImmutableMultiDict([("tag", "a"), ("tag", "b\x00")])
+    assert list(_without_nul(only_second).items(multi=True)) == [("tag", "a"), ("tag", "b")]
+
+
+def test_the_form_a_view_reads_has_no_nul_bytes(app):
+    from flask import request
+
+    with app.test_request_context("/inquiry", method="POST", data="name=%E5%B1%B1%00%E7%94%B0&tag=a&tag=b%00",
+                                  content_type="application/x-www-form-urlencoded"):
+        assert request.form["name"] == "山田" and request.form.getlist("tag") == ["a", "b"]
 
 
 @pytest.mark.parametrize("extra, status", [(0, 200), (1, 413)])
@@ -121,6 +133,7 @@ def test_the_form_part_limit_holds_to_the_part(app, extra, status):
 @pytest.mark.parametrize("part", [
     b'Content-Disposition: form-data; name="msg"\r\n\r\n\xff\xfe',
     b'Content-Disposition: form-data; name="msg"\r\n\r\nok\r\n--XB\r\nContent-Disposition: form-data; name="x"\r\n\r\n\x82\xa0',
+    b'Content-Disposition: form-data; name="msg"\r\n\r\nok\r\n--XB\r\nContent-Disposition: form-data; name="msg"\r\n\r\n\x82\xa0',
 ])
 def test_a_multipart_part_that_is_not_utf8_is_refused(app, part):
     from hotline.web.security import BadEncoding

@@ -190,3 +190,18 @@ def test_the_backlog_that_pauses_mailings_counts_to_its_cap_and_finds_the_oldest
         item.status = InquiryStatus.ANSWERED
     db.session.commit()
     assert backlog(NOW) == (0, 0)
+
+
+def test_an_inquiry_keeps_the_incident_its_post_read_before_writing(app, staff):
+    from .factories import make_draft, make_incident, publish
+
+    from hotline.models import InquiryCategory, ReplyBy
+
+    incident = make_incident("current-case")
+    publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    assert inquiries.current_incident_id() == incident.id
+    looked_up = receive_inquiry(message="対象ですか。")
+    given = inquiries.receive(dict(name="山田 太郎", email="taro@example.jp", phone="", reply_by=ReplyBy.EMAIL,
+                                   category=InquiryCategory.OTHER, message="対象ですか。", notice_number=""),
+                              incident_id=None)  # read when no incident was public yet
+    assert (looked_up.incident_id, given.incident_id) == (incident.id, None)

@@ -31,6 +31,8 @@ FORM = "メールアドレスの形式が正しくありません。"
     ("やまだ@example.com", ASCII), ("a@例え.jp", ASCII),
     ("a@localhost", FORM), ("a@example.123", FORM), ("a..b@example.com", FORM), ("a@-example.com", FORM),
     ("a" * 65 + "@example.com", FORM), ("a@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 59 + ".jp", FORM),
+    ("a@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 58 + ".jp", FORM),  # 255 characters
+    ("a\u2029@example.com", BREAKS), ("a@mail.example.123", FORM),
 ])
 def test_each_unusable_address_gets_its_own_reason(app, address, message):
     with pytest.raises(mail.MailError) as caught:
@@ -41,7 +43,7 @@ def test_each_unusable_address_gets_its_own_reason(app, address, message):
 @pytest.mark.parametrize("address", [
     "a" * 64 + "@example.com",                                   # the longest local part
     "a@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 57 + ".jp",  # 254 characters in all
-    "a@b.jp", "x@9.example.jp", "taro.yamada+hotline@mail.example.co.jp",
+    "a@b.jp", "x@9.example.jp", "taro.yamada+hotline@mail.example.co.jp", "Xavier.X@example.jp",
 ])
 def test_addresses_at_the_edges_are_accepted_as_they_are(app, address):
     assert mail.normalize_address(f"  {address} ") == address

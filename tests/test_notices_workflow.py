@@ -243,3 +243,21 @@ def test_a_judgement_planted_on_a_draft_is_not_published_as_the_approvers(staff)
     notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))
     db.session.commit()
     assert db.session.get(Report, report.id).approver_judgement == ""
+
+
+def test_an_item_added_to_a_published_group_is_refused_however_it_is_attached(staff):
+    from hotline.models import GroupItem, LeakStatus
+
+    report = publish(make_draft(make_incident(), staff["sup1"]), staff["sup1"], staff["sup2"])
+    group = report.groups[0]
+    by_object = GroupItem(label="電話番号", status=LeakStatus.POSSIBLE)
+    by_object.group = group  # the group's id is not copied to the item until the flush
+    db.session.add(by_object)
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    by_id = GroupItem(group_id=group.id, label="住所", status=LeakStatus.POSSIBLE)  # the object is never loaded
+    db.session.add(by_id)
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
