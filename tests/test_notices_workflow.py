@@ -261,3 +261,19 @@ def test_an_item_added_to_a_published_group_is_refused_however_it_is_attached(st
     with pytest.raises(notices.ReportFrozen):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_group_added_to_a_published_report_is_refused_however_it_is_attached(staff):
+    from hotline.models import AffectedGroup
+
+    report = publish(make_draft(make_incident(), staff["sup1"]), staff["sup1"], staff["sup2"])
+    by_object = AffectedGroup(name="お届け先", position=5)
+    by_object.report = report  # the report's id is not copied to the group until the flush
+    db.session.add(by_object)
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(AffectedGroup(report_id=report.id, name="従業員", position=6))
+    with pytest.raises(notices.ReportFrozen):
+        db.session.flush()
+    db.session.rollback()

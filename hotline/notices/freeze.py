@@ -11,8 +11,15 @@ from .workflow import FROZEN_MESSAGE, ReportFrozen
 
 
 def _was_published(obj) -> bool:
-    """True if the report (as loaded from the database) was already published."""
-    history = inspect(obj).attrs.state.history
+    """True if the report (as loaded from the database) was already published.
+
+    A report expired by a commit has no state in memory: it is read from the database
+    first (a group attached to it by object would otherwise pass unseen)."""
+    info = inspect(obj)
+    if "state" in info.unloaded and info.persistent:
+        with info.session.no_autoflush:
+            obj.state  # noqa: B018 - loads the stored value
+    history = info.attrs.state.history
     before = history.deleted or history.unchanged
     return bool(before) and before[0] is ReportState.PUBLISHED
 
