@@ -76,3 +76,31 @@ def test_a_node_checks_the_database_at_most_once_a_second(app, tmp_path, databas
         time.sleep(0.6)
         assert follow.follow("faq", faq_search.index_dir(), faq_search.rebuild, every=0.5) is True
         db.session.remove()
+
+
+def test_an_index_built_by_another_analysis_or_dictionary_is_rebuilt(app):
+    from hotline.search import textnorm, tokens
+
+    approved_faq(key="grape", question="ぶどうの配送は？", answer="来週です。")
+    db.session.commit()
+    directory = faq_search.index_dir()
+    follow.forget_checks()
+    follow.follow("faq", directory, faq_search.rebuild, every=0)
+    assert follow.local_generation(directory) == follow.database_generation("faq")
+    with open(follow.marker(directory), encoding="ascii") as handle:
+        number, version = handle.read().split(" ")
+    assert version == tokens.analysis_version() and version.startswith(f"{tokens.ANALYSIS_VERSION}-")
+    for stale in (number, f"{number} 1-{version.split('-')[1]}"):  # written before versions, or by older code
+        with open(follow.marker(directory), "w", encoding="ascii") as handle:
+            handle.write(stale)
+        assert follow.local_generation(directory) == -1
+        assert follow.follow("faq", directory, faq_search.rebuild, every=0) is True
+        assert follow.local_generation(directory) == follow.database_generation("faq")
+    edited = textnorm.load_variants()
+    edited.groups.append(["ぶどう", "グレープ"])  # the dictionary file changed (and the app restarted)
+    textnorm.set_variants(edited)
+    try:
+        assert tokens.analysis_version() != version and follow.local_generation(directory) == -1
+    finally:
+        textnorm.set_variants(None)
+    assert tokens.analysis_version() == version

@@ -1,11 +1,12 @@
 """Search statistics gathered in each process and written in batches.
 
 A search is a page read. Writing its statistic at once made every search of a crowd take
-SQLite's write lock and wait for a durable commit. Now each process keeps what it counted
-since its last write; an FAQ page served `SEARCH_STATS_SECONDS` (2 by default) or more
-after that write writes it all in one transaction (so in a quiet hour a search is written
-at once, and in a crowd once every two seconds per worker): the query rows, and the rate events that cap
-how much one address may add (`SEARCH_STATS_PER_HOUR`). The cap is checked against the
+SQLite's write lock and wait for a durable commit. Now each process (one application per
+process) keeps what it counted since its last write, and an FAQ page served
+`SEARCH_STATS_SECONDS` (2 by default) or more after that write writes it all in one
+transaction: in a quiet hour a search is written at once, in a crowd once every two
+seconds per worker. The transaction holds the query rows and the rate events that cap how
+much one address may add (`SEARCH_STATS_PER_HOUR`); the cap is checked against the
 database at that write, so it holds across workers and nodes, a few seconds late. A worker
 that dies loses the counts of those seconds at most; nothing else depends on them.
 """

@@ -5,7 +5,9 @@ by a command on another machine) must reach the others. Every commit that change
 what an index holds adds one to that index's generation in the same transaction
 (`bump_on_change` watches the searched fields of a model); before searching, a process
 compares the database's number with the one its local index was built from, at most
-once per `CHECK_SECONDS`, and rebuilds from the database when it is behind. A vote or
+once per `CHECK_SECONDS`, and rebuilds from the database when it is behind, or when the
+index was built by another version of the analysis or another variant dictionary
+(`tokens.analysis_version`, kept beside the number). A vote or
 any other change to fields nobody searches leaves the generation alone.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from . import tokens
 from ..models import IndexGeneration
 
 CHECK_SECONDS = 1.0
@@ -32,12 +35,14 @@ def marker(index_dir: str) -> str:
 
 
 def local_generation(index_dir: str) -> int:
-    """The generation this node's index was built from (-1: none, or never recorded)."""
+    """The generation this node's index was built from (-1: none, never recorded, or built by
+    another version of the analysis or another variant dictionary, so it must be rebuilt)."""
     if not os.path.exists(index_dir):
         return -1
     try:
         with open(marker(index_dir), encoding="ascii") as handle:
-            return int(handle.read().strip() or -1)
+            number, _, analysis = handle.read().strip().partition(" ")
+        return int(number) if analysis == tokens.analysis_version() else -1
     except (OSError, ValueError):
         return -1
 
@@ -52,7 +57,7 @@ def record_built(index_dir: str, number: int) -> None:
     path = marker(index_dir)
     temporary = f"{path}.{os.getpid()}.{threading.get_ident()}"
     with open(temporary, "w", encoding="ascii") as handle:
-        handle.write(str(number))
+        handle.write(f"{number} {tokens.analysis_version()}")
     os.replace(temporary, path)
 
 

@@ -6,6 +6,7 @@ can be highlighted where the reader typed it (see hotline.search.textnorm).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 import unicodedata
@@ -253,6 +254,23 @@ def _cached_tokens(text: str, kind: str, _generation: int) -> tuple[tuple[str, i
     Keyed by the dictionary's generation too, so replacing the dictionary takes effect.
     """
     return tuple(TOKENIZERS[kind](text))
+
+
+ANALYSIS_VERSION = 2
+"""Raised whenever a tokenizer or a matching rule changes the terms a text gives (2: one-kanji
+entries only standing alone, loanwords typed in hiragana): an index built before is rebuilt."""
+
+
+def analysis_version() -> str:
+    """What an index's terms depend on besides its documents: this code's version and the
+    variant dictionary's content (see search.follow)."""
+    return _analysis_version(variants_generation())
+
+
+@functools.lru_cache(maxsize=4)
+def _analysis_version(_generation: int) -> str:
+    digest = hashlib.sha256(repr(variants().groups).encode("utf-8")).hexdigest()[:12]
+    return f"{ANALYSIS_VERSION}-{digest}"
 
 
 def preload() -> None:
