@@ -98,6 +98,10 @@ def test_the_final_scope_hint_names_groups_whose_items_remain_possible():
         mem_group(name="お届け先", count_min=5, count_max=5, count_certainty=C, categories={"name": L.CONFIRMED})])
     assert open_items_hint(draft) == ("対象の範囲が確定し、一件ごとに漏えいの可能性が残る場合は、「会員」の"
                                       "「対象範囲の確定」を選んでください（「漏えいを確認」とは表示されません）。")
+    both = final_report(groups=[
+        mem_group(name="会員", count_min=10, count_max=10, count_certainty=C, categories={"card_number": L.POSSIBLE}),
+        mem_group(name="お届け先", count_min=5, count_max=5, count_certainty=C, categories={"name": L.POSSIBLE})])
+    assert open_items_hint(both).startswith("対象の範囲が確定し、一件ごとに漏えいの可能性が残る場合は、「会員」「お届け先」の「対象")
     draft.groups[0].final_scope = True
     assert open_items_hint(draft) == ""
     settled = final_report(groups=[mem_group(name="会員", count_min=10, count_max=10, count_certainty=C,

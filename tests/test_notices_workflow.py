@@ -55,8 +55,9 @@ def test_nobody_who_edited_a_version_may_approve_it(staff):
     notices.update_draft(report, {"contact_phone": "0120-999-999"}, editor=staff["sup2"])
     notices.submit_for_approval(report, staff["sup1"])
     db.session.commit()
-    with pytest.raises(notices.NoticeError, match="編集した方は承認できません"):
+    with pytest.raises(notices.NoticeError) as caught:
         notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))
+    assert str(caught.value) == "この報を編集した方は承認できません。編集に加わっていない別の責任者に承認を依頼してください。"
     db.session.rollback()
     report = db.session.get(Report, report.id)
     assert report.state is ReportState.AWAITING_APPROVAL
@@ -277,3 +278,21 @@ def test_a_group_added_to_a_published_report_is_refused_however_it_is_attached(s
     with pytest.raises(notices.ReportFrozen):
         db.session.flush()
     db.session.rollback()
+
+
+def test_an_approval_without_a_reason_where_one_is_needed_is_refused_with_the_findings(staff):
+    report = make_draft(make_incident(), staff["sup1"], cause="決済画面が改ざんされた可能性がございます。",
+                        categories={DataCategory.CARD_NUMBER: (LeakStatus.NOT_LEAKED, "")})
+    notices.submit_for_approval(report, staff["sup1"])
+    db.session.commit()
+    with pytest.raises(notices.JudgementRequired) as caught:
+        notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report))  # no reason given
+    assert caught.value.findings and all(f.code for f in caught.value.findings)
+    db.session.rollback()
+    report = db.session.get(Report, report.id)
+    reason = "根" * 1200
+    notices.approve_and_publish(report, staff["sup2"], notices.content_hash(report), judgement=reason)
+    db.session.commit()
+    assert report.approver_judgement == "根" * 1000  # kept to its column
+    event = db.session.scalars(select(AuditEvent).filter_by(action="publish", target_id=str(report.id))).one()
+    assert event.detail.endswith(" judgement=" + "根" * 150)

@@ -99,13 +99,9 @@ def current_contact(today: date | None = None):
     (a row with contact_phone, contact_hours, contact_form_url), or None; read in one statement
     of a few columns, for pages searched by the crowd that show only this."""
     day = today or contact_window.today_in_japan()
-    seen = set()
-    for row in db.session.execute(_CONTACT):  # every published report, newest incident and report first
-        if row.incident not in seen:
-            seen.add(row.incident)
-            if _active(row.status, row.contact_schedule, day):
-                return row
-    return None
+    # every published report, newest incident first and its latest report first: the first
+    # row of an active incident is the one (the rows of one incident are all active or none)
+    return next((row for row in db.session.execute(_CONTACT) if _active(row.status, row.contact_schedule, day)), None)
 
 
 def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
