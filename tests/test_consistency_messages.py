@@ -2,6 +2,8 @@
 
 from datetime import date, time
 
+import pytest
+
 from hotline.models import LeakStatus
 from hotline.notices import periods
 from hotline.notices.consistency import check_report
@@ -205,3 +207,59 @@ def test_reopening_dates_name_both_days():
     assert messages(check_report(mem_report(reopening_on=None), [first]), "reopening_dropped") == [
         "第一報でお知らせした再開予定日（2026年12月10日）の記載がなくなっています。"
         "再開した場合はサービスの状況にその旨を、延期した場合は新しい予定日と理由を記載してください。"]
+
+
+@pytest.mark.parametrize("sign", ["決済画面", "決済ページ", "決済フォーム", "支払い画面", "支払画面", "お支払いページ",
+                                  "カード情報の入力", "カード情報入力", "スキミング"])
+def test_each_sign_of_an_altered_checkout_is_read(sign):
+    from hotline.notices.group_rules import _checkout_altered
+
+    assert _checkout_altered(f"調査の結果、{sign}に不審な点がございました。")
+
+
+def test_an_alteration_counts_for_card_data_only_beside_the_card():
+    from hotline.notices.group_rules import _checkout_altered
+
+    assert _checkout_altered("カードの入力欄が改ざんされておりました。")
+    assert not _checkout_altered("当社サイトの一部が改ざんされておりました。")
+    assert not _checkout_altered("カード会社と連携しております。")
+
+
+@pytest.mark.parametrize("sign", ["不正ログイン", "なりすましログイン", "リスト型攻撃", "パスワードリスト攻撃"])
+def test_each_sign_of_logins_by_others_is_read(sign):
+    from hotline.notices.group_rules import _logins_abused
+
+    assert _logins_abused(f"{sign}が確認されました。") and not _logins_abused("ログインできない状態です。")
+
+
+@pytest.mark.parametrize("store", ["データベース", "顧客情報を保管", "会員情報を保管"])
+@pytest.mark.parametrize("act", ["不正アクセス", "侵入", "窃取", "持ち出", "外部に送信", "外部へ送信"])
+def test_a_database_entered_needs_both_the_store_and_the_act(store, act):
+    from hotline.notices.group_rules import _database_entered
+
+    assert _database_entered(f"{store}するサーバーへの{act}が判明いたしました。")
+    assert not _database_entered(f"{store}するサーバーを点検いたしました。")
+    assert not _database_entered(f"ウェブサイトへの{act}が判明いたしました。")
+
+
+@pytest.mark.parametrize("sign", ["なりすましメール", "フィッシングメール", "当社を装ったメール", "当社を名乗るメール"])
+def test_each_sign_of_look_alike_mail_is_read(sign):
+    from hotline.notices.group_rules import _lookalike_mail
+
+    assert _lookalike_mail(f"{sign}が届いているとのご連絡がございました。") and not _lookalike_mail("メールでご案内いたします。")
+
+
+def test_a_group_changing_sides_is_described_from_what_to_what():
+    L = LeakStatus
+    affected = mem_report(number=1, groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                            mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])
+    not_affected = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                      mem_group(name="お届け先", affected=False, reason="調査の結果、対象外と判明しました。")])
+
+    def message(draft, earlier):
+        return next(f.message for f in check_report(draft, [earlier]) if f.code == "group_scope_changed")
+
+    then = "公表するには訂正文（訂正の内容と理由）を記載してください。"
+    assert message(not_affected, affected) == "第一報で対象と公表した「お届け先」が、対象外になっています。" + then
+    not_affected.number, affected.number = 1, None
+    assert message(affected, not_affected) == "第一報で対象外と公表した「お届け先」が、対象になっています。" + then
