@@ -263,3 +263,14 @@ def test_a_group_changing_sides_is_described_from_what_to_what():
     assert message(not_affected, affected) == "第一報で対象と公表した「お届け先」が、対象外になっています。" + then
     not_affected.number, affected.number = 1, None
     assert message(affected, not_affected) == "第一報で対象外と公表した「お届け先」が、対象になっています。" + then
+
+
+@pytest.mark.parametrize("sentence, settled", [
+    ("不正アクセスを特定した事実はない。", False),          # a denial by the adjective ない
+    ("記録を読んだら、原因が判明いたします。", False),      # 〜だら: a condition, not a past finding
+    ("原因は不正アクセスです！", True), ("原因は不正アクセスです？", True),  # the mark after です changes nothing
+])
+def test_a_sentence_is_read_as_settled_by_its_grammar(sentence, settled):
+    from hotline.notices.wording import assertive_sentences
+
+    assert assertive_sentences(sentence) == ([sentence] if settled else [])
