@@ -296,3 +296,38 @@ def test_an_approval_without_a_reason_where_one_is_needed_is_refused_with_the_fi
     assert report.approver_judgement == "根" * 1000  # kept to its column
     event = db.session.scalars(select(AuditEvent).filter_by(action="publish", target_id=str(report.id))).one()
     assert event.detail.endswith(" judgement=" + "根" * 150)
+
+
+def test_each_refusal_of_the_workflow_says_exactly_why(staff):
+    incident = make_incident("exact-words")
+    created = db.session.scalars(select(AuditEvent).filter_by(action="create", target_type="incident")).all()
+    assert [e.target_id for e in created] == [str(incident.id)]
+    with pytest.raises(notices.NoticeError) as caught:
+        make_incident("exact-words")
+    assert str(caught.value) == "そのスラッグは既に使われています。"
+    with pytest.raises(notices.NoticeError) as caught:
+        notices.start_draft(incident, staff["agent"])
+    assert str(caught.value) == "報の作成には責任者以上の権限が必要です。"
+    draft = notices.start_draft(incident, staff["sup1"])
+    assert draft.state is ReportState.DRAFT
+    with pytest.raises(notices.NoticeError) as caught:
+        notices.update_draft(draft, {"situation": "x"}, editor=staff["agent"])
+    assert str(caught.value) == "報の編集には責任者以上の権限が必要です。"
+    with pytest.raises(notices.NoticeError) as caught:
+        notices.update_draft(draft, {"no_such_field": "x"}, editor=staff["sup1"])
+    assert str(caught.value) == "不明な項目です: no_such_field"
+
+
+def test_an_edit_is_audited_with_why_the_report_went_back_to_draft(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    notices.submit_for_approval(report, staff["sup1"])
+    notices.update_draft(report, {"situation": "状況を書き直しました。"}, editor=staff["sup1"])
+    notices.update_draft(report, {"situation": "もう一度書き直しました。"}, editor=staff["sup1"])
+    details = db.session.scalars(select(AuditEvent.detail).filter_by(action="update", target_type="report",
+                                                                     target_id=str(report.id))
+                                 .order_by(AuditEvent.id)).all()
+    assert details[-2:] == ["承認待ちの報が編集されたため下書きに戻りました", ""]
+    published = publish(make_draft(make_incident("frozen-words"), staff["sup1"]), staff["sup1"], staff["sup2"])
+    with pytest.raises(notices.ReportFrozen) as caught:
+        notices.ensure_editable(published)
+    assert str(caught.value) == "公開済みの報は変更できません。訂正は次の報で行ってください。"
