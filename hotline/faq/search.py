@@ -11,7 +11,7 @@ from sqlalchemy import Row, bindparam, select
 from .. import audit, search
 from ..extensions import db
 from ..models import FaqEntry, TextBlock
-from ..models._types import today_in_japan
+from ..models._types import still_valid, today_in_japan
 from ..search import follow
 from ..search.sync import after_commit
 from .entries import published_entries, search_document
@@ -95,7 +95,7 @@ def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
 
 _FOUND = select(FaqEntry.id, FaqEntry.key, FaqEntry.question, FaqEntry.category).where(
     FaqEntry.key.in_(bindparam("keys", expanding=True)), FaqEntry.published.is_(True),
-    FaqEntry.expires_on.is_(None) | (FaqEntry.expires_on >= bindparam("today")))  # still_valid, prebuilt
+    still_valid(FaqEntry.expires_on, bindparam("today")))
 
 
 def rebuild() -> int:

@@ -20,9 +20,10 @@ def today_in_japan() -> date:
     return (datetime.now(timezone.utc) + timedelta(hours=9)).date()
 
 
-def still_valid(column):
-    """A SQL condition: an expiry-date column is empty or not yet past (in Japan)."""
-    return column.is_(None) | (column >= today_in_japan())
+def still_valid(column, day=None):
+    """A SQL condition: an expiry-date column is empty or not yet past (in Japan); `day` may
+    be a bound parameter, for a statement built once."""
+    return column.is_(None) | (column >= (today_in_japan() if day is None else day))
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:

@@ -33,7 +33,7 @@ RESULT_CACHE_SIZE = 256  # per thread; emptied whenever the index changes
 WEIGHTING = scoring.BM25F(B=0.75, K1=0.8)
 """Whoosh's BM25F with a term's repeats counting less than its default K1=1.2 (questions and
 answers are short; measured on every evaluation set, docs/search.md)."""
-TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost) and stored documents, per thread and index version
+TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost), per thread and index version
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,23 @@ _readers = threading.local()
 
 
 def _searcher(index_dir: str):
-    """This thread's (searcher, result cache, term scores) on the live index, renewed if it changed."""
+    """This thread's (searcher, result cache, term scores, stored documents) on the live index,
+    renewed if it changed."""
     index_dir = os.path.abspath(index_dir)
     if getattr(_readers, "pid", None) != os.getpid():
         _readers.pid, _readers.cache = os.getpid(), {}
     real = live_version(index_dir)
     cached = _readers.cache.get(index_dir)
     if cached and cached[0] == real and cached[1].up_to_date():
-        return cached[1], cached[2], cached[3]
+        return cached[1:]
     # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 a reader opened with
     # reuse= keeps the old segments too, so replaced documents come back.
     if cached:
         _readers.cache.pop(index_dir)[1].close()
     if real is None:
-        return None, None, None
+        return None, None, None, None
     searcher = index.open_dir(real).searcher(weighting=WEIGHTING)
-    _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict())
+    _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict(), {})
     return _readers.cache[index_dir][1:]
 
 
@@ -139,13 +140,13 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
         return []
     for attempt in range(2):
         try:
-            searcher, results, scores = _searcher(index_dir)
+            searcher, results, scores, stored = _searcher(index_dir)
             if searcher is None:
                 return []
             key = (query[:MAX_QUERY_CHARS], limit)
             hits = results.get(key)
             if hits is None:
-                hits = results[key] = _run(searcher, scores, query, limit)
+                hits = results[key] = _run(searcher, scores, stored, query, limit)
                 while len(results) > RESULT_CACHE_SIZE:
                     results.popitem(last=False)
             else:
@@ -158,20 +159,15 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
     return []
 
 
-def _run(searcher, scores: OrderedDict, query: str, limit: int) -> tuple[Hit, ...]:
-    """Analyze, prune, score and highlight."""
+def _run(searcher, scores: OrderedDict, stored: dict, query: str, limit: int) -> tuple[Hit, ...]:
+    """Analyze, prune, score and highlight (each document's stored fields unpacked once)."""
     terms = _query_terms(query, schema_kinds(searcher.schema))
     subqueries = _subqueries(_prune(searcher, terms))
-    return tuple(_hit(_stored(searcher, scores, docnum), score, terms)
-                 for docnum, score in _top(searcher, scores, subqueries, limit))
-
-
-def _stored(searcher, scores: OrderedDict, docnum: int) -> dict:
-    """A document's stored fields, kept beside the term scores (read and unpacked once)."""
-    key = ("stored", docnum)
-    if key not in scores:
-        scores[key] = searcher.stored_fields(docnum)
-    return scores[key]
+    top = _top(searcher, scores, subqueries, limit)
+    for docnum, _ in top:
+        if docnum not in stored:
+            stored[docnum] = searcher.stored_fields(docnum)
+    return tuple(_hit(stored[docnum], score, terms) for docnum, score in top)
 
 
 # ---------------------------------------------------------------- highlighting

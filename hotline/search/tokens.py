@@ -126,6 +126,11 @@ def loanwords_in_katakana(text: str) -> str:
 _TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
+def _sudachi_pieces(pre):
+    """(offset, piece) of prefolded text as Sudachi reads it: loanwords in katakana, in chunks."""
+    return _chunks(loanwords_in_katakana(pre.text))
+
+
 def _morphemes(text: str, sub: bool = False) -> list[tuple]:
     """(folded normalized form, POS, start, end, subunits) in ORIGINAL text offsets.
 
@@ -135,7 +140,7 @@ def _morphemes(text: str, sub: bool = False) -> list[tuple]:
 
     pre = prefold(text or "")
     out = []
-    for off, piece in _chunks(loanwords_in_katakana(pre.text)):
+    for off, piece in _sudachi_pieces(pre):
         for m in _sudachi().tokenize(piece):
             b, e = off + m.begin(), off + m.end()
             if b >= e:
@@ -202,7 +207,7 @@ other entries' questions and outweighed the evidence (docs/search.md)."""
 def _content_morphemes(text: str):
     """(Sudachi morpheme, start, end) of content words, offsets in the original text."""
     pre = prefold(text or "")
-    for off, piece in _chunks(loanwords_in_katakana(pre.text)):
+    for off, piece in _sudachi_pieces(pre):
         for m in _sudachi().tokenize(piece):
             b, e = off + m.begin(), off + m.end()
             if b < e and m.part_of_speech()[0] not in _SUDACHI_DROP_POS and m.surface().strip():
