@@ -144,3 +144,16 @@ def test_a_multipart_part_that_is_not_utf8_is_refused(app, part):
 
         with pytest.raises(BadEncoding):
             request.form  # noqa: B018
+
+
+@pytest.mark.parametrize("body", [b"%EF%BF%BD=x&name=taro", b"name=taro&message=%EF%BF%BD"])
+def test_a_replacement_character_in_a_field_name_or_value_is_refused(app, body):
+    """U+FFFD is what an undecodable byte became on its way here: refused, not stored, in names as in values."""
+    from hotline.web.security import BadEncoding
+
+    with app.test_request_context("/inquiry", method="POST", data=body,
+                                  content_type="application/x-www-form-urlencoded"):
+        from flask import request
+
+        with pytest.raises(BadEncoding):
+            request.form  # noqa: B018

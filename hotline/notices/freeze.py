@@ -16,7 +16,7 @@ def _was_published(obj) -> bool:
     A report expired by a commit has no state in memory: it is read from the database
     first (a group attached to it by object would otherwise pass unseen)."""
     info = inspect(obj)
-    if "state" in info.unloaded and info.persistent:
+    if "state" in info.unloaded:
         with info.session.no_autoflush:
             obj.state  # noqa: B018 - loads the stored value
     history = info.attrs.state.history
@@ -44,13 +44,12 @@ def _freeze_published(session, _context, _instances) -> None:
 def _owning_report(session, obj) -> Report | None:
     """The report an object belongs to: itself, the report of a group, or of an item's group."""
     if isinstance(obj, GroupItem):
-        group = obj.group if obj.group is not None else (
-            session.get(AffectedGroup, obj.group_id) if obj.group_id else None)
-        return _owning_report(session, group) if group is not None else None
-    if isinstance(obj, Report):
-        return obj
+        obj = obj.group or _stored(session, AffectedGroup, obj.group_id)
     if isinstance(obj, AffectedGroup):
-        if obj.report is not None:
-            return obj.report
-        return session.get(Report, obj.report_id) if obj.report_id else None
-    return None
+        return obj.report or _stored(session, Report, obj.report_id)
+    return obj if isinstance(obj, Report) else None
+
+
+def _stored(session, model, key):
+    """The row with this primary key, or None when there is no key yet."""
+    return session.get(model, key) if key is not None else None
