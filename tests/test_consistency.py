@@ -202,6 +202,9 @@ def test_a_wider_upper_bound_needs_a_correction(new_max, words):
     "原因が判明しました。", "原因が判明いたしました。", "侵入経路を特定いたしました。",
     "原因は第三者による不正アクセスです。", "決済画面が改ざんされていたことが分かりました。",
     "不正アクセスと断定いたしました。", "原因は、第三者による不正アクセスであることが判明いたしました。",
+    "原因は第三者による不正アクセスでございます。", "第三者による不正アクセスと判明しております。",
+    "原因が明らかになりました。", "侵入経路を突き止めました。", "原因は第三者の攻撃によるものでした。",
+    "第三者による不正アクセスが原因です。",
 ])
 def test_provisional_cause_worded_as_settled_is_blocked(text):
     findings = check_report(mem_report(cause=text, cause_certainty=P), [])

@@ -1,7 +1,8 @@
 """Wording that states as settled what a report still calls provisional.
 
 Read on SudachiPy's normalized forms, so plain and keigo forms are one rule: 判明しました,
-判明いたしました and 判明した; 特定いたしました; …であることが分かりました; 原因は…です.
+判明いたしました, 判明した and 判明しております; 特定いたしました; 解明いたしました; 明らかになりました;
+突き止めました; …であることが分かりました; 原因は…です, …でした, …でございます; …が原因です.
 A sentence that hedges (可能性, 推定, 調査中, 判明し次第, 不明 …) or denies (特定できておりません)
 is not assertive.
 """
@@ -10,13 +11,16 @@ import re
 
 from ..search.tokens import words
 
-SETTLING_NOUNS = {"判明", "特定", "確定", "断定"}  # 確認 is left out: a seen fact may stand in a provisional cause
+SETTLING_NOUNS = {"判明", "特定", "確定", "断定", "解明"}  # 確認 is left out: a seen fact may stand in a provisional cause
 DOING_VERBS = {"為る", "致す"}
-FINDING_VERBS = {"分かる", "判る"}
+FINDING_VERBS = {"分かる", "判る", "突き止める"}
+BECOMING_VERBS = {"成る", "為る", "致す"}  # 明らかになる, 明らかにする, 明らかにいたす
 HEDGES = {"可能", "可能性", "推定", "推測", "見込み", "模様", "疑い", "恐れ", "調査", "確認中", "予定",
           "次第", "思う", "考える", "見る", "ら", "か", "おそれ", "見込む", "想定", "不明", "未定", "未確定"}
 NEGATIONS = {"ず", "ない", "無い", "ぬ"}
 COPULAS = {"です", "だ"}
+POLITE_ENDINGS = ("た", "ます", "御座る", "有る")  # でした, でございます, である: still the copula
+PUNCTUATION = ("。", "！", "？", "!", "?")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
@@ -40,13 +44,22 @@ def _settles(morphs: list[tuple[str, str, str]]) -> bool:
     if hedges or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
         return False
     past = any(norm == "た" and not surface.startswith(("たら", "だら")) for surface, norm, _ in morphs)
+    done = past or _in_state(forms)
     for i, norm in enumerate(forms):
         following = forms[i + 1] if i + 1 < len(forms) else ""
-        if norm in SETTLING_NOUNS and following in DOING_VERBS and past:
+        if norm in SETTLING_NOUNS and following in DOING_VERBS and done:
             return True
-        if norm in FINDING_VERBS and past:
+        if norm in FINDING_VERBS and done:
+            return True
+        if norm == "明らか" and forms[i + 1:i + 2] == ["だ"] and forms[i + 2:i + 3] and forms[i + 2] in BECOMING_VERBS \
+                and done:
             return True
     return _cause_is_named(forms)
+
+
+def _in_state(forms: list[str]) -> bool:
+    """…しております / …している: the finding stands (判明しております reads as settled as 判明しました)."""
+    return any(forms[i:i + 2] in (["て", "おる"], ["て", "居る"]) for i in range(len(forms)))
 
 
 def _after_the_investigation(forms: list[str]) -> bool:
@@ -55,11 +68,21 @@ def _after_the_investigation(forms: list[str]) -> bool:
 
 
 def _cause_is_named(forms: list[str]) -> bool:
-    """原因は…です: the cause named with a plain copula at the end of the sentence."""
+    """原因は…です (でした, でございます, である) or …が原因です: the cause named with a plain copula."""
     if "原因" not in forms:
         return False
     start = forms.index("原因")
-    if start + 1 >= len(forms) or forms[start + 1] != "は":
+    tail = [f for f in forms[start + 1:] if f not in PUNCTUATION]
+    if tail[:1] == ["は"]:
+        return len(tail) >= 3 and _copula_ends(tail[1:])
+    last = len(forms) - 1 - forms[::-1].index("原因")
+    return _copula_ends([f for f in forms[last + 1:] if f not in PUNCTUATION], alone=True)
+
+
+def _copula_ends(tail: list[str], alone: bool = False) -> bool:
+    """True when `tail` ends in a copula (polite endings taken off); with `alone`, when it is nothing else."""
+    while tail and tail[-1] in POLITE_ENDINGS:
+        tail = tail[:-1]
+    if not tail or tail[-1] not in COPULAS:
         return False
-    tail = [f for f in forms[start + 2:] if f not in ("。", "！", "？", "!", "?")]
-    return len(tail) >= 2 and tail[-1] in COPULAS
+    return len(tail) == 1 if alone else True
