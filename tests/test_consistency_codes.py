@@ -195,6 +195,26 @@ def test_a_final_prevention_copied_with_other_spacing_is_still_a_copy():
     assert "final_prevention_carried_over" not in codes(check_report(rewritten, [first]))
 
 
+def test_a_final_prevention_mostly_copied_is_a_copy_sentence_by_sentence():
+    old = "決済画面の改ざん検知を導入してまいります。外部の専門家による診断を定期的に実施してまいります。"
+    first = mem_report(number=1, prevention=old)
+
+    def finding(text, *reports):
+        found = [f for f in check_report(final_report(prevention=text), list(reports or [first]))
+                 if f.code == "final_prevention_carried_over"]
+        return found[0].message if found else ""
+
+    assert "同じ文のまま" in finding(old.replace("。", "！"))  # other punctuation, same sentences
+    assert "文の大半が同じまま" in finding(old + "社員教育を行いました。")
+    assert finding("決済画面の改ざん検知を導入してまいります。") != ""  # part of the old text, nothing new
+    new = ("2026年10月に決済画面の改ざん検知を導入し、カード情報を当社で扱わない決済方式へ移行いたしました。"
+           "今後は外部の専門家による診断を四半期ごとに実施いたします。")
+    assert finding(new) == "" and finding(new + old.split("。")[0] + "。") == ""
+    second = mem_report(number=2, prevention="全社員に情報セキュリティ研修を実施いたします。")
+    both = finding(old + "全社員に情報セキュリティ研修を実施いたします。", first, second)
+    assert both.startswith("最終報告の「再発防止策」が第一報および第二報と同じ文のままです。"), both
+
+
 def test_a_changed_period_needs_its_reason_and_a_final_report_cannot_do_without():
     first = mem_report(number=1)
     moved = mem_report(period_start=date(2026, 8, 20))

@@ -4,6 +4,8 @@ Returns findings; it never changes anything. Rules that a correction statement (
 can lift are marked `correctable`: with a correction they are shown, not blocking.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..models import Certainty, Report
@@ -190,14 +192,38 @@ def _final_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
     return unreconciled + _carried_over(draft, earlier)
 
 
+CARRIED_OVER_SHARE = 0.5  # at least this much of a final 再発防止策 copied sentence for sentence blocks it
+
+
 def _carried_over(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
-    """The 再発防止策 of a final report copied from an earlier report."""
-    mine = "".join(draft.prevention.split())
+    """The 再発防止策 of a final report copied from earlier reports.
+
+    Compared sentence by sentence with spacing and punctuation set aside, so a copy with one
+    sentence added, or with 。 turned into ！, is still a copy: at least half of the text
+    must be written for the final report."""
+    mine = _plain_sentences(draft.prevention)
+    seen: dict[str, Report] = {}
     for report in earlier:
-        if "".join(report.prevention.split()) == mine:
-            return [("final_prevention_carried_over", f"最終報告の「再発防止策」が{published_name(report)}と同じ文のままです。"
-                     "実施した対策と今後の対策を、最終報告として書き直してください。")]
-    return []
+        for sentence in _plain_sentences(report.prevention):
+            seen.setdefault(sentence, report)
+    copied = [sentence for sentence in mine if sentence in seen]
+    total = sum(len(sentence) for sentence in mine)
+    if not total or sum(len(sentence) for sentence in copied) < CARRIED_OVER_SHARE * total:
+        return []
+    sources = list(dict.fromkeys(published_name(seen[sentence]) for sentence in copied))
+    whole = "同じ文のまま" if len(copied) == len(mine) else "文の大半が同じまま"
+    return [("final_prevention_carried_over", f"最終報告の「再発防止策」が{join_ja(sources)}と{whole}です。"
+             "実施した対策と今後の対策を、最終報告として書き直してください。")]
+
+
+def _plain_sentences(text: str) -> list[str]:
+    """The sentences of a text without spacing or punctuation (NFKC), for comparing copies."""
+    out = []
+    for sentence in re.split(r"[。.!?]+", unicodedata.normalize("NFKC", text or "")):
+        plain = "".join(ch for ch in sentence if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+        if plain:
+            out.append(plain)
+    return out
 
 
 def _shape_problems(draft: Report) -> list[tuple[str, str]]:
