@@ -48,7 +48,11 @@ def test_count_and_period_changes():
                    period_start=date(2026, 8, 20), period_end=date(2026, 10, 1), period_certainty=Certainty.CONFIRMED)
     found = items(changes_between(before, after))
     assert found["対象となるお客様の数"] == ("100件〜500件（調査中）", "320件（確定）")
-    assert found["漏えいした期間"] == (period_summary(before), "2026年8月20日〜2026年10月1日（確定）")
+    # no item is confirmed as leaked: the row is named like the section, 漏えいの可能性がある期間
+    assert found["漏えいの可能性がある期間"] == (period_summary(before), "2026年8月20日〜2026年10月1日（確定）")
+    leaked = report(period_start=date(2026, 8, 20), period_end=date(2026, 10, 1), period_certainty=Certainty.CONFIRMED,
+                    categories={DataCategory.NAME: LeakStatus.CONFIRMED})
+    assert "漏えいした期間" in items(changes_between(before, leaked))
 
 
 def test_category_status_changes_appear_and_new_categories_are_listed():
@@ -106,7 +110,7 @@ def test_a_changed_period_and_damage_figures_carry_their_reasons():
                    damage_amount=1_234_000, period_reason="解析で、より早い不審な通信が見つかりました。",
                    damage_reason="カード会社からのご報告が加わりました。")
     rows = {c.item: c for c in changes_between(before, after)}
-    assert (rows["漏えいした期間"].reason, rows["被害の件数・金額"].reason) == (
+    assert (rows["漏えいの可能性がある期間"].reason, rows["被害の件数・金額"].reason) == (
         "解析で、より早い不審な通信が見つかりました。", "カード会社からのご報告が加わりました。")
     assert (rows["被害の件数・金額"].before, rows["被害の件数・金額"].after) == ("31件", "42件・1,234,000円")
     assert items(changes_between(report(), report(damage_cases=3)))["被害の件数・金額"] == ("記載なし", "3件")

@@ -103,6 +103,50 @@ def test_a_new_group_or_item_later_on_needs_a_reason():
     assert "new_group_unexplained" not in codes(check_report(draft, []))  # a 第一報 has nothing to be new against
 
 
+def test_a_final_report_reconciles_new_items_changed_items_and_moved_periods_group_by_group():
+    def group(categories, reason="", **fields):
+        return mem_group(name="会員", count_min=300, count_max=300, count_certainty=C, categories=categories,
+                         reason=reason, **fields)
+
+    first = mem_report(number=1, groups=[group({"name": L.POSSIBLE}, period_start=date(2026, 9, 1),
+                                               period_end=date(2026, 9, 30))])
+
+    def unreconciled(draft):
+        return [f.message for f in check_report(draft, [first]) if f.code == "final_unreconciled"]
+
+    new_item = final_report(groups=[group({"name": L.POSSIBLE, "phone": L.CONFIRMED}, period_start=date(2026, 9, 1),
+                                          period_end=date(2026, 9, 30))])
+    assert [f.severity for f in check_report(new_item, [first]) if f.code == "final_unreconciled"] == [BLOCKING]
+    assert any("新たな情報の項目（電話番号）" in m for m in unreconciled(new_item))
+    moved = final_report(groups=[group({"name": L.POSSIBLE}, period_start=date(2026, 8, 20),
+                                       period_end=date(2026, 9, 30))])
+    assert unreconciled(moved) == ["「会員」の期間が第一報から変わっています。読む方のために「変更の理由」を書いてください。"]
+    settled = final_report(groups=[group({"name": L.CONFIRMED}, period_start=date(2026, 9, 1),
+                                         period_end=date(2026, 9, 30))])
+    assert unreconciled(settled) == ["「会員」の氏名の状況が第一報から変わっています。"
+                                     "読む方のために「変更の理由」か項目の補足を書いてください。"]
+    settled.groups[0].items[0].note = "サーバーのログで閲覧を確認いたしました。"
+    assert unreconciled(settled) == []
+    for draft in (new_item, moved):
+        draft.groups[0].reason = "委託先の調査報告書で判明いたしました。"
+        assert unreconciled(draft) == []
+    second = mem_report(number=2, groups=[group({"name": L.POSSIBLE}, period_start=date(2026, 8, 20),
+                                                period_end=date(2026, 9, 30))])
+    assert "change_unexplained" in codes(check_report(second, [first]), WARNING)  # before the final: a warning
+
+
+def test_an_items_note_is_the_reason_beside_its_change_and_the_groups_reason_is_said_once():
+    from hotline.notices.changes import changes_between
+
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_min=10, count_max=20,
+                                                   categories={"name": L.POSSIBLE, "email": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(name="会員", count_min=10, count_max=20, reason="調査が進みました。",
+                                         categories={"name": L.CONFIRMED, "email": L.CONFIRMED})])
+    draft.groups[0].items[1].note = "送信記録で確認いたしました。"
+    rows = {c.item: c.reason for c in changes_between(first, draft) if c.key == "leaked"}
+    assert rows == {"氏名": "調査が進みました。", "メールアドレス": "送信記録で確認いたしました。"}, rows
+
+
 def test_groups_all_marked_not_affected_block():
     draft = mem_report(groups=[mem_group(affected=False)])
     assert "no_affected_group" in codes(check_report(draft, []), BLOCKING)

@@ -25,6 +25,26 @@ def test_a_period_reads_as_firm_as_each_end():
     assert "期間" in " ".join(phrasing.provisional_items(mem_report(period_certainty=C, period_end_certainty=P)))
 
 
+def test_a_settled_period_is_called_leaked_only_when_a_leak_is_confirmed():
+    from hotline.notices.report_view import period_heading, report_sections
+
+    def period_section(report):
+        section = next(s for s in report_sections(report) if s.key == "period")
+        section.title = section.title.split(". ", 1)[1]  # without its number
+        return section
+
+    skimming = final_report(groups=[mem_group(name="カード決済をご利用のお客様", count_min=300, count_max=300,
+                                              count_certainty=C, final_scope=True,
+                                              categories={"card_number": L.POSSIBLE})])
+    section = period_section(skimming)
+    assert (section.title, section.paragraphs) == ("漏えいの可能性がある期間", [
+        "漏えいの可能性がある期間は2026年9月1日から2026年10月31日までであることを確認いたしました。"])
+    leaked = final_report(categories={"name": L.CONFIRMED})
+    assert period_heading(leaked) == period_section(leaked).title == "漏えいした期間"
+    assert period_section(leaked).paragraphs == ["漏えいした期間は2026年9月1日から2026年10月31日までであることを確認いたしました。"]
+    assert period_heading(mem_report(categories={"name": L.CONFIRMED})) == "漏えいの可能性がある期間"  # still open
+
+
 def test_a_confirmed_end_cannot_move_or_go_back_without_a_correction():
     first = mem_report(number=1, period_certainty=C, period_end_certainty=P)
     moved_end = mem_report(period_certainty=C, period_end_certainty=P, period_end=date(2026, 11, 15))
@@ -53,7 +73,7 @@ def test_a_group_with_its_own_period_is_shown_checked_and_compared():
     first = mem_report(number=1, groups=[mem_group(categories={"name": L.CONFIRMED}, count_max=100), gifts])
     views = {v.name: v for v in group_views(first)}
     assert views["ギフトのお届け先の方"].paragraphs[0] == (
-        "ギフトのお届け先の方について、漏えいした期間は2026年10月1日から2026年10月2日 15:40までであることを確認いたしました。")
+        "ギフトのお届け先の方について、漏えいの可能性がある期間は2026年10月1日から2026年10月2日 15:40までであることを確認いたしました。")
     moved = mem_group("ギフトのお届け先の方", categories={"address": L.POSSIBLE}, count_max=80,
                       period_start=date(2026, 9, 28), period_start_certainty=C, period_end=date(2026, 10, 2),
                       period_end_time=time(15, 40), period_end_certainty=C)

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..models import Certainty, Incident, Report
 from .. import notices
-from ..notices import periods, phrasing
+from ..notices import periods, phrasing, report_view
 
 OPEN, CLOSE = "{｛", "}｝"
 SPACES = " \u3000\t"
@@ -169,7 +169,8 @@ def _entries() -> list[Placeholder]:
         P("期間", "漏えいした期間（調査中は「変わる可能性」を添えます）",
           frozenset({"period_start", "period_end", "period_certainty", "period_start_time", "period_end_time",
                      "period_end_certainty"}),
-          lambda r, i: periods.sentence(periods.of_report(r), then=phrasing.STILL_INVESTIGATING if periods.of_report(r).open else "")),
+          lambda r, i: periods.sentence(periods.of_report(r), then=phrasing.STILL_INVESTIGATING if periods.of_report(r).open else "",
+                                        possible=not report_view.leak_confirmed(r))),
         P("漏えい項目", "漏えいした情報の項目（確認済み・可能性あり・調査中・漏えいなしを区別）",
           frozenset({"items"}), _categories),
         P("対象の情報", "お問い合わせの方が対象者リストにいるときは、その方の区分の情報の項目と状況"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 
 from ..models import AffectedGroup, Certainty, Report
-from . import periods, response_view
+from . import periods, report_view, response_view
 from .consistency import ITEM_LABELS
 from .phrasing import format_count
 from .response_rules import damage_summary
@@ -105,13 +105,15 @@ def _group_changes(previous: Report, current: Report) -> list[Change]:
                                   old_count, new_count, key="leaked"))
         old_items = {i.label: i.status.label for i in old.items}
         new_items = {i.label: i.status.label for i in new.items}
+        notes = {i.label: i.note.strip() for i in new.items}
         for label in [*old_items, *(k for k in new_items if k not in old_items)]:
             before, after = old_items.get(label, NOT_STATED), new_items.get(label, NOT_STATED)
-            if before != after:
+            if before != after:  # an item's own note (項目の補足) is its reason
                 changes.append(Change(f"{prefix}{label}", before, after, key="leaked",
-                                      mark="新たに判明" if label not in old_items else ""))
+                                      mark="新たに判明" if label not in old_items else "", reason=notes.get(label, "")))
         if reason and len(changes) > first:  # said once: beside the number if it changed, else the first row
-            changes[count_row] = replace(changes[count_row], reason=reason)
+            row = changes[count_row]
+            changes[count_row] = replace(row, reason=f"{reason} {row.reason}".strip() if row.reason else reason)
     return changes
 
 
@@ -135,7 +137,7 @@ def changes_between(previous: Report, current: Report) -> list[Change]:
     """Every item a reader of `previous` should know reads differently in `current`."""
     changes = []
     if period_summary(previous) != period_summary(current):
-        changes.append(Change("漏えいした期間", period_summary(previous), period_summary(current), key="period",
+        changes.append(Change(report_view.period_heading(current), period_summary(previous), period_summary(current), key="period",
                               reason=(current.period_reason or "").strip()))
     changes += _group_changes(previous, current)
     for field, certainty in (("cause", "cause_certainty"), ("damage", "damage_certainty")):

@@ -175,17 +175,26 @@ def unexplained(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
         if new_items:
             out.append(("new_item_unexplained", f"「{group.name}」に新たな情報の項目（{'、'.join(new_items)}）があります。経緯を「変更の理由」か項目の補足に書いてください。"))
         old = previous.group_named(group.name)
-        if old is not None and (old.count_min, old.count_max, old.count_certainty) != (group.count_min, group.count_max, group.count_certainty):
+        if old is None:
+            continue
+        if (old.count_min, old.count_max, old.count_certainty) != (group.count_min, group.count_max, group.count_certainty):
             out.append(("change_unexplained", f"{_who(group)}が{published_name(previous)}から変わっています。読む方のために「変更の理由」を書いてください。"))
+        if periods.of_group(old) != periods.of_group(group):
+            out.append(("change_unexplained", f"「{group.name}」の期間が{published_name(previous)}から変わっています。読む方のために「変更の理由」を書いてください。"))
+        changed = [i.label for i in group.items if old.item_status(i.label) not in (None, i.status) and not i.note.strip()]
+        if changed:
+            out.append(("change_unexplained", f"「{group.name}」の{'、'.join(changed)}の状況が{published_name(previous)}から変わっています。"
+                        "読む方のために「変更の理由」か項目の補足を書いてください。"))
     return out
 
 
 def unreconciled(draft: Report, earlier: list[Report]) -> list[tuple[str, str]]:
-    """A final report gives the reason for every number that differs from the previous report."""
+    """A final report gives the reason for every number, period and item that differs from the previous report,
+    and for every group or item it adds."""
     if not draft.is_final or not earlier:
         return []
     return [("final_unreconciled", message) for code, message in unexplained(draft, earlier)
-            if code in ("change_unexplained", "new_group_unexplained")]
+            if code in ("change_unexplained", "new_group_unexplained", "new_item_unexplained")]
 
 
 def open_items_hint(draft: Report) -> str:

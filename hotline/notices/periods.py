@@ -88,12 +88,13 @@ def summary(span: Span) -> str:
     return f"{body}（開始：{FIRMNESS[span.start_certainty]}／終了：{FIRMNESS[span.end_certainty]}）"
 
 
-def sentence(span: Span, subject: str = "漏えい", then: str = "") -> str:
-    """The period in a sentence, as firm as each end is."""
+def sentence(span: Span, subject: str = "漏えい", then: str = "", possible: bool = False) -> str:
+    """The period in a sentence, as firm as each end is; with `possible`, a settled period of a
+    leak that stays a possibility (no item confirmed as leaked, e.g. a final scope of skimming)."""
     if span.empty:
         return f"{subject}の可能性がある期間は、現在調査しております。{then}"
     if not span.open:
-        return f"{subject}した期間は{text(span)}であることを確認いたしました。"
+        return f"{subject}{'の可能性がある' if possible else 'した'}期間は{text(span)}であることを確認いたしました。"
     if span.start_certainty is not span.end_certainty and span.start and span.end:
         firm, loose = ("開始", "終了") if span.start_certainty is C else ("終了", "開始")
         return (f"{subject}の可能性がある期間は{text(span)}で、{firm}の日時は調査により確認しておりますが、"

@@ -102,7 +102,8 @@ def group_views(report: Report) -> list[GroupView]:
 def _group_period(group: AffectedGroup) -> list[str]:
     """A group's own period, where it differs from the report's."""
     span = periods.of_group(group)
-    return [f"{group.name}について、" + periods.sentence(span)] if span and group.affected else []
+    possible = not any(i.status is LeakStatus.CONFIRMED for i in group.items)
+    return [f"{group.name}について、" + periods.sentence(span, possible=possible)] if span and group.affected else []
 
 
 def leaked_title(report: Report) -> str:
@@ -115,6 +116,16 @@ def leaked_title(report: Report) -> str:
     return "対象となる情報と対象者"
 
 
+def leak_confirmed(report: Report) -> bool:
+    """True when some group has an item whose leak is confirmed (漏えいを確認)."""
+    return any(i.status is LeakStatus.CONFIRMED for g in report.affected_groups for i in g.items)
+
+
+def period_heading(report: Report) -> str:
+    """漏えいした期間 only for a settled period of a confirmed leak; else 漏えいの可能性がある期間."""
+    return "漏えいした期間" if leak_confirmed(report) and not periods.of_report(report).open else "漏えいの可能性がある期間"
+
+
 def report_sections(report: Report) -> list[Section]:
     """The items in order, numbered without gaps; provisional ones are marked 調査中.
 
@@ -125,13 +136,14 @@ def report_sections(report: Report) -> list[Section]:
     P = Certainty.PROVISIONAL
     title = leaked_title(r)
     span = periods.of_report(r)
-    period_title = "漏えいの可能性がある期間" if span.open else "漏えいした期間"
+    possible = not leak_confirmed(r)
+    period_title = period_heading(r)
     views = group_views(r)
     sections = [
         Section("本件の概要", paragraphs(r.situation), key="situation"),
         Section("お詫び", paragraphs(r.apology), key="apology"),
         Section("発生と発覚の経緯", paragraphs(r.background), key="background"),
-        Section(period_title, [periods.sentence(span)], key="period", provisional=span.open),
+        Section(period_title, [periods.sentence(span, possible=possible)], key="period", provisional=span.open),
         Section(title, [] if views else ["対象となるお客様と情報の項目は、現在調査しております。"], views,
                 key="leaked", provisional=title.startswith("漏えいの可能性") or not views),
         Section("現在発生している被害の状況", _fact(r.damage, r.damage_certainty) + response_view.damage_figures(r),
