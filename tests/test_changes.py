@@ -127,3 +127,19 @@ def test_a_groups_reason_stands_beside_its_number_when_the_number_changed():
                             period_end=date(2026, 10, 3), reason="終了の時刻を確認いたしました。")
     assert [(c.item, c.reason) for c in changes_between(report(groups=[old]), report(groups=[only_period]))] == [
         ("お届け先の方の期間", "終了の時刻を確認いたしました。")]
+
+
+def test_a_section_whose_change_the_correction_covers_is_marked_as_corrected():
+    from hotline.notices.consistency import corrected_sections
+
+    from .memory_reports import mem_report
+
+    first = mem_report(number=1, count_min=100, count_max=200, period_certainty=Certainty.CONFIRMED)
+    raised = mem_report(count_min=100, count_max=400, period_start=date(2026, 8, 1), period_certainty=Certainty.CONFIRMED)
+    assert corrected_sections(raised, [first]) == set()  # no 訂正 at all: blocked elsewhere, never marked
+    raised.correction = "第一報でお知らせした件数に誤りがございました。"
+    assert corrected_sections(raised, [first]) == {"leaked"}
+    raised.correction = "件数と期間を訂正いたします。"
+    assert corrected_sections(raised, [first]) == {"leaked", "period"}
+    changes = changes_between(first, raised)
+    assert section_marks(changes, {"period"})["period"] == "訂正" and section_marks(changes)["period"] == "更新"

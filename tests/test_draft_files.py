@@ -238,3 +238,17 @@ def test_the_response_table_reads_figures_dates_and_a_compensation_status():
     assert spec.fields["reopening_on"] == date(2027, 1, 15) and spec.fields["notice_letters_by"] == date(2026, 12, 20)
     assert "「検討中」か「決定」" in error_of(MINIMAL + '[response]\ncompensation = { status = "たぶん" }\n')
     assert "response.notices" in error_of(MINIMAL + '[response]\nnotices = { mail = 2026-12-05 }\n')
+
+
+def test_the_section_a_correction_covers_is_marked_as_corrected_not_updated(staff):
+    from hotline.notices.page import article
+
+    make_incident(slug="2026-kawasemi-unyu")
+    first = load_draft(example("ransomware/1-first.toml"), staff["sup1"])
+    publish(first, staff["sup1"], staff["sup2"])
+    second = load_draft(example("ransomware/2-second.toml"), staff["sup1"])
+    publish(second, staff["sup1"], staff["sup2"])
+    marks = article(second)["marks"]
+    assert marks["leaked"] == "訂正", marks  # 漏えいは確認されていない → confirmed, with the 訂正 naming it
+    assert "訂正" not in {mark for key, mark in marks.items() if key != "leaked"}, marks
+    assert "訂正" not in article(first)["marks"].values()

@@ -42,14 +42,15 @@ class Change:
         return bool(self.mark) and not (self.before or self.after)
 
 
-def section_marks(changes: list[Change]) -> dict[str, str]:
-    """The mark each changed section of the page gets: 新たに判明 wins over 更新."""
+def section_marks(changes: list[Change], corrected: set[str] = frozenset()) -> dict[str, str]:
+    """The mark each changed section of the page gets: 訂正 (a change its 訂正 covers) wins over
+    新たに判明, which wins over 更新."""
     marks: dict[str, str] = {}
     for change in changes:
         mark = change.mark or "更新"
         if change.key and marks.get(change.key) != "新たに判明":
             marks[change.key] = mark
-    return marks
+    return marks | {key: "訂正" for key in corrected}
 
 
 def count_summary(group: AffectedGroup) -> str:

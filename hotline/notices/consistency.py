@@ -80,6 +80,21 @@ def check_report(draft: Report, earlier: list[Report]) -> list[Finding]:
     return findings
 
 
+SECTION_OF_CODE = {"damage_figure_dropped": "damage", "damage_figure_lowered": "damage",
+                   "compensation_withdrawn": "response"}
+SECTION_OF_SUBJECTS = {("期間",): "period", ("原因",): "cause", ("被害",): "damage"}
+
+
+def corrected_sections(draft: Report, earlier: list[Report]) -> set[str]:
+    """The page sections (report_view keys) holding a change that the draft's 訂正 covers: marked 【訂正】."""
+    correction = normal_name(draft.correction)
+    if not correction:
+        return set()
+    return {SECTION_OF_CODE.get(code) or SECTION_OF_SUBJECTS.get(subjects, "leaked")
+            for code, _message, subjects in _unique(_contradictions(draft, earlier))
+            if any(normal_name(word) in correction for word in subjects)}
+
+
 def _latest(earlier: list[Report], states) -> Report | None:
     """The newest published report that states a fact: a later statement (or correction) supersedes."""
     for report in reversed(earlier):

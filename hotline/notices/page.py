@@ -8,6 +8,7 @@ will see, the changes since the previous report included.
 from ..models import Report
 from . import phrasing, report_view
 from .changes import changes_between, count_summary, section_marks
+from .consistency import corrected_sections
 from .workflow import earlier_published, published_reports, report_label
 
 
@@ -37,7 +38,7 @@ def article(report: Report) -> dict:
         "previous_label": report_label(previous) if previous else "",
         "changes": [c for c in changes if not c.is_text],
         "updated": [c for c in changes if c.is_text],
-        "marks": section_marks(changes),
+        "marks": section_marks(changes, corrected_sections(report, earlier) if previous else set()),
     }
 
 
