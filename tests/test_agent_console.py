@@ -380,3 +380,4 @@ def test_the_csv_export_is_written_a_batch_at_a_time_with_each_agents_name(clien
     response = client.get("/supervisor/inquiries.csv")
     assert response.get_data(as_text=True) == "".join(chunks)
     assert db.session.scalar(select(AuditEvent.detail).filter_by(action="export")) == "rows=5"
+    assert inquiry_export.export_csv(staff["sup1"], rows_per_chunk=2) == "".join(chunks)  # the pieces, joined as they are

@@ -83,6 +83,24 @@ def test_leaving_out_a_published_group_does_not_retract_it():
     assert "group_dropped" in codes(check_report(corrected, [first]), CORRECTED)
 
 
+def test_what_a_published_correction_withdrew_is_not_asked_for_again():
+    gifts = dict(name="お届け先", count_min=5, count_max=9, period_start=date(2026, 9, 1), period_end=date(2026, 9, 2))
+    first = mem_report(number=1, cause="決済画面の改ざんと推定しております。", groups=[
+        mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED, "email": L.POSSIBLE}),
+        mem_group(categories={"name": L.POSSIBLE}, **gifts)])
+    members = mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})
+    second = mem_report(number=2, cause="", groups=[members],
+                        correction="「お届け先」は対象に含まれず、メールアドレスも対象外でした。原因の記載も取り下げ、訂正いたします。")
+    assert {"group_dropped", "item_dropped", "fact_dropped"} <= codes(check_report(second, [first]), CORRECTED)
+    third = mem_report(cause="", groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})])
+    found = check_report(third, [first, second])
+    assert not {"group_dropped", "item_dropped", "fact_dropped", "period_dropped"} & codes(found), found
+    assert not is_blocked(found), [f.message for f in found]
+    back = mem_report(cause="", groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                        mem_group(categories={"name": L.POSSIBLE}, **gifts)])
+    assert "new_group_unexplained" in codes(check_report(back, [first, second]), WARNING)  # back again: a new group
+
+
 def test_a_group_turning_from_affected_to_not_affected_needs_a_correction():
     first = mem_report(number=1, groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
                                          mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])

@@ -5,10 +5,11 @@ with plain SQL on a connection of their own, on SQLite and on PostgreSQL.
 """
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from hotline.extensions import db
-from hotline.models import Report
+from hotline.models import Report, ReportEdit, User
 
 from .factories import make_draft, make_incident, publish, raw_sql
 
@@ -62,6 +63,56 @@ def test_drafts_stay_changeable(published):
     raw_sql("DELETE FROM affected_group WHERE report_id = :id", id=draft_id)
     raw_sql("DELETE FROM report WHERE id = :id", id=draft_id)
     assert db.session.get(Report, draft_id) is None
+
+
+def uid(key: str) -> int:
+    """The id of one of the staff fixture's accounts (the fixture's objects are detached by then)."""
+    found = db.session.scalar(select(User.id).where(User.username == {"admin": "admin1"}.get(key, key)))
+    db.session.close()  # the session's transaction would hold SQLite's write lock against raw_sql
+    return found
+
+
+PUBLISH = "UPDATE report SET state = 'published', number = 2, published_at = CURRENT_TIMESTAMP, approver_id = :approver"
+
+
+@pytest.mark.parametrize("state,approver,edited_by", [
+    ("draft", "sup2", None),  # never submitted: nobody was asked to approve it
+    ("awaiting_approval", "sup1", None),  # the author approving
+    ("awaiting_approval", None, None),  # nobody approving
+    ("awaiting_approval", "admin", "admin"),  # someone who saved a version of it
+])
+def test_raw_sql_cannot_publish_without_a_second_person(published, staff, state, approver, edited_by):
+    _, draft_id, _ = published
+    raw_sql("UPDATE report SET state = :state WHERE id = :id", state=state, id=draft_id)
+    if edited_by:
+        raw_sql("INSERT INTO report_edit (report_id, user_id, content_hash, at) VALUES (:id, :user, 'x', CURRENT_TIMESTAMP)",
+                id=draft_id, user=uid(edited_by))
+    with pytest.raises(DBAPIError, match="published only when a second person"):
+        raw_sql(PUBLISH + " WHERE id = :id", id=draft_id, approver=uid(approver) if approver else None)
+    assert not db.session.get(Report, draft_id).is_published
+
+
+def test_raw_sql_publishes_only_what_the_application_would(published, staff):
+    _, draft_id, _ = published
+    raw_sql("UPDATE report SET state = 'awaiting_approval' WHERE id = :id", id=draft_id)
+    raw_sql(PUBLISH + " WHERE id = :id", id=draft_id, approver=uid("sup2"))  # submitted, another approver
+    assert db.session.get(Report, draft_id).is_published
+
+
+def test_no_report_is_inserted_as_published_and_who_saved_one_is_kept(published, staff):
+    report_id, draft_id, _ = published
+    with pytest.raises(DBAPIError, match="published only when a second person"):
+        raw_sql("INSERT INTO report (incident_id, number, is_final, state, author_id, approver_id, created_at, updated_at,"
+                " published_at, situation) SELECT incident_id, 9, FALSE, 'published', author_id, :approver, created_at,"
+                " updated_at, CURRENT_TIMESTAMP, situation FROM report WHERE id = :id", id=report_id,
+                approver=uid("sup2"))
+    for sql in ("DELETE FROM report_edit WHERE report_id = :id", "UPDATE report_edit SET user_id = :other WHERE report_id = :id"):
+        with pytest.raises(DBAPIError, match="who saved a version of a report is kept"):
+            raw_sql(sql, id=report_id, other=uid("sup2"))
+    with pytest.raises(DBAPIError, match="who saved a version of a report is kept"):
+        raw_sql("UPDATE report_edit SET user_id = :other WHERE report_id = :id", id=draft_id, other=uid("sup2"))
+    editors = db.session.scalars(select(ReportEdit.user_id).where(ReportEdit.report_id == report_id)).all()
+    assert editors and set(editors) == {uid("sup1")}
 
 
 @pytest.mark.parametrize("sql", [

@@ -37,7 +37,7 @@ def _row(r) -> list[str]:
     return [neutralize(v) for v in (
         r.receipt, jst(r.created_at), r.channel.label, r.category.label, "至急" if r.urgent else "",
         r.status.label, r.name, r.email, r.phone, r.reply_by.label, r.notice_number, r.message,
-        r.display_name, jst(r.answered_at), ANSWER_CHANNELS.get(r.answer_channel, ""), r.template_id,
+        r.display_name, jst(r.answered_at), ANSWER_CHANNELS.get(r.answer_channel), r.template_id,
         r.template_version, "はい" if r.template_edited else "")]
 
 
@@ -71,7 +71,7 @@ def csv_chunks(rows_per_chunk: int = CHUNK_ROWS) -> Iterator[str]:
     yield out.getvalue()
 
 
-def export_csv(user: User) -> str:
+def export_csv(user: User, rows_per_chunk: int = CHUNK_ROWS) -> str:
     """The whole export as one text (small lists, tests); the pages stream `csv_chunks`."""
     record_export(user)
-    return "".join(csv_chunks())
+    return "".join(csv_chunks(rows_per_chunk))

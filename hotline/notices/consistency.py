@@ -12,6 +12,7 @@ from ..models import Certainty, Report
 from . import group_rules, periods, response_rules
 from .groups import normal_name
 from .phrasing import join_ja, provisional_items, published_name
+from .versions import stated_now
 from .wording import assertive_sentences, naming
 
 BLOCKING, WARNING, CORRECTED, JUDGEMENT = "blocking", "warning", "corrected", "judgement"
@@ -95,14 +96,6 @@ def corrected_sections(draft: Report, earlier: list[Report]) -> set[str]:
             if any(normal_name(word) in correction for word in subjects)}
 
 
-def _latest(earlier: list[Report], states) -> Report | None:
-    """The newest published report that states a fact: a later statement (or correction) supersedes."""
-    for report in reversed(earlier):
-        if states(report):
-            return report
-    return None
-
-
 def _unique(pairs):
     """Drop repeated findings while keeping order."""
     seen, out = set(), []
@@ -117,14 +110,14 @@ def _contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str
     """Changes to what was published that need a correction naming them: (code, message, subjects)."""
     out = []
     period = ("期間",)
-    old = _latest(earlier, lambda r: r.period_start is not None or r.period_end is not None)
+    old = stated_now(earlier, lambda r: r.period_start is not None or r.period_end is not None)
     if old is not None and draft.period_start is None and draft.period_end is None:
         out.append(("period_dropped", f"{published_name(old)}で公表した漏えいの期間が、今回の報にありません。記載をやめることで取り消すことはできません。", period))
     elif old is not None:
         out += [(code, message, period) for code, message in periods.contradictions(
             periods.of_report(old), periods.of_report(draft), "漏えい期間", published_name(old))]
     for field, word in (("cause", "原因"), ("damage", "被害")):
-        old = _latest(earlier, lambda r, f=field: bool(getattr(r, f).strip()))
+        old = stated_now(earlier, lambda r, f=field: bool(getattr(r, f).strip()))
         if old is None:
             continue
         if not getattr(draft, field).strip():

@@ -8,6 +8,7 @@ from ..models import AffectedGroup, Certainty, DataCategory, LeakStatus, Report
 from . import periods
 from .groups import DEFAULT_GROUP, item_is_open, normal_name
 from .phrasing import format_count, published_name
+from .versions import withdraws
 
 COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
 CARD_ITEMS = (DataCategory.CARD_HOLDER, DataCategory.CARD_NUMBER, DataCategory.CARD_EXPIRY, DataCategory.SECURITY_CODE)
@@ -36,18 +37,39 @@ def group_subjects(name: str) -> tuple:
 
 
 def _statements(earlier: list[Report]):
-    """For each group name, the latest published statement of it and of its number, maximum and items."""
+    """For each group name, the published statement of it and of its number, maximum and items that stands.
+
+    The latest statement of each stands, also when a later report leaves it out, unless that
+    report was published with a 訂正 (versions.withdraws): then what it left out was withdrawn,
+    and is not asked for again."""
     groups, counts, maxima, items = {}, {}, {}, {}
     for report in earlier:
-        for group in report.groups:
-            groups[group.name] = (report, group)
-            if group.count_min is not None or group.count_max is not None:
-                counts[group.name] = (report, group)
-            if group.count_max is not None:
-                maxima[group.name] = (report, group)
-            for item in group.items:
-                items[(group.name, item.label)] = (report, item.status)
+        present = {group.name: group for group in report.groups} if withdraws(report) else None
+        if present is None:
+            _add_statements(report, groups, counts, maxima, items)
+            continue
+        for name in [n for n in groups if n not in present]:
+            del groups[name]
+        for store, states in ((counts, lambda g: g.count_min is not None or g.count_max is not None),
+                              (maxima, lambda g: g.count_max is not None)):
+            for name in [n for n in store if n not in present or not states(present[n])]:
+                del store[name]
+        for key in [k for k in items if k[0] not in present or present[k[0]].item_status(k[1]) is None]:
+            del items[key]
+        _add_statements(report, groups, counts, maxima, items)
     return groups, counts, maxima, items
+
+
+def _add_statements(report: Report, groups: dict, counts: dict, maxima: dict, items: dict) -> None:
+    """Record what one report states of each group as the latest statement."""
+    for group in report.groups:
+        groups[group.name] = (report, group)
+        if group.count_min is not None or group.count_max is not None:
+            counts[group.name] = (report, group)
+        if group.count_max is not None:
+            maxima[group.name] = (report, group)
+        for item in group.items:
+            items[(group.name, item.label)] = (report, item.status)
 
 
 def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str, tuple]]:
@@ -90,7 +112,9 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
 def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, tuple]]:
     """A group's own published period: not dropped silently, a confirmed end not moved."""
     stated = {}
-    for report in earlier:
+    for report in earlier:  # as in _statements: a report with a 訂正 withdrew the periods it left out
+        if withdraws(report):
+            stated = {}
         for group in report.groups:
             if periods.of_group(group) is not None:
                 stated[group.name] = (report, periods.of_group(group))

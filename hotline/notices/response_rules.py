@@ -11,6 +11,7 @@ carry the reason they differ from the previous report (`unexplained`).
 from ..models import Report
 from . import periods
 from .phrasing import format_count, format_date, published_name
+from .versions import stated_now
 
 DAMAGE = ("被害",)
 COMPENSATION = ("補償", "対応")
@@ -24,7 +25,7 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
     """(code, message, subjects a 訂正 must name) for every published response fact the draft takes back."""
     out = []
     for field, label, unit in (("damage_cases", "被害の件数", "件"), ("damage_amount", "被害額", "円")):
-        old = _latest(earlier, lambda r, f=field: getattr(r, f) is not None)
+        old = stated_now(earlier, lambda r, f=field: getattr(r, f) is not None)
         if old is None:
             continue
         was, now = getattr(old, field), getattr(draft, field)
@@ -34,7 +35,7 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
         elif now < was:
             out.append(("damage_figure_lowered", f"{published_name(old)}で{label}を{format_count(was)}{unit}と公表しましたが、今回は"
                         f"{format_count(now)}{unit}です。公表した数を減らすには、理由を訂正として示す必要があります。", DAMAGE))
-    decided = _latest(earlier, lambda r: r.compensation_status == "decided")
+    decided = stated_now(earlier, lambda r: r.compensation_status == "decided")
     if decided is not None and draft.compensation_status != "decided":
         state = "「検討中」" if draft.compensation_status == "considering" else "記載なし"
         out.append(("compensation_withdrawn", f"{published_name(decided)}で決定として公表した補償などの対応が、今回は{state}になっています。"

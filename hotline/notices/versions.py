@@ -48,3 +48,21 @@ def record_edit(report: Report, editor: User) -> None:
     """Remember who saved this version."""
     with db.session.no_autoflush:
         report.edits.append(ReportEdit(user=editor, content_hash=content_hash(report)))
+
+
+def stated_now(earlier: list[Report], states) -> Report | None:
+    """The newest published report that states a fact, unless a later one withdrew it.
+
+    Leaving a published fact out does not withdraw it, except in a report published with a
+    訂正 (leaving out is refused otherwise): that report is the baseline from then on."""
+    for report in reversed(earlier):
+        if states(report):
+            return report
+        if withdraws(report):
+            return None
+    return None
+
+
+def withdraws(report: Report) -> bool:
+    """True for a published report with a 訂正: what it leaves out of earlier reports, it withdrew."""
+    return bool((report.correction or "").strip())
