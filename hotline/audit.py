@@ -93,7 +93,7 @@ ACTION_LABELS = {
     "keep_separate": "別の方として維持", "pause": "一時停止", "finish": "完了", "print": "印刷",
     "import_bounces": "不達の取り込み", "letter_returned": "郵便の返戻", "redeem_gift": "お詫び品コードの使用",
     "withdraw": "公開の取り下げ", "mark_urgent": "至急に指定", "unmark_urgent": "至急の解除",
-    "call": "折り返しの架電",
+    "call": "折り返しの架電", "enable": "有効化", "disable": "無効化",
 }
 TARGET_LABELS = {
     "inquiry": "問い合わせ", "report": "報", "incident": "事案", "answer_template": "回答テンプレート",

@@ -141,3 +141,25 @@ def test_a_disabled_account_can_be_enabled_again_and_accounts_listed(runner, cli
     assert _listed_state(runner, "sup1") == "有効"
     login("sup1")
     assert runner.invoke(args=["users", "enable", "nobody"]).exit_code != 0
+
+
+def test_account_commands_are_audited_with_the_administrator_or_the_command_account(runner, staff):
+    from hotline.models import User
+
+    password = "a long enough password\na long enough password\n"
+    assert runner.invoke(args=["users", "create", "kimura", "--role", "agent"], input=password).exit_code == 0
+    assert runner.invoke(args=["users", "disable", "sup1", "--by", "admin1"]).exit_code == 0
+    assert runner.invoke(args=["users", "enable", "sup1", "--by", "admin1"]).exit_code == 0
+    assert runner.invoke(args=["users", "reset-mfa", "sup1", "--by", "admin1"]).exit_code == 0
+    refused = runner.invoke(args=["users", "disable", "sup2", "--by", "sup1"])  # a supervisor is not an administrator
+    assert refused.exit_code != 0 and "有効な管理者" in refused.output
+    rows = db.session.execute(select(AuditEvent.action, AuditEvent.target_id, AuditEvent.detail, AuditEvent.user_id,
+                                     AuditEvent.origin).where(AuditEvent.target_type == "user")
+                              .order_by(AuditEvent.id)).all()
+    kimura = db.session.scalar(select(User.id).filter_by(username="kimura"))
+    admin, sup1 = staff["admin"].id, staff["sup1"].id
+    assert [tuple(r)[:4] for r in rows] == [("create", str(kimura), "role=agent", None), ("disable", str(sup1), "", admin),
+                                            ("enable", str(sup1), "", admin), ("mfa_reset", str(sup1), "", admin)]
+    assert all(r.origin.startswith("os:") for r in rows)  # the operating-system account beside the administrator
+    assert db.session.get(User, staff["sup2"].id).active
+

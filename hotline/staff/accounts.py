@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import audit
 from ..extensions import db
 from ..models import LoginAttempt, Role, User
 from ..throttle import hashed
@@ -17,8 +18,8 @@ class AccountError(ValueError):
     """A rule about accounts was broken; the message is Japanese and shown to users."""
 
 
-def create_user(username: str, display_name: str, password: str, role: Role) -> User:
-    """Create a staff account with a hashed password."""
+def create_user(username: str, display_name: str, password: str, role: Role, by: User | None = None) -> User:
+    """Create a staff account with a hashed password (audited; `by` is the administrator, if known)."""
     username = username.strip()
     if not username or len(username) > 64 or not username.isascii() or not username.isprintable():
         raise AccountError("ユーザー名は64文字以内の半角英数字で指定してください。")
@@ -36,6 +37,7 @@ def create_user(username: str, display_name: str, password: str, role: Role) -> 
     )
     db.session.add(user)
     db.session.flush()
+    audit.record("create", "user", user.id, f"role={role.value}", user=by)
     return user
 
 
@@ -60,8 +62,9 @@ def end_all_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def set_active(user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions at once."""
+def set_active(user: User, active: bool, by: User | None = None) -> None:
+    """Enable or disable an account; disabling ends its sessions at once (audited)."""
     user.active = active
     if not active:
         end_all_sessions(user)
+    audit.record("enable" if active else "disable", "user", user.id, user=by)
