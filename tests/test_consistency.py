@@ -273,6 +273,21 @@ def test_card_data_not_leaked_beside_an_altered_checkout_page_needs_the_approver
     assert not needs_judgement(check_report(final_report(categories=cards, cause=draft.cause), []))
 
 
+@pytest.mark.parametrize("text", [
+    "ペイメントアプリケーションの改ざんが行われた可能性がございます。",
+    "ご注文手続き画面が第三者により改ざんされておりました。",
+    "購入画面に不正なプログラムが設置されておりました。",
+    "チェックアウトページが改ざんされておりました。",
+])
+def test_the_ways_real_notices_describe_a_skimmed_checkout_make_card_data_leakable(text):
+    judged = [f for f in check_report(mem_report(categories={"card_number": L.NOT_LEAKED}, situation=text), [])
+              if f.code == "not_leaked_implausible"]
+    assert [f.severity for f in judged] == [JUDGEMENT], text
+    free = [f for f in check_report(mem_report(categories={"name": L.CONFIRMED, "カード番号": L.NOT_LEAKED}, situation=text), [])
+            if f.code == "not_leaked_implausible"]
+    assert len(free) == 1 and "「お客様」のカード番号を" in free[0].message  # an item written freely counts too
+
+
 @pytest.mark.parametrize("text, items, fact, listed", [
     ("第三者による不正ログインが確認されております。", {"login_id": L.NOT_LEAKED, "password": L.NOT_LEAKED},
      "不正ログイン", "ログインID、パスワード"),

@@ -101,6 +101,34 @@ def test_what_a_published_correction_withdrew_is_not_asked_for_again():
     assert "new_group_unexplained" in codes(check_report(back, [first, second]), WARNING)  # back again: a new group
 
 
+def test_a_published_likelihood_said_to_be_weaker_needs_a_correction():
+    first = mem_report(number=1, categories={"name": L.LIKELY, "email": L.POSSIBLE})
+    weaker = mem_report(categories={"name": L.POSSIBLE, "email": L.INVESTIGATING})
+    found = [f for f in check_report(weaker, [first]) if f.code == "possibility_lowered"]
+    assert [f.severity for f in found] == [BLOCKING, BLOCKING]
+    assert found[0].message.startswith("第一報で「漏えいの可能性が高い」と公表した「お客様」の氏名が、"
+                                       "「漏えいの可能性を否定できない」に弱まっています。")
+    stronger = mem_report(categories={"name": L.CONFIRMED, "email": L.LIKELY})
+    assert "possibility_lowered" not in codes(check_report(stronger, [first]))
+    weaker.correction = "氏名とメールアドレスについて、ログの再解析により評価を改め、訂正いたします。"
+    assert codes(check_report(weaker, [first]), CORRECTED) >= {"possibility_lowered"}
+
+
+def test_with_several_groups_a_correction_of_a_number_must_name_the_group():
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_min=10, count_max=20),
+                                         mem_group(name="お届け先", count_min=5, count_max=9)])
+    draft = mem_report(groups=[mem_group(name="会員", count_min=10, count_max=30),
+                               mem_group(name="お届け先", count_min=5, count_max=12)],
+                       correction="会員の人数に誤りがございました。")
+    found = {next(name for name in ("会員", "お届け先") if f"「{name}」の数の上限" in f.message): f.severity
+             for f in check_report(draft, [first]) if f.code == "max_exceeds_published_max"}
+    assert found == {"会員": CORRECTED, "お届け先": BLOCKING}, found
+    draft.correction = "件数を訂正いたします。"  # which group's number? neither is named
+    assert {f.severity for f in check_report(draft, [first]) if f.code == "max_exceeds_published_max"} == {BLOCKING}
+    single = mem_report(count_min=100, count_max=900, correction="件数を訂正いたします。")
+    assert "max_exceeds_published_max" in codes(check_report(single, [mem_report(number=1)]), CORRECTED)
+
+
 def test_a_group_turning_from_affected_to_not_affected_needs_a_correction():
     first = mem_report(number=1, groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
                                          mem_group(name="お届け先", count_min=5, count_max=9, categories={"name": L.POSSIBLE})])

@@ -14,8 +14,12 @@ COUNT_WORDS = ("件数", "人数", "対象者数", "対象となる数")
 CARD_ITEMS = (DataCategory.CARD_HOLDER, DataCategory.CARD_NUMBER, DataCategory.CARD_EXPIRY, DataCategory.SECURITY_CODE)
 # What in a draft's own text makes card data plausibly leaked: the checkout page itself.
 CHECKOUT_SIGNS = ("決済画面", "決済ページ", "決済フォーム", "支払い画面", "支払画面", "お支払いページ",
-                  "カード情報の入力", "カード情報入力", "スキミング")
+                  "カード情報の入力", "カード情報入力", "スキミング", "ペイメントアプリケーション", "注文手続き画面",
+                  "購入画面", "購入手続き画面", "チェックアウト", "決済システム")
 FACT_TEXTS = ("situation", "background", "cause", "damage", "investigation")
+# A published likelihood said to be weaker later takes back what readers were told: a 訂正.
+WEAKER = {LeakStatus.LIKELY: (LeakStatus.POSSIBLE, LeakStatus.INVESTIGATING),
+          LeakStatus.POSSIBLE: (LeakStatus.INVESTIGATING,)}
 
 
 def _n(group: AffectedGroup, n: int | None) -> str:
@@ -84,10 +88,11 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
         elif old.affected != now.affected:
             was, becomes = ("対象", "対象外") if old.affected else ("対象外", "対象")
             out.append(("group_scope_changed", f"{published_name(old_report)}で{was}と公表した「{name}」が、{becomes}になっています。", group_subjects(name)))
+    several = len({g.name for g in draft.groups} | set(groups)) > 1
     for name in counts:
         now = draft.group_named(name)
         if now is not None and now.affected:
-            out += _count_rules(name, now, counts, maxima)
+            out += _count_rules(name, now, counts, maxima, several)
     out += _period_rules(draft, earlier)
     for (name, label), (old_report, status) in items.items():
         now_group = draft.group_named(name)
@@ -106,6 +111,9 @@ def contradictions(draft: Report, earlier: list[Report]) -> list[tuple[str, str,
             out.append(("confirmed_became_provisional", f"{published_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」に戻っています。", (label,)))
         elif status.is_firm:
             out.append(("confirmed_figure_changed", f"{published_name(old_report)}で「{status.label}」と公表した{where}が「{now.label}」になっています。", (label,)))
+        elif now in WEAKER.get(status, ()):
+            out.append(("possibility_lowered", f"{published_name(old_report)}で「{status.label}」と公表した{where}が、"
+                        f"「{now.label}」に弱まっています。", (label,)))
     return out
 
 
@@ -134,9 +142,14 @@ def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, 
     return out
 
 
-def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict) -> list[tuple[str, str, tuple]]:
-    """A confirmed number changes or regresses; a number disappears; a minimum or maximum passes a published maximum."""
-    out, subjects = [], (*COUNT_WORDS, f"{name}の数", *(() if name == DEFAULT_GROUP else (name,)))
+def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict,
+                 several: bool = False) -> list[tuple[str, str, tuple]]:
+    """A confirmed number changes or regresses; a number disappears; a minimum or maximum passes a published maximum.
+
+    With several groups, a 訂正 must name the group whose number it corrects: 件数 alone
+    could be any of them."""
+    named = (f"{name}の数", *(() if name == DEFAULT_GROUP else (name,)))
+    out, subjects = [], (named if several and name != DEFAULT_GROUP else (*COUNT_WORDS, *named))
     old_report, old = counts[name]
     if old.count_certainty is Certainty.CONFIRMED and old.count_min is not None:
         if now.count_certainty is Certainty.PROVISIONAL:
@@ -248,13 +261,14 @@ def _lookalike_mail(text: str) -> bool:
     return any(sign in text for sign in ("なりすましメール", "フィッシングメール", "当社を装ったメール", "当社を名乗るメール"))
 
 
-# (what in the draft's own text makes these items plausibly leaked, the items, that fact in words)
+# (what in the draft's own text makes these items plausibly leaked, the items, words naming them
+# among items written freely, that fact in words)
 PLAUSIBLE_LEAKS = (
-    (_checkout_altered, CARD_ITEMS, "決済画面の改ざん"),
-    (_logins_abused, (DataCategory.LOGIN_ID, DataCategory.PASSWORD), "不正ログイン"),
+    (_checkout_altered, CARD_ITEMS, ("カード", "セキュリティコード", "有効期限"), "決済画面の改ざん"),
+    (_logins_abused, (DataCategory.LOGIN_ID, DataCategory.PASSWORD), ("パスワード", "ログインID"), "不正ログイン"),
     (_database_entered, (DataCategory.NAME, DataCategory.ADDRESS, DataCategory.EMAIL, DataCategory.PHONE),
-     "お客様の情報を保管するデータベースへの不正アクセス"),
-    (_lookalike_mail, (DataCategory.EMAIL,), "当社を装ったメールが届いていること"),
+     ("氏名", "住所", "電話番号", "メールアドレス"), "お客様の情報を保管するデータベースへの不正アクセス"),
+    (_lookalike_mail, (DataCategory.EMAIL,), ("メールアドレス",), "当社を装ったメールが届いていること"),
 )
 
 
@@ -270,11 +284,12 @@ def implausible_not_leaked(draft: Report) -> list[tuple[str, str]]:
         return []
     text = normal_name(" ".join(getattr(draft, field) for field in FACT_TEXTS))
     out = []
-    for states, categories, fact in PLAUSIBLE_LEAKS:
+    for states, categories, words, fact in PLAUSIBLE_LEAKS:
         if not states(text):
             continue
         for group in draft.affected_groups:
-            items = [i.label for i in group.items if i.category in categories and i.status is LeakStatus.NOT_LEAKED]
+            items = [i.label for i in group.items if i.status is LeakStatus.NOT_LEAKED and (
+                i.category in categories or (i.category is None and any(w in normal_name(i.label) for w in words)))]
             if items:
                 out.append(("not_leaked_implausible",
                             f"「{group.name}」の{'、'.join(items)}を「漏えいしていないことを確認」としていますが、本文には{fact}など、"
