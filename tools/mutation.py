@@ -43,7 +43,8 @@ def ensure_mutmut() -> None:
 def run(names: list[str]) -> int:
     """Run mutmut on SQLite with one migrated template for all its short test sessions."""
     template = ROOT / "mutants" / "template.sqlite3"
-    if not names and template.exists():
+    newest = max(path.stat().st_mtime for path in (ROOT / "migrations" / "versions").glob("*.py"))
+    if template.exists() and (not names or template.stat().st_mtime < newest):
         template.unlink()  # migrations may have changed since the last run
     template.parent.mkdir(exist_ok=True)
     env = {**os.environ, "HOTLINE_TEST_DB": "sqlite", "HOTLINE_TEST_SQLITE_TEMPLATE": str(template)}
