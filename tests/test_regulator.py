@@ -34,6 +34,17 @@ def test_deadlines_show_filed_due_and_overdue(staff):
     assert actions == ["preliminary 2026-11-05", "final 2026-11-20", "supplement 2026-11-20"]
 
 
+def test_the_final_reports_60_days_follow_the_decision_on_wrongful_purpose(staff):
+    marked = make_incident(slug="marked", aware_on=date(2026, 11, 1), malicious=True)
+    plain = make_incident(slug="plain", aware_on=date(2026, 11, 1), malicious=False)
+    assert [d.due for d in notices.regulator_deadlines(marked)][1] == date(2026, 12, 31)  # no decision yet: the mark
+    assert [d.due for d in notices.regulator_deadlines(plain)][1] == date(2026, 12, 1)
+    notices.decide_reporting(marked, {"over_thousand": True}, staff["sup1"])  # not 不正の目的 after all
+    notices.decide_reporting(plain, {"wrongful": True}, staff["sup1"], "改ざんされたページからの取得")
+    assert [d.label for d in notices.regulator_deadlines(marked)][1] == "確報（発覚から30日以内）"
+    assert [d.due for d in notices.regulator_deadlines(plain)][1] == date(2026, 12, 31)
+
+
 @pytest.mark.parametrize("kind, filed_on, message", [
     (FilingKind.FINAL, date(2026, 11, 5), "確報の前に速報"),
     (FilingKind.PRELIMINARY, date(2026, 10, 1), "発覚日より前"),

@@ -37,8 +37,13 @@ class Deadline:
 
 
 def regulator_deadlines(incident: Incident) -> list[Deadline]:
-    """速報 (about 3–5 days) and 確報 (30 days; 60 for malicious cases) after awareness."""
-    final_days = 60 if incident.malicious else 30
+    """速報 (about 3–5 days) and 確報 (30 days; 60 for cases of 不正の目的) after awareness.
+
+    The 60 days follow the recorded decision on 不正の目的 once there is one (it is what the
+    report to the regulator states); before that, the incident's own mark of a malicious case."""
+    decision = reporting_decision(incident) if incident.id is not None else None
+    wrongful = decision.wrongful if decision is not None else incident.malicious
+    final_days = 60 if wrongful else 30
     filed = {}
     if incident.id is not None:
         for filing in filings(incident):
