@@ -95,3 +95,25 @@ def test_stored_reports_give_the_findings_they_give_in_memory(staff, name):
     db.session.commit()
     db.session.expire_all()  # read everything back from the database
     assert _findings(notices.findings_for(db.session.get(Report, stored.id))) == in_memory
+
+
+def test_an_earlier_page_says_it_was_corrected_only_when_the_correction_concerns_what_it_said(staff):
+    from hotline.notices.page import article
+
+    incident = make_incident(slug="corrected-pages")
+    members = mem_group(name="会員", count_min=10, count_max=20, categories={"name": L.POSSIBLE})
+    with_gifts = [members, mem_group(name="お届け先", count_min=5, count_max=9, categories={"address": L.POSSIBLE},
+                                     reason="ギフトの配送記録から判明いたしました。")]
+    reports = []
+    for memory in (mem_report(number=1, groups=[members]), mem_report(number=2, groups=with_gifts),
+                   mem_report(number=3, correction="お届け先の方の人数を訂正いたします。", groups=[
+                       members, mem_group(name="お届け先", count_min=5, count_max=30, categories={"address": L.POSSIBLE})])):
+        stored = _stored(memory, incident, staff["sup1"])
+        notices.submit_for_approval(stored, staff["sup1"])
+        notices.approve_and_publish(stored, staff["sup2"], notices.content_hash(stored))
+        db.session.commit()
+        reports.append(stored)
+    first, second, third = reports
+    assert article(first)["corrected_by"] == []  # it never spoke of the gift recipients
+    assert [c["label"] for c in article(second)["corrected_by"]] == ["第三報"]
+    assert article(third)["marks"]["leaked"] == "訂正"

@@ -8,7 +8,7 @@ will see, the changes since the previous report included.
 from ..models import Report
 from . import phrasing, report_view
 from .changes import changes_between, count_summary, section_marks
-from .consistency import corrected_sections
+from .consistency import CORRECTED, check_report, corrected_sections
 from .workflow import earlier_published, published_reports, report_label
 
 
@@ -57,8 +57,14 @@ def key_points(report: Report) -> dict:
 
 
 def corrected_by(report: Report) -> list[dict]:
-    """Later published reports whose 訂正 corrects what this one said: the note on an earlier page."""
+    """Later published reports whose 訂正 corrects what this one said: the note on an earlier page.
+
+    A later report corrects this one when, checked against the reports up to this one, its
+    訂正 covers a change of what they said (a corrected finding)."""
     if not report.is_published:
         return []
-    return [{"report": later, "label": report_label(later)} for later in published_reports(report.incident)
-            if later.number > report.number and later.correction.strip()]
+    published = published_reports(report.incident)
+    upto = [r for r in published if r.number <= report.number]
+    return [{"report": later, "label": report_label(later)} for later in published
+            if later.number > report.number and later.correction.strip()
+            and any(f.severity == CORRECTED for f in check_report(later, upto))]
