@@ -188,3 +188,15 @@ def test_raw_sql_cannot_give_an_incident_values_nobody_approved(change_ids, sql)
     incident = db.session.get(Incident, change_ids["incident"])
     assert (incident.title, incident.contact_phone) == ("正しい名称", "0120-111-222")
     assert db.session.get(IncidentChange, change_ids["approved"]).state.value == "approved"
+
+
+def test_an_item_of_no_group_is_left_to_the_database_to_refuse(app):
+    """The freeze guard looks for the report of every new item; one without a group has none to look up."""
+    from sqlalchemy.exc import IntegrityError
+
+    from hotline.models import GroupItem, LeakStatus
+
+    db.session.add(GroupItem(label="氏名", status=LeakStatus.POSSIBLE, position=0, note=""))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
