@@ -167,3 +167,36 @@ def test_each_answer_is_rendered_once_per_worker_not_once_per_request(client, lo
     assert again.misses == after.misses + 1 and again.hits - after.hits >= 39
     assert markdown.render("<script>x</script>**強調**") == markdown.render("<script>x</script>**強調**")
     assert "<script>" not in markdown.render("<script>x</script>**強調**")
+
+
+def test_search_hits_are_checked_against_the_published_entries_it_is_given(app, loaded_faq):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from sqlalchemy import event
+
+    from hotline.models._types import today_in_japan
+
+    rows = faq_search.published_rows()
+    found = faq_search.search_faq("カード 再発行")
+    assert found and all(h.entry.key in rows for h in found)
+    given = faq_search.search_faq("カード 再発行", published=lambda: rows)
+    assert [(h.entry.key, h.score) for h in given] == [(h.entry.key, h.score) for h in found]
+    first, second = found[0].entry.key, found[1].entry.key
+    stale = {key: row for key, row in rows.items() if key != first}  # withdrawn since the index was written
+    yesterday = today_in_japan() - timedelta(days=1)
+    expired = {**stale, second: SimpleNamespace(**{**rows[second]._asdict(), "expires_on": yesterday})}
+    assert [h.entry.key for h in faq_search.search_faq("カード 再発行", published=lambda: expired)] == [
+        h.entry.key for h in found if h.entry.key not in (first, second)]
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        faq_search.search_faq("カード 再発行", published=lambda: rows)
+        faq_search.search_faq("カード 再発行")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if "FROM faq_entry" in s]) == 1  # only the search that was given no rows

@@ -82,20 +82,41 @@ def query_key(query: str) -> str:
     return " ".join(search.normalize(query).split())[:MAX_QUERY_LENGTH]
 
 
-def search_faq(query: str, limit: int = 10) -> list[FaqHit]:
-    """Published entries matching a plain-text query, best first."""
+def search_faq(query: str, limit: int = 10, published=None) -> list[FaqHit]:
+    """Published entries matching a plain-text query, best first.
+
+    The index may run a moment behind the database (another node's change): every hit is
+    checked against the published entries, read for the hits, or taken from `published`
+    (a callable returning `published_rows()`, which the page keeps for a few seconds)."""
     follow.follow("faq", index_dir(), rebuild)  # a change committed on another node
     hits = search.search(index_dir(), query, limit=limit)
     if not hits:
         return []
-    entries = {e.key: e for e in db.session.execute(
-        _FOUND.params(keys=[hit.id for hit in hits], today=today_in_japan()))}
+    today = today_in_japan()
+    if published is None:
+        entries = {e.key: e for e in db.session.execute(_FOUND.params(keys=[hit.id for hit in hits], today=today))}
+    else:
+        rows = published()
+        entries = {h.id: rows[h.id] for h in hits if h.id in rows and _valid(rows[h.id], today)}
     return [FaqHit(entries[h.id], h.question_html, h.snippet_html, h.score) for h in hits if h.id in entries]
 
 
-_FOUND = select(FaqEntry.id, FaqEntry.key, FaqEntry.question, FaqEntry.category).where(
+_COLUMNS = (FaqEntry.id, FaqEntry.key, FaqEntry.question, FaqEntry.category, FaqEntry.expires_on)
+_FOUND = select(*_COLUMNS).where(
     FaqEntry.key.in_(bindparam("keys", expanding=True)), FaqEntry.published.is_(True),
     still_valid(FaqEntry.expires_on, bindparam("today")))
+_PUBLISHED = select(*_COLUMNS).where(FaqEntry.published.is_(True))
+
+
+def published_rows() -> dict[str, Row]:
+    """Every published entry as the columns result lists show, by key (expired ones too: the
+    day is checked when a search uses them)."""
+    return {row.key: row for row in db.session.execute(_PUBLISHED)}
+
+
+def _valid(row: Row, today) -> bool:
+    """Not past its display limit (the Python twin of still_valid)."""
+    return row.expires_on is None or row.expires_on >= today
 
 
 def rebuild() -> int:

@@ -106,13 +106,20 @@ def index():
     return cacheable(make_response(body), version[1], version[0])
 
 
+def _published() -> dict:
+    """The published entries searches check their hits against, read at most every
+    PAGE_CACHE_SECONDS per worker (as stale as the front cache may be; dropped with it when
+    a staff write on this worker starts the cache afresh)."""
+    return page_cache.for_seconds("faq-published", faq_search.published_rows)
+
+
 @bp.route("/search")
 @public
 def search():
     """Search results with highlighted matches; clear messages for unusable queries."""
     q = request.args.get("q", "")
     problem = faq_search.query_problem(q)
-    hits = [] if problem else faq_search.search_faq(q.strip())
+    hits = [] if problem else faq_search.search_faq(q.strip(), published=_published)
     strong, weak = faq_search.split_weak(hits)
     page = render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
                            hits=strong, weak=weak,
@@ -170,6 +177,6 @@ def suggest():
     q = request.args.get("q", "")
     if faq_search.query_problem(q):
         return jsonify(results=[])
-    hits = faq_search.search_faq(q.strip(), limit=SUGGEST_LIMIT)
+    hits = faq_search.search_faq(q.strip(), limit=SUGGEST_LIMIT, published=_published)
     return jsonify(results=[{"id": h.entry.key, "question": h.entry.question,
                              "url": url_for("faq.entry", key=h.entry.key)} for h in hits])
