@@ -7,7 +7,9 @@ from sqlalchemy import column as sa_column, table as sa_table
 
 from .. import audit
 from ..extensions import db
-from ..models import AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeEvent, Role
+from ..models import (
+    AffectedMembership, AffectedPerson, MergeCandidate, MergeState, NoticeDelivery, NoticeEvent, OutboxMail, Role,
+)
 from ..models._sealed import Sealed, reseal
 from ..models._types import utcnow
 
@@ -45,18 +47,32 @@ def rotate_keys() -> int:
 
 
 def purge(days: int) -> int:
-    """Delete people last changed more than `days` ago, with their history; returns how many."""
+    """Delete people last changed more than `days` ago, with their history; returns how many.
+
+    Retention covers everything that names or reaches the person: their memberships,
+    merge candidates, notice history, their deliveries in every campaign and the outbox
+    rows that carried those notices (sealed, but still their address and letter). Only
+    counts stay, in the audit entry; a finished campaign's figures then count the people
+    still on the list.
+    """
     cutoff = utcnow() - timedelta(days=days)
     ids = list(db.session.scalars(select(AffectedPerson.id).where(AffectedPerson.updated_at < cutoff)))
+    deliveries = mails = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
+        outbox = [i for i in db.session.scalars(select(NoticeDelivery.outbox_id).where(
+            NoticeDelivery.person_id.in_(chunk), NoticeDelivery.outbox_id.is_not(None)))]
+        deliveries += db.session.execute(delete(NoticeDelivery).where(NoticeDelivery.person_id.in_(chunk))).rowcount
+        if outbox:
+            mails += db.session.execute(delete(OutboxMail).where(OutboxMail.id.in_(outbox))).rowcount
         db.session.execute(delete(MergeCandidate).where(
             MergeCandidate.person_id.in_(chunk) | MergeCandidate.other_id.in_(chunk)))
         db.session.execute(delete(NoticeEvent).where(NoticeEvent.person_id.in_(chunk)))
         db.session.execute(delete(AffectedMembership).where(AffectedMembership.person_id.in_(chunk)))
         db.session.execute(delete(AffectedPerson).where(AffectedPerson.id.in_(chunk)))
     if ids:
-        audit.record("purge", "affected_list", "", f"保存期間（{days}日）を過ぎた{len(ids)}名を削除")
+        audit.record("purge", "affected_list", "", f"保存期間（{days}日）を過ぎた{len(ids)}名を削除"
+                     f"（お知らせの送付記録{deliveries}件と、その送信メール{mails}件を含む）")
     return len(ids)
 
 
