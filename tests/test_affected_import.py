@@ -194,8 +194,22 @@ def test_uncertain_merges_are_listed_and_a_supervisor_decides(app, staff):
 
 
 def test_no_contact_detail_is_in_the_database_file_in_clear(app, staff, database_url):
+    from datetime import datetime
+
+    from hotline.affected import campaigns, notice_text, sending
+
     incident = incident_with_groups(staff)
     affected.import_list(incident, csv_bytes(MEMBER_ROWS), "members.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.commit()
+    # The outbox keeps the subject in clear: a name in it is refused, and mail queued with the rest stays sealed.
+    campaign = campaigns.create(incident, staff["sup1"])
+    with pytest.raises(notice_text.NoticeTextError, match="件名には {氏名}、{確認コード} を使えません。"):
+        campaigns.update(campaign, {"subject": "{氏名} 様 {確認コード}"}, staff["sup1"])
+    campaigns.submit(campaign, staff["sup1"])
+    campaigns.approve(campaign, staff["sup2"], campaigns.content_hash(campaign))
+    morning = datetime(2026, 12, 3, 1, 0)
+    campaign.last_pump_at, campaign.credit = morning, 10.0
+    assert sending._queue_some(campaign, morning) == 2
     db.session.commit()
     if database_url.startswith("sqlite"):
         db.engine.dispose()
@@ -204,10 +218,17 @@ def test_no_contact_detail_is_in_the_database_file_in_clear(app, staff, database
     else:
         raw = b"".join(str(v).encode() for v in db.session.connection().exec_driver_sql(
             "SELECT email, phone, name, member_id FROM affected_person").all())
-    for secret in ("taro@example.jp", "09011112222", "090-1111-2222", "山田 太郎", "M0001"):
+        raw += b"".join(str(v).encode() for v in db.session.connection().exec_driver_sql(
+            "SELECT to_addr, to_name, subject, body FROM outbox_mail").all())
+    codes = [p.verify_code for p in db.session.scalars(select(AffectedPerson))]
+    for secret in ("taro@example.jp", "09011112222", "090-1111-2222", "山田 太郎", "M0001", "佐藤 花子", *codes):
         assert secret.encode() not in raw
     # The application reads them back.
     assert {p.email for p in db.session.scalars(select(AffectedPerson))} == {"taro@example.jp", "hanako@example.jp", ""}
+    # A campaign approved with a name in its subject (before the rule) stops before sending any more.
+    campaign.subject = "{氏名} 様へのお知らせ"
+    campaign.content_hash = campaigns.content_hash(campaign)
+    assert campaigns.why_not_sendable(campaign).startswith("自動停止：件名には {氏名} を使えません。")
 
 
 def test_keys_rotate_and_a_missing_key_is_a_clear_error(app, staff):

@@ -167,6 +167,10 @@ def why_not_sendable(campaign: NoticeCampaign) -> str:
     """
     if not campaign.content_hash or content_hash(campaign) != campaign.content_hash:
         return "自動停止：承認された後に文面または設定が変わっています。新しいお知らせを作成し、承認を受けてください。"
+    try:
+        notice_text.check_subject(campaign.subject)  # approved before personal placeholders were refused there
+    except notice_text.NoticeTextError as error:
+        return f"自動停止：{error}"
     latest = latest_published(campaign.incident)
     if latest is not None and latest.id != campaign.report_id:
         return (f"自動停止：このお知らせの後に{report_label(latest)}が公表されました。"

@@ -22,6 +22,8 @@ from .people import GroupFacts, facts_for, normalize_number
 PLACEHOLDERS = ("{氏名}", "{お知らせ番号}", "{確認コード}", "{対象の情報}", "{変更点}", "{お詫び品コード}", "{お詫び品の期限}")
 GIFT_PLACEHOLDERS = ("{お詫び品コード}", "{お詫び品の期限}")
 REQUIRED = ("{お知らせ番号}", "{確認コード}", "{対象の情報}")
+# The subject is kept in clear in the outbox (and in mail logs on the way): only what is no secret.
+SUBJECT_PLACEHOLDERS = ("{お知らせ番号}", "{お詫び品の期限}")
 _PLACEHOLDER = re.compile(r"\{[^{}\s]{1,20}\}")
 TO_WRITE = "【記入してください："
 
@@ -94,6 +96,15 @@ def draft(report: Report, follow_up: bool = False) -> tuple[str, str]:
     return subject, body
 
 
+def check_subject(subject: str) -> None:
+    """Refuse a subject with a personal placeholder: its filled text would be stored in clear."""
+    personal = [p for p in PLACEHOLDERS if p in subject and p not in SUBJECT_PLACEHOLDERS]
+    if personal:
+        raise NoticeTextError(
+            "件名には " + "、".join(personal) + " を使えません。件名は暗号化されずに送信記録に残るため、"
+            "お名前などは本文に入れてください（件名に使えるのは " + "、".join(SUBJECT_PLACEHOLDERS) + " です）。")
+
+
 def check(subject: str, body: str, gift: bool = False) -> None:
     """Refuse a text that lacks what every notice must carry, or has placeholders we cannot fill.
 
@@ -113,6 +124,7 @@ def check(subject: str, body: str, gift: bool = False) -> None:
                               + f"（使えるのは {'、'.join(PLACEHOLDERS)}）")
     if not subject.strip():
         raise NoticeTextError("件名を入力してください。")
+    check_subject(subject)
     if TO_WRITE in subject + body:
         raise NoticeTextError("報に記載がなかった項目があります。本文の「【記入してください：…】」を書き換えてください"
                               "（個人情報保護法施行規則10条で本人に通知する事項です）。")
