@@ -1,4 +1,4 @@
-"""Reading an affected list as real systems export it: CSV (UTF-8, BOM or not, Shift_JIS/CP932) or XLSX.
+"""Reading an affected list as real systems export it: CSV (UTF-8, BOM or not, Shift_JIS/CP932, EUC-JP) or XLSX.
 
 `read_table` returns the header and the rows as text, or raises `ListFileError` with
 a Japanese reason. It reads the whole file before anything is imported: a file that
@@ -11,12 +11,10 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .encodings import ListFileError, decode  # noqa: F401  (ListFileError is this module's error)
+
 MAX_COLUMNS = 40
 MAX_CELL = 1000
-
-
-class ListFileError(ValueError):
-    """A file that cannot be read as an affected list; the text is Japanese."""
 
 
 @dataclass
@@ -42,26 +40,6 @@ def read_table(data: bytes, filename: str = "", max_bytes: int | None = None) ->
         return _read_xlsx(data)
     text, encoding = decode(data)
     return _read_csv(text, encoding)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV file: UTF-8 with or without BOM, else Shift_JIS (CP932); never guessed wrong silently."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8（BOM付き）"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ListFileError("UTF-16 のファイルは読めません。UTF-8 または Shift_JIS の CSV で保存してください。")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as error:
-        utf8_at = error.start
-    try:
-        return data.decode("cp932"), "Shift_JIS（CP932）"
-    except UnicodeDecodeError as error:
-        # The encoding that read further is the one the file was meant to be in.
-        line = data[: max(utf8_at, error.start)].count(b"\n") + 1
-        raise ListFileError(
-            f"文字コードを判別できません（{line}行目付近）。UTF-8 または Shift_JIS の CSV で保存してください。"
-        ) from None
 
 
 def _read_csv(text: str, encoding: str) -> Table:
