@@ -1,4 +1,4 @@
-"""Files that look fine and are not: EUC-JP read as Shift_JIS."""
+"""Files that look fine and are not: too many rows, EUC-JP read as Shift_JIS."""
 
 import io
 import zipfile
@@ -31,6 +31,43 @@ def xlsx_bytes(rows) -> bytes:
 def errors_of(data: bytes, filename: str) -> list[str]:
     table = read_table(data, filename)
     return [str(e) for e in validate(table, map_columns(table.header), MEMBERS)[1]]
+
+
+# Row limit ---------------------------------------------------------------------------
+
+
+def test_rows_beyond_the_limit_are_refused_while_reading():
+    rows = [[f"M{i}", f"利用者 {i}", "", "", "", "", "", ""] for i in range(4)]
+    assert len(read_table(csv_bytes(rows[:3]), "x.csv", max_rows=3).rows) == 3
+    with pytest.raises(ListFileError, match="行が多すぎます（見出しを除いて3行まで取り込めます）"):
+        read_table(csv_bytes(rows), "x.csv", max_rows=3)
+    with pytest.raises(ListFileError, match="3行以下のファイルに分けて取り込んでください"):
+        read_table(xlsx_bytes([HEADER] + rows), "x.xlsx", max_rows=3)
+
+
+def test_a_small_xlsx_holding_a_huge_sheet_stops_at_the_limit():
+    # 200,000 empty rows compress to a few kilobytes (the sheet still says it is A1:H2); reading
+    # stops after the limit, not at the end.
+    book = io.BytesIO(xlsx_bytes([HEADER, MEMBER_ROWS[0]]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row/>" * 200_000 + b"</sheetData>")
+            target.writestr(item, data)
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(ListFileError, match="行が多すぎます（見出しを除いて1,000行まで"):
+        read_table(out.getvalue(), "bomb.xlsx", max_rows=1000)
+
+
+def test_an_import_over_the_configured_limit_imports_nothing(app, staff):
+    incident = incident_with_groups(staff)
+    app.config["AFFECTED_IMPORT_MAX_ROWS"] = 2
+    with pytest.raises(affected.ImportRefused, match="行が多すぎます（見出しを除いて2行まで"):
+        affected.import_list(incident, csv_bytes(MEMBER_ROWS), "m.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(AffectedPerson.id))) == 0
 
 
 # EUC-JP ------------------------------------------------------------------------------

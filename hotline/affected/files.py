@@ -2,7 +2,8 @@
 
 `read_table` returns the header and the rows as text, or raises `ListFileError` with
 a Japanese reason. It reads the whole file before anything is imported: a file that
-cannot be read imports nothing.
+cannot be read imports nothing. The number of rows is capped while reading (a small
+.xlsx can hold millions of rows).
 """
 
 import csv
@@ -15,6 +16,8 @@ from .encodings import ListFileError, decode  # noqa: F401  (ListFileError is th
 
 MAX_COLUMNS = 40
 MAX_CELL = 1000
+MAX_ROWS = 300_000
+"""Data rows one file may hold by default (see importing.max_rows)."""
 
 
 @dataclass
@@ -28,7 +31,7 @@ class Table:
     numeric: dict[tuple[int, int], int | float]
 
 
-def read_table(data: bytes, filename: str = "", max_bytes: int | None = None) -> Table:
+def read_table(data: bytes, filename: str = "", max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Table:
     """Read a CSV or XLSX file into a Table."""
     if max_bytes is not None and len(data) > max_bytes:
         raise ListFileError(
@@ -37,29 +40,38 @@ def read_table(data: bytes, filename: str = "", max_bytes: int | None = None) ->
     if not data.strip():
         raise ListFileError("ファイルが空です。")
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, max_rows)
     text, encoding = decode(data)
-    return _read_csv(text, encoding)
+    return _read_csv(text, encoding, max_rows)
 
 
-def _read_csv(text: str, encoding: str) -> Table:
+def _too_many(max_rows: int) -> ListFileError:
+    return ListFileError(f"行が多すぎます（見出しを除いて{max_rows:,}行まで取り込めます）。"
+                         f"{max_rows:,}行以下のファイルに分けて取り込んでください。")
+
+
+def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
     if "\x00" in text:
         raise ListFileError("ファイルに NUL 文字が含まれています。CSV として保存し直してください。")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = []
     try:
-        records = [row for row in reader]
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(records) > max_rows:  # the header and max_rows rows are in already
+                    raise _too_many(max_rows)
+                records.append(row)
     except csv.Error as error:
         raise ListFileError(
             f"CSV の形式が正しくありません（{reader.line_num}行目: 引用符の閉じ忘れなど）。") from error
-    records = [row for row in records if any(cell.strip() for cell in row)]
     if not records:
         raise ListFileError("ファイルにデータがありません。")
     return _table(records[0], records[1:], encoding, {})
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, max_rows: int) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -68,11 +80,15 @@ def _read_xlsx(data: bytes) -> Table:
         raise ListFileError("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確認してください。") from error
     try:
         sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the stated size may be wrong either way: read the rows that are there
         records: list[list[str]] = []
         numeric: dict[tuple[int, int], int | float] = {}
-        for values in sheet.iter_rows(values_only=True):
+        # Every row counts here, empty ones too: a few hundred kilobytes can hold millions of them.
+        for read, row in enumerate(sheet.iter_rows(values_only=True)):
+            if read > max_rows:
+                raise _too_many(max_rows)
             cells = []
-            for column, value in enumerate(values):
+            for column, value in enumerate(row):
                 if isinstance(value, bool):
                     value = str(value)
                 if isinstance(value, (int, float)):

@@ -8,6 +8,7 @@ already notified. A file with any error imports nothing (`ImportRefused`).
 """
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -22,7 +23,7 @@ from ..models import (
     Report, Role,
 )
 from ..models._sealed import lookup_hash
-from .files import ListFileError, read_table
+from .files import MAX_ROWS, ListFileError, read_table
 from .matching import NEW, Index, Keys, name_key
 from .numbers import code_hash, fresh_numbers, new_code
 from .rows import FIELDS, ColumnError, Listed, RowError, map_columns, validate
@@ -55,6 +56,13 @@ class ImportResult:
     merged_rules: dict[str, int] = field(default_factory=dict)
 
 
+def max_rows() -> int:
+    """Rows one file may hold: AFFECTED_IMPORT_MAX_ROWS, else HOTLINE_AFFECTED_IMPORT_MAX_ROWS, else 300,000."""
+    configured = (current_app.config.get("AFFECTED_IMPORT_MAX_ROWS")
+                  or os.environ.get("HOTLINE_AFFECTED_IMPORT_MAX_ROWS"))
+    return int(configured) if configured else MAX_ROWS
+
+
 def known_groups(incident: Incident) -> list[str]:
     """Names of the groups of people the incident's reports speak of as affected."""
     names = db.session.scalars(
@@ -69,7 +77,7 @@ def import_list(incident: Incident, data: bytes, filename: str, *, group: str = 
     if user is None or not user.has_role(Role.SUPERVISOR):
         raise ImportRefused("対象者リストの取り込みは責任者が行います。")
     try:
-        table = read_table(data, filename, current_app.config["AFFECTED_IMPORT_MAX_BYTES"])
+        table = read_table(data, filename, current_app.config["AFFECTED_IMPORT_MAX_BYTES"], max_rows())
         columns = map_columns(table.header, mapping)
     except (ListFileError, ColumnError) as error:
         raise ImportRefused(str(error)) from None
