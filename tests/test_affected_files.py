@@ -1,4 +1,4 @@
-"""Files that look fine and are not: too many rows, EUC-JP read as Shift_JIS."""
+"""Files that look fine and are not: too many rows, formulas, EUC-JP read as Shift_JIS."""
 
 import io
 import zipfile
@@ -68,6 +68,30 @@ def test_an_import_over_the_configured_limit_imports_nothing(app, staff):
         affected.import_list(incident, csv_bytes(MEMBER_ROWS), "m.csv", group=MEMBERS, user=staff["sup1"])
     db.session.rollback()
     assert db.session.scalar(select(func.count(AffectedPerson.id))) == 0
+
+
+# Formulas ----------------------------------------------------------------------------
+
+
+def test_xlsx_formula_cells_are_refused_by_row_and_column():
+    data = xlsx_bytes([HEADER + ["備考"],
+                       ["M1", "山田 太郎", "", '=LOWER("TARO")&"@example.jp"', "", "", "", "", "=1+1"],
+                       ["M2", "=B2", "", "", "", "", "", ""],
+                       ["M3", "鈴木 一郎", "", "ichiro@example.jp", "", "", "", ""]])
+    table = read_table(data, "list.xlsx")
+    rows, errors = validate(table, map_columns(table.header, {"備考": "-"}), MEMBERS)
+    formula = "数式が入っています。数式の結果をコピーし「値として貼り付け」てから保存し直してください。"
+    assert [str(e) for e in errors] == [f"2行目・メールアドレス: {formula}", f"3行目・氏名: {formula}"]
+    assert [r.name for r in rows] == ["鈴木 一郎"]  # a formula in an ignored column is no error
+
+
+def test_values_a_spreadsheet_would_run_are_refused_in_every_column():
+    rows = [["M1", "山田 太郎", "", "=1+2@example.jp", "", "", "", ""],
+            ["M2", "佐藤 花子", "", "+cmd@example.jp", "", "", "", ""],
+            ["M3", "鈴木 一郎", "", "-x@example.jp", "+81 90-1111-2222", "", "", ""]]
+    messages = errors_of(csv_bytes(rows), "x.csv")
+    assert [m.split(":")[0] for m in messages] == ["2行目・メールアドレス", "3行目・メールアドレス", "4行目・メールアドレス"]
+    assert all("数式として実行されるおそれ" in m for m in messages)
 
 
 # EUC-JP ------------------------------------------------------------------------------

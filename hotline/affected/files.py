@@ -3,7 +3,8 @@
 `read_table` returns the header and the rows as text, or raises `ListFileError` with
 a Japanese reason. It reads the whole file before anything is imported: a file that
 cannot be read imports nothing. The number of rows is capped while reading (a small
-.xlsx can hold millions of rows).
+.xlsx can hold millions of rows), and spreadsheet cells holding a formula are marked,
+to be refused cell by cell (their cached result may be missing or stale).
 """
 
 import csv
@@ -29,6 +30,8 @@ class Table:
     encoding: str
     # Cells that a spreadsheet stored as numbers: (row index, column index) → the number.
     numeric: dict[tuple[int, int], int | float]
+    # Cells that held a formula (read as empty): (row index, column index).
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 def read_table(data: bytes, filename: str = "", max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Table:
@@ -75,7 +78,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ListFileError("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確認してください。") from error
     try:
@@ -83,13 +86,18 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
         sheet.reset_dimensions()  # the stated size may be wrong either way: read the rows that are there
         records: list[list[str]] = []
         numeric: dict[tuple[int, int], int | float] = {}
+        formulas: set[tuple[int, int]] = set()
         # Every row counts here, empty ones too: a few hundred kilobytes can hold millions of them.
-        for read, row in enumerate(sheet.iter_rows(values_only=True)):
+        for read, row in enumerate(sheet.iter_rows()):
             if read > max_rows:
                 raise _too_many(max_rows)
-            cells = []
-            for column, value in enumerate(row):
-                if isinstance(value, bool):
+            cells, formula = [], False
+            for column, cell in enumerate(row):
+                value = cell.value
+                if cell.data_type == "f":
+                    formulas.add((len(records) - 1, column))
+                    value, formula = None, True
+                elif isinstance(value, bool):
                     value = str(value)
                 if isinstance(value, (int, float)):
                     numeric[(len(records) - 1, column)] = value
@@ -99,13 +107,15 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
                 elif isinstance(value, date):
                     value = value.isoformat()
                 cells.append("" if value is None else str(value))
-            if any(cell.strip() for cell in cells):
+            if formula or any(cell.strip() for cell in cells):
                 records.append(cells)
     finally:
         book.close()
     if not records:
         raise ListFileError("シートにデータがありません（最初のシートを読みます）。")
-    return _table(records[0], records[1:], "Excel（.xlsx）", numeric)
+    table = _table(records[0], records[1:], "Excel（.xlsx）", numeric)
+    table.formulas = frozenset(formulas)
+    return table
 
 
 def _table(header: list[str], rows: list[list[str]], encoding: str, numeric: dict) -> Table:

@@ -33,6 +33,7 @@ _HEADER_NAMES = {
 }
 LIMITS = {"member_id": 40, "name": 100, "kana": 100, "address": 200}
 _FORMULA_START = tuple("=+-@")
+FORMULA_CELL = "数式が入っています。数式の結果をコピーし「値として貼り付け」てから保存し直してください。"
 _MARKUP = re.compile(r"[<>{}\\`]")
 _MEMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 _KANA = re.compile(r"[\u30a0-\u30ff\u3000 ・ー]+")
@@ -119,6 +120,9 @@ def validate(table: Table, mapping: dict[int, str], default_group: str = "") -> 
         row_errors = []
         for column, field in mapping.items():
             raw = cells[column] if column < len(cells) else ""
+            if (index, column) in table.formulas:
+                row_errors.append(RowError(number, table.header[column], FORMULA_CELL))
+                continue
             try:
                 value = _clean(field, raw, (index, column) in table.numeric)
             except ValueError as error:
@@ -146,7 +150,8 @@ def _clean(field: str, raw: str, was_number: bool) -> str:
         return ""
     if field in LIMITS and len(value) > LIMITS[field]:
         raise ValueError(f"{LIMITS[field]}文字以内にしてください。")
-    if field in ("name", "kana", "address", "member_id", "group") and value.startswith(_FORMULA_START):
+    # Every column is exported or shown; a phone number's "+81" is read as digits before it is kept.
+    if field != "phone" and value.startswith(_FORMULA_START):
         raise ValueError("「=」「+」「-」「@」で始まる値は、表計算ソフトで数式として実行されるおそれがあるため取り込めません。")
     if field in ("name", "kana", "address", "group") and _MARKUP.search(value):
         raise ValueError("使用できない記号（< > { } \\ `）が含まれています。")
