@@ -1,4 +1,4 @@
-"""Files that look fine and are not: too many rows, formulas, EUC-JP read as Shift_JIS."""
+"""Files that look fine and are not: too many rows, formulas, short rows, EUC-JP read as Shift_JIS."""
 
 import io
 import zipfile
@@ -92,6 +92,18 @@ def test_values_a_spreadsheet_would_run_are_refused_in_every_column():
     messages = errors_of(csv_bytes(rows), "x.csv")
     assert [m.split(":")[0] for m in messages] == ["2行目・メールアドレス", "3行目・メールアドレス", "4行目・メールアドレス"]
     assert all("数式として実行されるおそれ" in m for m in messages)
+
+
+# Short rows --------------------------------------------------------------------------
+
+
+def test_a_csv_row_with_fewer_cells_than_the_header_is_an_error():
+    data = csv_bytes([MEMBER_ROWS[0], ["M0002", "佐藤 花子", "サトウ ハナコ"], MEMBER_ROWS[2] + ["x"]])
+    assert errors_of(data, "x.csv") == [
+        "3行目: 列が足りません（見出しは8列、この行は3列）。区切りの「,」が抜けていないか確認してください。",
+        "4行目: 列の数が見出し（8列）より多くなっています。"]
+    # A spreadsheet row simply ends where its last filled cell is.
+    assert errors_of(xlsx_bytes([HEADER, ["M0002", "佐藤 花子"]]), "x.xlsx") == []
 
 
 # EUC-JP ------------------------------------------------------------------------------

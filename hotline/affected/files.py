@@ -32,6 +32,8 @@ class Table:
     numeric: dict[tuple[int, int], int | float]
     # Cells that held a formula (read as empty): (row index, column index).
     formulas: frozenset[tuple[int, int]] = frozenset()
+    # A row shorter than the header ends in empty cells (a spreadsheet), rather than lacks cells (CSV).
+    short_rows_blank: bool = False
 
 
 def read_table(data: bytes, filename: str = "", max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Table:
@@ -114,7 +116,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     if not records:
         raise ListFileError("シートにデータがありません（最初のシートを読みます）。")
     table = _table(records[0], records[1:], "Excel（.xlsx）", numeric)
-    table.formulas = frozenset(formulas)
+    table.formulas, table.short_rows_blank = frozenset(formulas), True
     return table
 
 

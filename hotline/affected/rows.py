@@ -116,6 +116,10 @@ def validate(table: Table, mapping: dict[int, str], default_group: str = "") -> 
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.append(RowError(number, "", f"列の数が見出し（{width}列）より多くなっています。"))
             continue
+        if len(cells) < width and not table.short_rows_blank:
+            errors.append(RowError(number, "", f"列が足りません（見出しは{width}列、この行は{len(cells)}列）。"
+                                               "区切りの「,」が抜けていないか確認してください。"))
+            continue
         listed = Listed(row=number, group=default_group)
         row_errors = []
         for column, field in mapping.items():
