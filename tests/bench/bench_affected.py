@@ -175,11 +175,11 @@ def run(args, folder: Path) -> None:
 
     timing_classes(app)
     campaign = campaigns.create(incident, staff["sup1"])
+    # The pace and the backlog are part of what is approved: set them first, or the campaign stops itself.
+    campaigns.update(campaign, {"pace_per_hour": 10 ** 9, "pause_backlog": 10 ** 9}, staff["sup1"])
     campaigns.submit(campaign, staff["sup1"])
     _r, approve = measure("approve: one delivery per person", lambda: (
         campaigns.approve(campaign, staff["sup2"], campaigns.content_hash(campaign)), db.session.commit()))
-    campaign.pace_per_hour, campaign.pause_backlog = 10 ** 9, 10 ** 9
-    db.session.commit()
 
     def queue_all():
         from datetime import timedelta
@@ -192,8 +192,11 @@ def run(args, folder: Path) -> None:
             campaign.last_pump_at = moment - timedelta(hours=1)
             campaign.credit = 10 ** 9
             queued = sending._queue_some(campaign, moment)
+            paused = campaign.paused_reason  # read before the commit: no transaction left open
             db.session.commit()
             count += queued
+            if paused:
+                raise SystemExit(f"the campaign paused itself: {paused}")
             if not queued:
                 return count
 
