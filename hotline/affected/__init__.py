@@ -1,7 +1,8 @@
 """The people affected: the affected list, 名寄せ, lookups and the two public checks.
 
-`files` reads CSV (UTF-8, Shift_JIS) and XLSX, `rows` maps columns to fields and checks
-every cell, `matching` holds the 名寄せ rules, `importing` imports a file all or nothing,
+`files` reads CSV (UTF-8, Shift_JIS, EUC-JP: `encodings` tells which) and XLSX,
+`rows` maps columns to fields and checks every cell, `matching` holds the 名寄せ rules,
+`importing` imports a file all or nothing,
 `people` says what the latest report states about a person's groups and finds people
 for agents (audited), `checks` answers /verify and /affected, `upkeep` rotates the data
 keys, purges past retention and applies supervisors' merge decisions, `cli` is
