@@ -109,6 +109,7 @@ def affected_settings(instance_path: str) -> dict:
         "AFFECTED_CHECKS_PER_HOUR": int(_env("AFFECTED_CHECKS_PER_HOUR", "10")),
         "VERIFY_PER_HOUR": int(_env("VERIFY_PER_HOUR", "20")),
         "AFFECTED_IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+        "AFFECTED_IMPORT_MAX_ROWS": int(_env("AFFECTED_IMPORT_MAX_ROWS", "300000")),
         "AFFECTED_RETENTION_DAYS": int(_env("AFFECTED_RETENTION_DAYS", "730")),
     }
 

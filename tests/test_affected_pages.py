@@ -225,3 +225,29 @@ def test_suggestions_put_the_askers_group_first_and_other_groups_aside(client, l
     page = client.get(f"/agent/inquiries/{item.id}").get_data(as_text=True)
     suggested = page.split('<ol class="suggested">')[1].split("</ol>")[0]
     assert f"{MEMBERS}向け" in suggested and f"{GIFTS}向け" not in suggested
+
+
+@pytest.mark.parametrize("pair", ["member_phone", "email_birth"])
+def test_the_self_check_finds_the_person_through_an_index(client, listed, app, pair):
+    """A lookup by the hash alone must not read the whole list (100,000 people: 40 ms a check)."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan is read with SQLite's EXPLAIN QUERY PLAN")
+    app.config["AFFECTED_CHECK"] = pair
+    executed = []
+
+    def seen(_connection, _cursor, statement, parameters, *_rest):
+        if "FROM affected_person" in statement and "_hash =" in statement:
+            executed.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        client.post("/affected", data={"first": "M0001", "second": "09011112222"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert executed
+    statement, parameters = executed[0]
+    with db.engine.connect() as connection:
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "USING INDEX" in plan and "SCAN affected_person" not in plan, plan

@@ -8,7 +8,6 @@ already notified. A file with any error imports nothing (`ImportRefused`).
 """
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -57,10 +56,8 @@ class ImportResult:
 
 
 def max_rows() -> int:
-    """Rows one file may hold: AFFECTED_IMPORT_MAX_ROWS, else HOTLINE_AFFECTED_IMPORT_MAX_ROWS, else 300,000."""
-    configured = (current_app.config.get("AFFECTED_IMPORT_MAX_ROWS")
-                  or os.environ.get("HOTLINE_AFFECTED_IMPORT_MAX_ROWS"))
-    return int(configured) if configured else MAX_ROWS
+    """Rows one file may hold (HOTLINE_AFFECTED_IMPORT_MAX_ROWS, 300,000 unless set)."""
+    return int(current_app.config.get("AFFECTED_IMPORT_MAX_ROWS") or MAX_ROWS)
 
 
 def known_groups(incident: Incident) -> list[str]:

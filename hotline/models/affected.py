@@ -37,6 +37,10 @@ class AffectedPerson(db.Model):
         Index("ix_affected_person_email", "incident_id", "email_hash"),
         Index("ix_affected_person_phone", "incident_id", "phone_hash"),
         Index("ix_affected_person_name", "incident_id", "name_hash"),
+        # /affected and the agents' lookup across incidents ask by the hash alone
+        Index("ix_affected_person_member_hash", "member_hash"),
+        Index("ix_affected_person_email_hash", "email_hash"),
+        Index("ix_affected_person_phone_hash", "phone_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
