@@ -110,6 +110,8 @@ def affected_settings(instance_path: str) -> dict:
         "VERIFY_PER_HOUR": int(_env("VERIFY_PER_HOUR", "20")),
         "AFFECTED_IMPORT_MAX_BYTES": 10 * 1024 * 1024,
         "AFFECTED_IMPORT_MAX_ROWS": int(_env("AFFECTED_IMPORT_MAX_ROWS", "300000")),
+        # The back-office page answers within a worker's timeout (30 s): about ten seconds of import.
+        "AFFECTED_PAGE_IMPORT_MAX_ROWS": int(_env("AFFECTED_PAGE_IMPORT_MAX_ROWS", "20000")),
         "AFFECTED_RETENTION_DAYS": int(_env("AFFECTED_RETENTION_DAYS", "730")),
     }
 

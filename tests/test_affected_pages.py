@@ -148,6 +148,23 @@ def test_supervisors_import_on_the_page_and_see_every_error(client, listed, logi
     assert db.session.scalar(select(func.count(AffectedPerson.id))) == 1203
 
 
+def test_the_page_takes_as_many_rows_as_answer_in_time_and_sends_longer_lists_to_the_command(
+        client, listed, login, app, staff):
+    app.config["AFFECTED_PAGE_IMPORT_MAX_ROWS"] = 3
+    login("sup1")
+    page = client.get("/supervisor/affected").get_data(as_text=True)
+    assert "この画面から取り込めるのは3行まで" in page
+    rows = [[f"G{n}", f"高橋 次郎{n}", "", f"g{n}@example.jp", "", "", "", ""] for n in range(4)]
+    refused = client.post("/supervisor/affected", data={"file": (io.BytesIO(csv_bytes(rows)), "gifts.csv"),
+                                                        "group": "ギフトのお届け先の方"}, content_type="multipart/form-data")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "flask affected import" in text and "3行までです" in text
+    assert db.session.scalar(select(func.count(AffectedPerson.id))) == 3  # nothing added
+    affected.import_list(listed["incident"], csv_bytes(rows), "gifts.csv", group="ギフトのお届け先の方",
+                         user=staff["sup1"])  # the command's path has the file limit only
+    assert db.session.scalar(select(func.count(AffectedPerson.id))) == 7
+
+
 def test_an_answer_to_someone_on_the_list_names_their_own_groups(app, listed, staff):
     from hotline import answers, inquiries
     from hotline.inquiries import answering
@@ -251,3 +268,17 @@ def test_the_self_check_finds_the_person_through_an_index(client, listed, app, p
     with db.engine.connect() as connection:
         plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
     assert "USING INDEX" in plan and "SCAN affected_person" not in plan, plan
+
+
+def test_the_lists_channels_are_counted_by_the_database_as_each_person_would_be_reached(listed):
+    from collections import Counter
+
+    people = db.session.scalars(select(AffectedPerson).order_by(AffectedPerson.id)).all()
+    assert len(people) >= 3
+    people[0].email_bounced = True  # mail bounced: a letter if there is an address, else nothing
+    people[1].letter_returned = True
+    people[2].email, people[2].email_bounced = "", False
+    db.session.commit()
+    counted = affected.channel_counts(listed["incident"])
+    assert counted == {channel: Counter(p.channel for p in people)[channel] for channel in NoticeChannel}
+    assert sum(counted.values()) == len(people)

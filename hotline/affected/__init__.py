@@ -12,8 +12,8 @@ keys, purges past retention and applies supervisors' merge decisions, `cli` is
 from .checks import MODES, InScope, Verified, mode, self_check, verify_notice  # noqa: F401
 from .importing import ImportRefused, ImportResult, import_list, known_groups  # noqa: F401
 from .people import (  # noqa: F401
-    LOOKUP_KINDS, GroupFacts, facts_for, find, history, items_sentence, listed_groups, open_candidates, open_person,
-    phone_display,
+    LOOKUP_KINDS, GroupFacts, channel_counts, facts_for, find, history, items_sentence, listed_groups, open_candidates,
+    open_person, phone_display,
 )
 from .rows import FIELDS  # noqa: F401
 from .upkeep import MergeError, decide, purge, rotate_keys  # noqa: F401

@@ -50,9 +50,13 @@ def read_table(data: bytes, filename: str = "", max_bytes: int | None = None, ma
     return _read_csv(text, encoding, max_rows)
 
 
+class TooManyRows(ListFileError):
+    """A file with more rows than may be read at once."""
+
+
 def _too_many(max_rows: int) -> ListFileError:
-    return ListFileError(f"行が多すぎます（見出しを除いて{max_rows:,}行まで取り込めます）。"
-                         f"{max_rows:,}行以下のファイルに分けて取り込んでください。")
+    return TooManyRows(f"行が多すぎます（見出しを除いて{max_rows:,}行まで取り込めます）。"
+                       f"{max_rows:,}行以下のファイルに分けて取り込んでください。")
 
 
 def _read_csv(text: str, encoding: str, max_rows: int) -> Table:

@@ -22,7 +22,7 @@ from ..models import (
     Report, Role,
 )
 from ..models._sealed import lookup_hash
-from .files import MAX_ROWS, ListFileError, read_table
+from .files import MAX_ROWS, ListFileError, TooManyRows, read_table
 from .matching import NEW, Index, Keys, name_key
 from .numbers import code_hash, fresh_numbers, new_code
 from .rows import FIELDS, ColumnError, Listed, RowError, map_columns, validate
@@ -69,13 +69,23 @@ def known_groups(incident: Incident) -> list[str]:
 
 
 def import_list(incident: Incident, data: bytes, filename: str, *, group: str = "", source: str = "",
-                mapping: dict[str, str] | None = None, user=None) -> ImportResult:
-    """Read, check and import one file into the incident's affected list (not committed)."""
+                mapping: dict[str, str] | None = None, user=None, page_rows: int | None = None) -> ImportResult:
+    """Read, check and import one file into the incident's affected list (not committed).
+
+    `page_rows` bounds a file sent through the back-office page, which must answer within a
+    worker's timeout: a longer list is imported with `flask affected import`."""
     if user is None or not user.has_role(Role.SUPERVISOR):
         raise ImportRefused("対象者リストの取り込みは責任者が行います。")
+    limit = min(max_rows(), page_rows) if page_rows else max_rows()
     try:
-        table = read_table(data, filename, current_app.config["AFFECTED_IMPORT_MAX_BYTES"], max_rows())
+        table = read_table(data, filename, current_app.config["AFFECTED_IMPORT_MAX_BYTES"], limit)
         columns = map_columns(table.header, mapping)
+    except TooManyRows as error:
+        if limit == max_rows():
+            raise ImportRefused(str(error)) from None
+        raise ImportRefused(f"この画面から取り込めるのは{limit:,}行までです（見出しを除く）。それより多いリストは、"
+                            "サーバーで flask affected import ファイル名 --by ユーザー名 を実行して取り込んでください"
+                            "（取り込みの内容と記録は同じです）。") from None
     except (ListFileError, ColumnError) as error:
         raise ImportRefused(str(error)) from None
     rows, errors = validate(table, columns, group.strip())

@@ -3,13 +3,13 @@
 Routes live on the supervisor blueprint (/supervisor/affected…).
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import affected, inquiries
 from ..extensions import db
-from ..models import AffectedImport, AffectedMembership, AffectedPerson, MergeCandidate, NoticeChannel, Role
+from ..models import AffectedImport, AffectedMembership, AffectedPerson, MergeCandidate, Role
 from ..notices.report_view import jst
 from ..web.auth import role_required
 from ..web.security import large_upload
@@ -26,18 +26,15 @@ def _me():
 
 def _figures(incident) -> dict:
     """People in all, per group, and per channel (those with none rely on the public notice)."""
-    people = list(db.session.scalars(select(AffectedPerson).where(AffectedPerson.incident_id == incident.id)))
     groups = dict(db.session.execute(
         select(AffectedMembership.group_name, func.count(func.distinct(AffectedMembership.person_id)))
         .join(AffectedPerson).where(AffectedPerson.incident_id == incident.id)
         .group_by(AffectedMembership.group_name)).all())
-    channels = {channel: 0 for channel in NoticeChannel}
-    for person in people:
-        channels[person.channel] += 1
+    channels = affected.channel_counts(incident)
     order = affected.known_groups(incident)
     ordered = {name: groups[name] for name in order if name in groups}
     ordered.update({name: n for name, n in groups.items() if name not in ordered})
-    return {"total": len(people), "groups": ordered, "channels": channels}
+    return {"total": sum(channels.values()), "groups": ordered, "channels": channels}
 
 
 @bp.route("/affected", methods=["GET", "POST"])
@@ -58,7 +55,8 @@ def affected_list():
             mapping = form.mapping_pairs()
             result = affected.import_list(incident, upload.read(), upload.filename or "list.csv",
                                           group=form.group.data or "", source=form.source.data or "",
-                                          mapping=mapping, user=_me())
+                                          mapping=mapping, user=_me(),
+                                          page_rows=current_app.config["AFFECTED_PAGE_IMPORT_MAX_ROWS"])
             db.session.commit()
         except ValueError as error:
             db.session.rollback()
@@ -78,7 +76,8 @@ def affected_list():
     db.session.commit()
     return render_template("agent/affected.html", incident=incident, form=form, refused=refused,
                            figures=_figures(incident), imports=imports, candidates=candidates,
-                           action_form=ActionForm(), jst=jst, groups=groups), (422 if refused else 200)
+                           action_form=ActionForm(), jst=jst, groups=groups,
+                           page_rows=current_app.config["AFFECTED_PAGE_IMPORT_MAX_ROWS"]), (422 if refused else 200)
 
 
 @bp.route("/affected/merges/<int:candidate_id>", methods=["POST"])
