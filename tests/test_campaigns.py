@@ -134,6 +134,39 @@ def test_the_pace_holds_over_hours(app, staff):
     assert max(sent) <= 10  # never more than five minutes' worth at once
 
 
+@pytest.mark.parametrize("round_", range(3))  # a race lost once in a while must still fail the suite
+def test_two_senders_at_once_keep_to_the_pace(app, staff, round_):
+    """Two schedulers (or nodes) running the sender in the same minute share one allowance."""
+    import threading
+
+    from hotline import affected
+
+    incident = incident_with_groups(staff)
+    rows = [[f"P{n}", f"利用者 {n}", "", f"p{n}@example.jp", "", "", "", ""] for n in range(60)]
+    affected.import_list(incident, csv_bytes(rows), "many.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.commit()
+    campaign = approved(incident, staff, pace_per_hour=600)  # ten a minute
+    campaign.last_pump_at, campaign.credit = MORNING, 0.0
+    db.session.commit()
+    db.session.remove()
+    barrier, counts = threading.Barrier(2), []
+
+    def send():
+        with app.app_context():
+            barrier.wait()
+            counts.append(sending.pump(MORNING + timedelta(minutes=1)))
+            db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == [0, 10], counts
+    queued = db.session.scalar(select(func.count(NoticeDelivery.id)).where(NoticeDelivery.status == DeliveryStatus.QUEUED))
+    assert queued == 10
+
+
 def add_inquiries(n: int, minutes_ago: int = 0):
     from hotline import inquiries
 

@@ -65,8 +65,11 @@ def pump(now: datetime | None = None) -> int:
     """One round for every running campaign: record outcomes, then queue what the pace allows."""
     now = now or utcnow()
     queued = 0
+    # Locked for the round (PostgreSQL; SQLite's write lock does the same): a second sender
+    # running at once waits and then sees the credit this round used, so the pace holds.
     campaigns = db.session.scalars(select(NoticeCampaign).where(
-        NoticeCampaign.state.in_([CampaignState.RUNNING, CampaignState.PAUSED]))).all()
+        NoticeCampaign.state.in_([CampaignState.RUNNING, CampaignState.PAUSED]))
+        .order_by(NoticeCampaign.id).with_for_update()).all()
     gifts.retire_expired(now)
     for campaign in campaigns:
         record_outcomes(campaign)
