@@ -167,6 +167,26 @@ def test_two_senders_at_once_keep_to_the_pace(app, staff, round_):
     assert queued == 10
 
 
+def test_a_notice_the_sender_delivered_is_ours_at_once_before_the_next_round_records_it(app, listed, staff):
+    from hotline.affected import checks
+    from hotline.models import MailStatus, OutboxMail
+
+    approved(listed, staff, pace_per_hour=600)
+    assert sending.pump(MORNING + timedelta(minutes=1)) >= 1
+    delivery = db.session.scalars(select(NoticeDelivery).where(NoticeDelivery.status == DeliveryStatus.QUEUED)
+                                  .order_by(NoticeDelivery.id)).first()
+    person = delivery.person
+    assert checks.verify_notice(person.notice_number, person.verify_code) is None  # queued, not yet sent
+    mail_row = db.session.get(OutboxMail, delivery.outbox_id)
+    mail_row.status, mail_row.sent_at = MailStatus.SENT, datetime(2026, 12, 3, 16, 30)  # 1:30 on the 4th in Japan
+    db.session.commit()
+    found = checks.verify_notice(person.notice_number, person.verify_code)
+    assert found is not None and [day.isoformat() for day, _channel in found.sent] == ["2026-12-04"]
+    sending.pump(MORNING + timedelta(minutes=2))  # the round writes it into the history
+    assert [day.isoformat() for day, _ in checks.verify_notice(person.notice_number, person.verify_code).sent] == [
+        "2026-12-04"]  # once, not twice
+
+
 def add_inquiries(n: int, minutes_ago: int = 0):
     from hotline import inquiries
 

@@ -10,14 +10,17 @@ already holds (their groups and what the latest report says of them).
 import hmac
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timezone
 
 from flask import current_app
 from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..models import AffectedPerson, Incident, NoticeChannel, NoticeEvent, Report
+from ..models import (
+    AffectedPerson, DeliveryStatus, Incident, MailStatus, NoticeChannel, NoticeDelivery, NoticeEvent, OutboxMail, Report,
+)
+from ..notices.contact_window import JST
 from ..models._sealed import lookup_hash
 from .numbers import CODE_ALPHABET, code_hash
 from .people import GroupFacts, facts_for, normalize_number
@@ -71,10 +74,19 @@ def verify_notice(number: str, code: str) -> Verified | None:
 
 
 def _sent(person_id: int) -> list[tuple[date, NoticeChannel]]:
-    """When and how notices went to a person."""
-    return [(on, channel) for on, channel in db.session.execute(
+    """When and how notices went to a person: the history, and a mail the sender has delivered
+    but the campaign's next round has not yet written into it (a person checking /verify the
+    minute the notice arrives must not be told it is not ours)."""
+    sent = [(on, channel) for on, channel in db.session.execute(
         select(NoticeEvent.happened_on, NoticeEvent.channel).where(
-            NoticeEvent.person_id == person_id, NoticeEvent.kind.in_(SENT_KINDS)).order_by(NoticeEvent.happened_on))]
+            NoticeEvent.person_id == person_id, NoticeEvent.kind.in_(SENT_KINDS)))]
+    delivered = db.session.scalars(select(OutboxMail.sent_at).join(NoticeDelivery, NoticeDelivery.outbox_id == OutboxMail.id)
+                                   .where(NoticeDelivery.person_id == person_id,
+                                          NoticeDelivery.status == DeliveryStatus.QUEUED,
+                                          OutboxMail.status == MailStatus.SENT))
+    sent += [(moment.replace(tzinfo=timezone.utc).astimezone(JST).date(), NoticeChannel.EMAIL)
+             for moment in delivered if moment is not None]
+    return sorted(sent)
 
 
 def mode() -> str:
