@@ -52,7 +52,7 @@ def campaigns_list():
 @bp.route("/notices/gift", methods=["POST"])
 @role_required(Role.SUPERVISOR)
 def redeem_gift():
-    """Use an お詫び品 code once (the shop or the call center checks it here)."""
+    """Use an お詫び品 code once (a supervisor records it for the shop or the call center)."""
     form = RedeemForm()
     if form.validate_on_submit():
         try:
