@@ -187,6 +187,16 @@ def test_a_notice_the_sender_delivered_is_ours_at_once_before_the_next_round_rec
         "2026-12-04"]  # once, not twice
 
 
+def test_progress_counts_bounces_per_group(app, listed, staff):
+    campaign = approved(listed, staff, pace_per_hour=600)
+    hanako = next(d for d in db.session.scalars(select(NoticeDelivery)) if d.person.name == "佐藤 花子")  # names are sealed
+    sending.bounced(hanako, "送信先のメールサーバーが受け取りを拒否")
+    db.session.commit()
+    shown = outcomes.progress(campaign)
+    assert shown.bounced == 1 and shown.bounced_by_group == {MEMBERS: 1, GIFTS: 0}, shown.bounced_by_group
+    assert list(shown.bounced_by_group) == list(shown.by_group)  # one figure for each row of the table
+
+
 def add_inquiries(n: int, minutes_ago: int = 0):
     from hotline import inquiries
 

@@ -105,6 +105,7 @@ class Progress:
     by_group: dict[str, dict[DeliveryStatus, int]] = field(default_factory=dict)
     totals: dict[DeliveryStatus, int] = field(default_factory=dict)
     bounced: int = 0
+    bounced_by_group: dict[str, int] = field(default_factory=dict)
     hours: list[tuple[datetime, int, int]] = field(default_factory=list)
 
 
@@ -124,6 +125,12 @@ def progress(campaign: NoticeCampaign, now: datetime | None = None, hours: int =
         out.totals[status] = count
     out.bounced = db.session.scalar(select(func.count(NoticeDelivery.id)).where(
         NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.bounced_at.is_not(None))) or 0
+    bounced = dict(db.session.execute(
+        select(AffectedMembership.group_name, func.count(func.distinct(NoticeDelivery.id)))
+        .join(AffectedMembership, AffectedMembership.person_id == NoticeDelivery.person_id)
+        .where(NoticeDelivery.campaign_id == campaign.id, NoticeDelivery.bounced_at.is_not(None))
+        .group_by(AffectedMembership.group_name)).all())
+    out.bounced_by_group = {group: bounced.get(group, 0) for group in out.by_group}
     now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
     start = now - timedelta(hours=hours - 1)
     sent = _per_hour(select(NoticeDelivery.done_at).where(
