@@ -135,6 +135,28 @@ def test_import_merges_lists_and_reimport_updates_without_duplicates(app, staff)
     assert len(actions) == 3 and "更新2" in actions[-1]
 
 
+def test_a_list_without_member_ids_imported_again_with_a_corrected_email_asks_whether_it_is_one_person(app, staff):
+    from hotline.models import NoticeChannel, NoticeEvent
+
+    incident = incident_with_groups(staff)
+    rows = [["", "木村 彩", "", "aya@exampel.jp", "", "", "", ""], ["", "森 健", "", "ken@example.jp", "", "", "", ""]]
+    affected.import_list(incident, csv_bytes(rows), "guests.csv", group=MEMBERS, user=staff["sup1"])
+    aya = db.session.scalars(select(AffectedPerson).order_by(AffectedPerson.id)).first()
+    db.session.add(NoticeEvent(person_id=aya.id, kind="sent", channel=NoticeChannel.EMAIL, happened_on=aya.updated_at.date()))
+    db.session.commit()
+    rows[0][3] = "aya@example.jp"  # the typo corrected at the source
+    again = affected.import_list(incident, csv_bytes(rows), "guests.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.commit()
+    assert (again.record.added, again.record.removed, again.record.candidates) == (1, 1, 1)
+    candidate = db.session.scalars(select(MergeCandidate)).one()
+    assert {candidate.person_id, candidate.other_id} >= {aya.id} and "取り込み直し" in candidate.reason
+    rows[1][3] = "ken.mori@example.jp"  # never notified: the old row simply gives way
+    third = affected.import_list(incident, csv_bytes(rows), "guests.csv", group=MEMBERS, user=staff["sup1"])
+    db.session.commit()
+    assert (third.record.added, third.record.candidates) == (1, 0)
+    assert people_count() == 4 - 1  # 木村 twice (one notified, kept for the supervisor), 森 once
+
+
 def test_a_file_with_one_bad_row_imports_nothing(app, staff):
     incident = incident_with_groups(staff)
     rows = MEMBER_ROWS + [["M9", "田中", "", "", "0000", "", "", ""]]

@@ -157,11 +157,16 @@ def _apply(incident: Incident, rows: list[Listed], source: str, record: Affected
         candidates += index.candidates(ref, keys)
         index.add(ref, keys)
         plan.append((row, ref, rule))
-    numbers = fresh_numbers(sum(1 for _r, ref, rule in plan if isinstance(ref, _New) and rule == NEW))
+    fresh = [ref for _row, ref, rule in plan if isinstance(ref, _New) and rule == NEW]
+    numbers = fresh_numbers(len(fresh))
     made: set[tuple[object, str]] = set()
     for start in range(0, len(plan), CHUNK):
         _write(incident, plan[start:start + CHUNK], source, record, result, previous, from_source, numbers, made)
     record.removed = _remove(list(previous.values()))
+    db.session.flush()
+    gone = from_source - {ref for _row, ref, _rule in plan if isinstance(ref, int)}
+    kept = set(db.session.scalars(select(AffectedPerson.id).where(AffectedPerson.id.in_(gone)))) if gone else set()
+    candidates += index.replaced(fresh, kept)  # notified at a contact the list has since corrected
     record.candidates = _record_candidates(incident, candidates)
 
 

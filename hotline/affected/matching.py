@@ -9,7 +9,8 @@ A row joins an existing person when one of these holds, tried in this order:
 Rows that only look alike are not merged but listed for a supervisor (`MergeCandidate`):
 the same name and birth date with other contacts; the same email or phone under
 another name (a family sharing an address: two people, each notified); the same name
-and contact under two member ids (one person with two accounts).
+and contact under two member ids (one person with two accounts); a new row of a list
+imported again, named like a person that list no longer holds (a corrected contact).
 
 Everything is compared through keyed hashes, so matching never decrypts the list.
 """
@@ -27,6 +28,7 @@ from .rows import Listed
 RULE_MEMBER = "会員番号が一致"
 RULE_LABELS = {"email": "氏名とメールアドレスが一致", "phone": "氏名と電話番号が一致", "address": "氏名と住所が一致"}
 NEW = "新規"
+REPLACED = "同じリストの取り込み直しで行がなくなった方と氏名が同じ（連絡先を訂正した可能性）"
 
 
 def name_key(name: str) -> str:
@@ -134,3 +136,11 @@ class Index:
                 elif self._members_differ(keys, other):
                     found.setdefault(other, f"氏名と{label}が一致し、会員番号が異なる")
         return [Candidate(ref, other, reason) for other, reason in found.items() if other != ref]
+
+    def replaced(self, new_refs: list, gone: set) -> list[Candidate]:
+        """New entries named like a person the same list no longer holds: a corrected email or phone
+        that no merge rule can see (only the name is left in common)."""
+        by_name: dict[str, list] = {}
+        for pid in gone:
+            by_name.setdefault(self.keys[pid].name, []).append(pid)
+        return [Candidate(ref, pid, REPLACED) for ref in new_refs for pid in by_name.get(self.keys[ref].name, [])]
