@@ -12,9 +12,10 @@ import re
 from ..search.tokens import words
 
 SETTLING_NOUNS = {"判明", "特定", "確定", "断定", "解明"}  # 確認 is left out: a seen fact may stand in a provisional cause
-DOING_VERBS = {"為る", "致す"}
+DOING = (["為る"], ["致す"])  # 判明する, 特定いたす: the word after a settling noun
 FINDING_VERBS = {"分かる", "判る", "突き止める"}
-BECOMING_VERBS = {"成る", "為る", "致す"}  # 明らかになる, 明らかにする, 明らかにいたす
+BECOMING = (["だ", "成る"], ["だ", "為る"], ["だ", "致す"])  # 明らかになる, 明らかにする, 明らかにいたす
+IN_STATE = (["て", "おる"], ["て", "居る"])  # 判明しております, 判明している
 HEDGES = {"可能", "可能性", "推定", "推測", "見込み", "模様", "疑い", "恐れ", "調査", "確認中", "予定",
           "次第", "思う", "考える", "見る", "ら", "か", "おそれ", "見込む", "想定", "不明", "未定", "未確定"}
 NEGATIONS = {"ず", "ない", "無い", "ぬ"}
@@ -26,7 +27,9 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 def assertive_sentences(text: str) -> list[str]:
     """The sentences of `text` that read as a settled finding, as written."""
-    return [s.strip() for s in _SENTENCE.findall(text or "") if s.strip() and _settles(words(s))]
+    if not text:
+        return []
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip() and _settles(words(s))]
 
 
 def naming(sentence: str, subjects: dict[str, set[str]]) -> list[str]:
@@ -39,27 +42,26 @@ def _settles(morphs: list[tuple[str, str, str]]) -> bool:
     """True when a sentence states a finding without hedging or denying it."""
     forms = [norm for _, norm, _ in morphs]
     hedges = set(forms) & HEDGES
-    if hedges == {"調査"} and _after_the_investigation(forms):
-        hedges = set()  # 調査の結果、…を特定いたしました: the investigation is over, not going on
-    if hedges or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
+    # 調査の結果、…を特定いたしました: the investigation is over, not going on
+    hedged = bool(hedges) and not (hedges == {"調査"} and _after_the_investigation(forms))
+    if hedged or any(norm in NEGATIONS and pos in ("助動詞", "形容詞") for _, norm, pos in morphs):
         return False
     past = any(norm == "た" and not surface.startswith(("たら", "だら")) for surface, norm, _ in morphs)
     done = past or _in_state(forms)
     for i, norm in enumerate(forms):
-        following = forms[i + 1] if i + 1 < len(forms) else ""
-        if norm in SETTLING_NOUNS and following in DOING_VERBS and done:
+        if norm in SETTLING_NOUNS and forms[i + 1:i + 2] in DOING and done:
             return True
         if norm in FINDING_VERBS and done:
             return True
-        if norm == "明らか" and forms[i + 1:i + 2] == ["だ"] and forms[i + 2:i + 3] and forms[i + 2] in BECOMING_VERBS \
-                and done:
-            return True
+        if norm == "明らか" and (forms[i + 1:i + 3] in BECOMING and done or _copula_ends(
+                [f for f in forms[i + 1:] if f not in PUNCTUATION], alone=True)):
+            return True  # 明らかになりました, 明らかにいたしました; 明らかです, 明らかでした
     return _cause_is_named(forms)
 
 
 def _in_state(forms: list[str]) -> bool:
     """…しております / …している: the finding stands (判明しております reads as settled as 判明しました)."""
-    return any(forms[i:i + 2] in (["て", "おる"], ["て", "居る"]) for i in range(len(forms)))
+    return any(forms[i:i + 2] in IN_STATE for i in range(len(forms)))
 
 
 def _after_the_investigation(forms: list[str]) -> bool:
@@ -74,7 +76,7 @@ def _cause_is_named(forms: list[str]) -> bool:
     start = forms.index("原因")
     tail = [f for f in forms[start + 1:] if f not in PUNCTUATION]
     if tail[:1] == ["は"]:
-        return len(tail) >= 3 and _copula_ends(tail[1:])
+        return len(tail) >= 3 and _copula_ends(tail)
     last = len(forms) - 1 - forms[::-1].index("原因")
     return _copula_ends([f for f in forms[last + 1:] if f not in PUNCTUATION], alone=True)
 
