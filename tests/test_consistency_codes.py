@@ -346,6 +346,9 @@ def test_changed_damage_figures_need_their_reason_and_a_final_report_cannot_do_w
     ("investigation", "対象となる件数が確定いたしました。", "対象となる数"),
     ("next_steps", "漏えいした期間を特定いたしました。", "漏えいした期間"),
     ("situation", "二次被害の状況が判明いたしました。", "被害の状況"),
+    ("investigation", "対象となる人数が確定いたしました。", "対象となる数"),
+    ("investigation", "対象となる総数を特定いたしました。", "対象となる数"),
+    ("background", "侵入経路を特定いたしました。", "漏えいの原因"),
 ])
 def test_a_provisional_fact_stated_as_settled_in_another_section_blocks(field, text, fact):
     found = [f for f in check_report(mem_report(**{field: text}), []) if f.code == "provisional_reads_confirmed"]
@@ -369,3 +372,64 @@ def test_the_result_of_an_investigation_settles_but_an_investigation_going_on_do
     assert "provisional_reads_confirmed" in codes(settled, BLOCKING)
     going_on = check_report(mem_report(cause="調査の結果を踏まえ、侵入経路を引き続き調査しております。"), [])
     assert "provisional_reads_confirmed" not in codes(going_on)
+
+
+def test_a_provisional_cause_stated_as_settled_is_one_finding_quoting_at_most_three_sentences():
+    text = "原因は攻撃です。原因は侵入です。原因は改ざんです。原因は流出です。"
+    found = [f for f in check_report(mem_report(cause=text, damage="被害は詐欺です。"), []) if f.code == "provisional_reads_confirmed"]
+    messages = [f.message for f in found]
+    assert len(found) == 1, messages  # the cause section alone, not again as "another section"
+    assert "（「原因は攻撃です。」「原因は侵入です。」「原因は改ざんです。」）" in messages[0] and "流出" not in messages[0]
+    final = final_report(count_certainty=P)
+    message = next(f.message for f in check_report(final, []) if f.code == "final_has_provisional")
+    assert message.startswith("最終報告に調査中の事項が残っています：") and "すべて確定させてください。" in message
+
+
+def test_the_section_a_correction_of_a_withdrawn_compensation_covers_is_the_response():
+    from hotline.notices.consistency import corrected_sections
+
+    first = mem_report(number=1, compensation_status="decided", compensation="500円分のポイントを進呈いたします。")
+    draft = mem_report(compensation_status="considering", correction="補償の内容を訂正いたします。")
+    assert corrected_sections(draft, [first]) == {"response"}
+    lowered = mem_report(number=1, damage_cases=31)
+    assert corrected_sections(mem_report(damage_cases=20, correction="被害の件数を訂正いたします。"), [lowered]) == {"damage"}
+
+
+def test_a_final_prevention_exactly_half_copied_is_a_copy_and_punctuation_inside_does_not_hide_one():
+    first = mem_report(number=1, prevention="監視を強化し、改善してまいります。")
+
+    def message(text):
+        return next((f.message for f in check_report(final_report(prevention=text), [first])
+                     if f.code == "final_prevention_carried_over"), "")
+
+    half = "監視を強化し、改善してまいります。" + "あ" * len("監視を強化し改善してまいります") + "。"
+    assert message(half) == ("最終報告の「再発防止策」が第一報と文の大半が同じままです。"
+                             "実施した対策と今後の対策を、最終報告として書き直してください。")
+    assert message(half + "い。") == ""  # a little more than half is new
+    assert message("監視を強化し改善してまいります") != ""  # the comma and the 。 left out: still the same sentence
+
+
+def test_a_group_without_a_number_is_not_a_number_left_out():
+    first = mem_report(number=1, groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
+    assert "count_dropped" not in codes(check_report(draft, [first]))
+
+
+def test_every_group_is_checked_not_only_the_first():
+    from datetime import date
+
+    not_affected = mem_group(name="電話注文のお客様", affected=False)
+    inverted = mem_group(name="会員", count_min=20, count_max=10, period_start=date(2026, 9, 5), period_end=date(2026, 9, 1))
+    gifts = mem_group(name="お届け先", count_min=5, count_max=1, period_start=date(2026, 9, 9), period_end=date(2026, 9, 2))
+    found = [f.message for f in check_report(mem_report(groups=[not_affected, inverted, gifts]), [])
+             if f.code in ("count_range_inverted", "period_inverted")]
+    assert sum("「会員」" in m for m in found) == 2 and sum("「お届け先」" in m for m in found) == 2, found
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_min=1, count_max=2),
+                                         mem_group(name="お届け先", count_min=1, count_max=2)])
+    later = mem_report(groups=[mem_group(name="会員", count_min=1, count_max=2, reason="変わっておりません。"),
+                               mem_group(name="新しい区分", count_min=1, count_max=2),
+                               mem_group(name="お届け先", count_min=1, count_max=2, categories={"name": L.POSSIBLE, "email": L.POSSIBLE})])
+    unexplained = [f.message for f in check_report(later, [first]) if f.severity == WARNING]
+    assert any("「新しい区分」は今回新たに加わる区分" in m for m in unexplained)
+    assert any("「お届け先」に新たな情報の項目（氏名、メールアドレス）" in m for m in unexplained), unexplained
+

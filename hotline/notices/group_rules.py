@@ -143,7 +143,7 @@ def _period_rules(draft: Report, earlier: list[Report]) -> list[tuple[str, str, 
 
 
 def _count_rules(name: str, now: AffectedGroup, counts: dict, maxima: dict,
-                 several: bool = False) -> list[tuple[str, str, tuple]]:
+                 several: bool) -> list[tuple[str, str, tuple]]:
     """A confirmed number changes or regresses; a number disappears; a minimum or maximum passes a published maximum.
 
     With several groups, a 訂正 must name the group whose number it corrects: 件数 alone
