@@ -88,6 +88,21 @@ def test_huge_numbers_in_query_strings_are_refused_cleanly(client, login, staff)
     assert answering.template_for(str(10**17)) is None and answering.template_for(str(2**31)) is None
 
 
+@pytest.mark.parametrize("digit", ["%C2%B2", "%D9%A1", "%EF%BC%91"])  # ², Arabic-Indic 1, full-width 1
+def test_digits_that_are_not_ascii_in_query_strings_and_forms_are_refused_cleanly(client, login, staff, digit):
+    from hotline.models._types import as_id
+    from .factories import receive_inquiry
+
+    login("admin1")
+    inquiry = receive_inquiry()
+    db.session.commit()
+    assert client.get(f"/supervisor/audit?before={digit}").status_code == 400
+    for path in (f"/agent/inquiries/{inquiry.id}?template={digit}", f"/agent/inquiries/{inquiry.id}/template?id={digit}",
+                 f"/agent/inquiries/{inquiry.id}?next={digit}"):
+        assert client.get(path).status_code in (200, 404), path
+    assert [as_id(v) for v in ("12", "²", "١", "１", "", None, "-1", str(2**31))] == [12, None, None, None, None, None, None, None]
+
+
 def test_nul_bytes_leave_every_name_and_every_value_of_a_repeated_field():
     from werkzeug.datastructures import ImmutableMultiDict
 

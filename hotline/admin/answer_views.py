@@ -9,6 +9,7 @@ from .. import answers
 from ..answers import history, placeholders
 from ..extensions import db
 from ..models import AnswerTemplate, InquiryCategory, Role, TemplateStatus, User
+from ..models._types import as_id
 from ..web.auth import role_required
 from .answer_forms import AnswerTemplateForm, form_data
 from .display import jst
@@ -129,7 +130,7 @@ def _page(template: AnswerTemplate, error: str | None = None, status: int = 200)
 def approve(template_id: int):
     """Approve the version shown (the edit waiting, or the proposal) as the shared answer."""
     shown = request.form.get("version", "")
-    version = int(shown) if shown.isdigit() and len(shown) < 9 else None
+    version = as_id(shown)
     return _transition(template_id, lambda t: answers.approve(t, _me(), version),
                        "承認しました。すべてのオペレーターにすぐ表示されます。")
 

@@ -11,6 +11,7 @@ from ..faq import blocks as faq_blocks
 from ..faq import markdown as faq_markdown
 from ..faq import search as faq_search
 from ..models import FaqChange, FaqEntry, Role, SearchStat
+from ..models._types import as_id
 from ..web.auth import role_required
 from .display import jst
 from .faq_forms import FaqEntryForm
@@ -87,7 +88,7 @@ def miss(stat_id: int):
         flash(f"「{stat.query}」を一覧から外しました。", "success")
         return redirect(url_for("faq_admin.overview") + "#misses-heading")
     raw = request.form.get("entry_id", "")
-    entry = db.session.get(FaqEntry, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    entry = db.session.get(FaqEntry, as_id(raw)) if as_id(raw) is not None else None
     if entry is None:
         flash("言い換えを加える質問を選んでください。", "error")
         return redirect(url_for("faq_admin.overview") + "#misses-heading")

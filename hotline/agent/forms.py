@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..affected import FIELDS
 from ..models import InquiryCategory, ReplyBy
+from ..models._types import as_id
 from ..web.form_filters import SelectChoice, block, email_address, line, nfkc_line, phone_number, too_long
 
 CATEGORY_CHOICES = [SelectChoice(c.value, c.label) for c in InquiryCategory]
@@ -49,7 +50,7 @@ class AnswerForm(FlaskForm):
             raise ValidationError("提案する場合は、お客様が尋ねそうな質問を入力してください（FAQの質問になります）。")
 
     def validate_template_id(self, field) -> None:
-        if field.data and not str(field.data).isdigit():
+        if field.data and as_id(field.data) is None:
             raise ValidationError("テンプレートの指定が正しくありません。")
 
 

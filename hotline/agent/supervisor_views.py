@@ -9,7 +9,7 @@ from ..extensions import db, write_after_reads
 from ..inquiries import export as inquiry_export
 from ..inquiries import stats as inquiry_stats
 from ..models import AuditEvent, Role, User
-from ..models._types import MAX_ID
+from ..models._types import as_id
 from ..notices.report_view import jst
 from ..web.auth import role_required
 from . import display
@@ -72,9 +72,9 @@ def audit_log():
         user = db.session.scalar(select(User).filter_by(username=username))
         query = query.where(AuditEvent.user_id == (user.id if user else -1))
     if before:
-        if not before.isdigit() or len(before) > 10 or int(before) > MAX_ID:
+        if as_id(before) is None:
             abort(400)
-        query = query.where(AuditEvent.id < int(before))
+        query = query.where(AuditEvent.id < as_id(before))
     events = db.session.scalars(query.limit(AUDIT_PAGE)).all()
     targets = display.target_labels(events)
     rows = [{"id": e.id, "at": jst(e.created_at), "user": audit.actor_label(e, with_command=False),

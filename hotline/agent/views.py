@@ -8,7 +8,7 @@ from .. import answers, callbacks, inquiries
 from ..extensions import db
 from ..inquiries import answering
 from ..inquiries import mail_texts as inquiry_mail
-from ..models._types import MAX_ID, still_valid
+from ..models._types import as_id, still_valid
 from ..web.form_filters import SelectChoice
 from ..models import AnswerTemplate, Channel, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus, User
 from . import display
@@ -103,7 +103,7 @@ def _inquiry_page(item, form: AnswerForm, status: int = 200, answer_error: str =
 def _next_id() -> int | None:
     """The inquiry to open after this one (urgent first, then oldest), when the page was reached by answering."""
     raw = request.args.get("next", "")
-    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+    return as_id(raw)
 
 
 @bp.route("/inquiries/<int:inquiry_id>/template")

@@ -10,17 +10,17 @@ from .. import answers
 from ..affected import notice_text
 from ..extensions import db
 from ..models import AnswerTemplate, Inquiry, User
-from ..models._types import MAX_ID
+from ..models._types import as_id
 from . import handling
 from . import mail_texts as inquiry_mail
 
 
 def template_for(template_id) -> AnswerTemplate | None:
     """A usable template by id, or None."""
-    text = str(template_id or "")
-    if not text.isdigit() or len(text) > 10 or int(text) > MAX_ID:
+    key = as_id(template_id)
+    if key is None:
         return None
-    template = db.session.get(AnswerTemplate, int(text))
+    template = db.session.get(AnswerTemplate, key)
     return template if template is not None and template.status.usable else None
 
 

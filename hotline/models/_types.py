@@ -10,6 +10,15 @@ MAX_ID = 2**31 - 1
 """The largest id a row can have: ids are INTEGER columns (32 bits on PostgreSQL)."""
 
 
+def as_id(text) -> int | None:
+    """A row id typed into a URL or form ('12'), or None: ASCII digits only (str.isdigit also
+    accepts '²' and '١', which int() refuses or reads otherwise) within the database's INTEGER."""
+    text = str(text if text is not None else "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (stored the same on every engine)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
