@@ -91,3 +91,35 @@ def test_failed_logins_and_waits_are_in_the_audit_log(client, app, staff):
     assert events("login_failed") == app.config["LOGIN_MAX_FAILURES"] and events("login_throttled") == 1
     row = db.session.scalar(select(AuditEvent).filter_by(action="login_failed").limit(1))
     assert row.target_id == str(staff["sup1"].id) and "guess" not in row.detail
+
+
+def test_a_wait_caused_by_someone_behind_the_same_address_never_keeps_out_the_owner_with_the_code(client, app, staff):
+    totp = with_code(staff)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit + 8):  # a stranger in the same office keeps guessing, each time just within the wait
+        client.post("/login", data={"username": "sup1", "password": "guess guess guess"}, environ_base=OFFICE)
+    assert client.post("/login", data={"username": "sup1", "password": "guess"}, environ_base=OFFICE).status_code == 429
+    right_password_only = client.post("/login", data={"username": "sup1", "password": PASSWORD, "code": ""},
+                                      environ_base=OFFICE)
+    wrong_password = client.post("/login", data={"username": "sup1", "password": "guess", "code": ""},
+                                 environ_base=OFFICE)
+    assert right_password_only.status_code == wrong_password.status_code == 429  # the wait gives nothing away
+    assert body(right_password_only) == body(wrong_password)
+    owner = client.post("/login", data={"username": "sup1", "password": PASSWORD, "code": totp.now()},
+                        environ_base=OFFICE)
+    assert owner.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+def test_someone_with_the_password_cannot_guess_codes_without_end(client, app, staff):
+    totp = with_code(staff)
+    client.post("/login", data={"username": "sup1", "password": PASSWORD}, environ_base=ATTACKER)
+    for _ in range(lockout.MAX_CODE_FAILURES):
+        client.post("/login/code", data={"code": "000000"}, environ_base=ATTACKER)
+    assert not lockout.code_tries_left(staff["sup1"], app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    assert client.post("/login/code", data={"code": totp.now()}, environ_base=ATTACKER).status_code == 429
+    attack(client, app, environ=OFFICE)  # and through a wait, with the password and the right code
+    through = client.post("/login", data={"username": "sup1", "password": PASSWORD, "code": totp.now()},
+                          environ_base=OFFICE)
+    assert through.status_code in (200, 429) and client.get("/admin/").status_code == 302  # not even the right code
+    wrong = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.detail == lockout.WRONG_CODE))
+    assert wrong >= lockout.MAX_CODE_FAILURES

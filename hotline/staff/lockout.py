@@ -11,6 +11,12 @@ and node agrees. Three counts over the window:
   elsewhere therefore never lock out a staff member who has the second factor — the
   account-wide lock that an attacker knowing staff names could hold forever is gone.
 
+The wait of a pair never keeps out the owner who has the second factor either (an office
+behind one address shares it with whoever guesses there): the password together with a
+valid one-time code passes through it. Someone who knows the password cannot guess codes
+through it without end: after MAX_CODE_FAILURES wrong codes in the window, no code is
+taken for the account (code_tries_left), from anywhere.
+
 The owner learns of failures at the next login (failures_since).
 """
 
@@ -26,6 +32,8 @@ from ..models._types import utcnow
 from .accounts import hashed
 
 MAX_WAIT = 60
+MAX_CODE_FAILURES = 10
+WRONG_CODE = "wrong code"  # the audit detail of a right password with a wrong one-time code
 
 
 @dataclass(frozen=True)
@@ -64,3 +72,14 @@ def failures_since(user: User) -> tuple[int, datetime | None]:
         query = query.where(LoginAttempt.created_at > previous)
     count, latest = db.session.execute(query).one()
     return count or 0, latest
+
+
+def code_tries_left(user: User, window_minutes: int, now: datetime | None = None) -> bool:
+    """False once the account's password was given with a wrong one-time code MAX_CODE_FAILURES
+    times in the window: only someone holding the password can use these up."""
+    since = (now or utcnow()) - timedelta(minutes=window_minutes)
+    wrong = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "login_failed", AuditEvent.target_id == str(user.id),
+        AuditEvent.detail == WRONG_CODE, AuditEvent.created_at >= since))
+    return wrong < MAX_CODE_FAILURES
+

@@ -45,13 +45,24 @@ def login():
     if form.validate_on_submit():
         name, address = form.username.data.strip(), client_address()
         cfg = current_app.config
-        gate = lockout.gate(name, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
-        if gate.wait_seconds:
-            return _refused(form, gate.wait_seconds, name)
+        window = cfg["LOGIN_FAILURE_WINDOW_MINUTES"]
+        gate = lockout.gate(name, address, cfg["LOGIN_MAX_FAILURES"], window)
         user = accounts.authenticate(name, form.password.data)
+        if gate.wait_seconds:
+            # This name and address must wait, but the owner with the password and a valid code
+            # passes (others behind the same address may be the ones guessing). Any other try
+            # gets the same answer, so the wait tells nobody whether the password was right.
+            if user is not None and user.totp_secret and form.code.data:
+                if lockout.code_tries_left(user, window) and mfa.verify(user, form.code.data):
+                    return _complete_login(user, request.args.get("next"))
+                _wrong_code(user, address)
+            return _refused(form, gate.wait_seconds, name)
         if gate.needs_code:  # under attack: the password counts only with the code of the account's app
-            if user is not None and user.totp_secret and mfa.verify(user, form.code.data or ""):
-                return _complete_login(user, request.args.get("next"))
+            if user is not None and user.totp_secret and form.code.data:
+                if lockout.code_tries_left(user, window) and mfa.verify(user, form.code.data):
+                    return _complete_login(user, request.args.get("next"))
+                _wrong_code(user, address)
+                return _failed(form, name, user, needs_code=True, counted=True)
             return _failed(form, name, user, needs_code=True)
         if user is None:
             return _failed(form, name, user, needs_code=False)
@@ -71,11 +82,12 @@ def _known_id(name: str):
     return user.id if user is not None else ""
 
 
-def _failed(form: LoginForm, name: str, user: User | None, needs_code: bool):
-    """Count a failed try, audit it, and answer without saying which part was wrong."""
-    accounts.record_failure(name, client_address())
-    audit.record("login_failed", "user", _known_id(name), detail="code required" if needs_code else "", user=None)
-    db.session.commit()
+def _failed(form: LoginForm, name: str, user: User | None, needs_code: bool, counted: bool = False):
+    """Count a failed try (unless `counted` already), audit it, and answer without saying which part was wrong."""
+    if not counted:
+        accounts.record_failure(name, client_address())
+        audit.record("login_failed", "user", _known_id(name), detail="code required" if needs_code else "", user=None)
+        db.session.commit()
     current_app.logger.info("login failed")
     if needs_code:
         form.code.errors = ["ログインの失敗が続いているため、確認コードも入力していただく必要があります。"
@@ -83,6 +95,14 @@ def _failed(form: LoginForm, name: str, user: User | None, needs_code: bool):
     else:
         flash("ユーザー名またはパスワードが正しくありません。", "error")
     return render_template("auth/login.html", form=form, needs_code=needs_code), 200
+
+
+def _wrong_code(user: User, address: str) -> None:
+    """A right password with a wrong one-time code: counted like any failure, and against the
+    account's code tries (lockout.code_tries_left)."""
+    accounts.record_failure(user.username, address)
+    audit.record("login_failed", "user", user.id, detail=lockout.WRONG_CODE, user=None)
+    db.session.commit()
 
 
 def _refused(form: LoginForm, wait: int, name: str):
@@ -133,18 +153,15 @@ def login_code():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        address, cfg = client_address(), current_app.config
-        gate = lockout.gate(user.username, address, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW_MINUTES"])
-        if gate.wait_seconds:  # the password was right; only this pair's own guessing slows it
+        address, window = client_address(), current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        if not lockout.code_tries_left(user, window):  # the password was right; codes are being guessed
             current_app.logger.warning("login code throttled")
-            response = make_response(render_template("auth/code.html", form=form, wait=gate.wait_seconds), 429)
-            response.headers["Retry-After"] = str(gate.wait_seconds)
+            response = make_response(render_template("auth/code.html", form=form, wait=window * 60), 429)
+            response.headers["Retry-After"] = str(window * 60)
             return response
         if mfa.verify(user, form.code.data):
             return _complete_login(user, session[PENDING_KEY].get("next"))
-        accounts.record_failure(user.username, address)
-        audit.record("login_failed", "user", user.id, detail="wrong code", user=None)
-        db.session.commit()
+        _wrong_code(user, address)
         current_app.logger.info("login code failed")
         form.code.errors = list(form.code.errors) + ["確認コードが正しくないか、既に使われています。アプリに表示されている新しいコードを入力してください。"]
     return render_template("auth/code.html", form=form)
