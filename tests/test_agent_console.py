@@ -289,6 +289,26 @@ def test_audit_log_is_for_admins_and_lists_views(client, login, staff, incident)
     failed = body(client.get("/supervisor/audit?action=login_failed"))
     assert "ログイン失敗" in failed and "アカウント" in failed
     assert "（ログイン前）" in failed and "（システム）" not in failed
+    assert '<option value="login_failed" selected>ログイン失敗</option>' in failed  # the filter in words
+    created = body(client.get("/supervisor/audit?action=create&target=inquiry"))
+    assert 'data-label="詳細">受付経路：フォーム、至急ではない<' in created and "urgent=" not in created
+
+
+def test_audit_details_read_as_words():
+    from hotline.agent.audit_words import detail_label
+
+    assert detail_label("answer", "channel=email template=2:1 edited=True") == (
+        "回答方法：メール、テンプレート2（第1版）、文面を編集して送信")
+    assert detail_label("login_throttled", "wait=3s") == "3秒の待機"
+    assert detail_label("login_failed", "wrong code") == "確認コードの誤り"
+    assert detail_label("decide_reporting", "sensitive=0 financial=1 wrongful=1 over_thousand=0") == (
+        "要配慮個人情報：該当しない、財産的被害のおそれ：該当、不正の目的：該当、本人が1,000人超：該当しない")
+    assert detail_label("publish", "version=ab12 judgement=ログで 確認済み") == "版の指紋 ab12、承認者の判断：ログで 確認済み"
+    assert detail_label("publish_faq", "faq:card-replace v2") == "FAQ「card-replace」、第2版"
+    assert detail_label("call", "no_answer attempt=2") == "出なかった・話し中、2回目の架電"
+    assert detail_label("import", "会員一覧: 3行（新規3・更新0）") == "会員一覧: 3行（新規3・更新0）"  # words stay words
+    assert detail_label("file", "preliminary 2026-11-05") == "速報 2026-11-05"
+    assert detail_label("answer", "") == ""
 
 
 def test_a_proposal_needs_a_title_and_a_question(client, login, staff, incident):

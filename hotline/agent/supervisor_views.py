@@ -12,7 +12,7 @@ from ..models import AuditEvent, Role, User
 from ..models._types import as_id
 from ..notices.report_view import jst
 from ..web.auth import role_required
-from . import display
+from . import audit_words, display
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 AUDIT_PAGE = 100
@@ -79,7 +79,10 @@ def audit_log():
     targets = display.target_labels(events)
     rows = [{"id": e.id, "at": jst(e.created_at), "user": audit.actor_label(e, with_command=False),
              "command": audit.command_account(e),
-             "action": audit.action_label(e.action), "code": e.action, "target": targets[e.id], "detail": e.detail}
+             "action": audit.action_label(e.action), "code": e.action, "target": targets[e.id],
+             "detail": audit_words.detail_label(e.action, e.detail)}
             for e in events]
     return render_template("agent/audit.html", rows=rows, action=action, target=target, username=username,
+                           actions=sorted(audit.ACTION_LABELS.items(), key=lambda pair: pair[1]),
+                           targets=sorted(audit.TARGET_LABELS.items(), key=lambda pair: pair[1]),
                            next_before=rows[-1]["id"] if len(rows) == AUDIT_PAGE else None)
