@@ -111,8 +111,10 @@ def test_faq_votes_are_limited_per_address(app, client):
     entry = approved_faq(key="vote-test", question="質問", answer="回答")
     db.session.commit()
     app.config["VOTES_PER_HOUR"] = 2
-    codes = [app.test_client().post(f"/faq/{entry.key}/vote", data={"helpful": "no"}).status_code for _ in range(3)]
-    assert codes == [302, 302, 429]
+    responses = [app.test_client().post(f"/faq/{entry.key}/vote", data={"helpful": "no"}) for _ in range(3)]
+    assert [r.status_code for r in responses] == [302, 302, 429]
+    assert 0 < int(responses[2].headers["Retry-After"]) <= 3600  # when to try again, on the Japanese page
+    assert "しばらく時間をおいてから" in responses[2].get_data(as_text=True)
     assert db.session.get(FaqEntry, entry.id).helpful_no == 2
 
 

@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import TooManyRequests
 from wtforms import HiddenField
 
 from .. import faq, notices, throttle
@@ -158,7 +159,7 @@ def vote(key: str):
     if not same_origin() or not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
         abort(400)
     if not throttle.hit("vote", client_address(), current_app.config["VOTES_PER_HOUR"], HOUR):
-        abort(429)
+        raise TooManyRequests(retry_after=throttle.retry_after("vote", client_address(), HOUR))
     token = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(24)
     voter = hashlib.sha256(token.encode()).hexdigest()
     counted = faq.record_vote(item, voter, form.helpful.data == "yes")

@@ -29,10 +29,12 @@ def _render(code: int, reference: str | None = None, words: tuple[str, str] | No
 
 
 def _http_error(error: HTTPException):
-    """Known HTTP errors (404, 413, 429, CSRF failures …)."""
+    """Known HTTP errors (404, 413, 429, CSRF failures …), keeping the headers they carry (Retry-After)."""
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code, words=getattr(error, "japanese", None))
+    body, code = _render(error.code, words=getattr(error, "japanese", None))
+    headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
+    return body, code, headers
 
 
 def _unexpected_error(error: Exception):
