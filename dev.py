@@ -29,17 +29,23 @@ def sh(*cmd, **kwargs) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kwargs)
 
 
+WORD_VECTORS = "ja-ginza>=5.3,<5.4"  # the word vectors of the FAQ search, installed without dependencies
+
+
 def ensure_venv() -> None:
     """Create the virtualenv and install the project when pyproject.toml changed."""
     if sys.version_info < (3, 11):
         sys.exit("Python 3.11 or newer is required")
     if not PYTHON.exists():
         sh(sys.executable, "-m", "venv", VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + WORD_VECTORS.encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     sh(PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]")
+    # Only the package's files are read (hotline.search.semantic); its dependencies would
+    # pin an older SudachiPy and bring spaCy, which the search does not need.
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", WORD_VECTORS)
     STAMP.write_text(wanted)
 
 

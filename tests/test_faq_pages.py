@@ -124,6 +124,22 @@ def test_zero_hit_and_unopened_queries_are_counted_without_identity(client, load
         "id", "query", "searches", "zero_hits", "opens", "inquiries", "handled_at", "handled_note", "last_seen"}
 
 
+def test_a_query_sharing_no_word_offers_entries_close_in_meaning(client, loaded_faq):
+    text = body(client.get("/faq/search", query_string={"q": "自腹"}))
+    assert "「自腹」に一致するご質問は見つかりませんでした" in text
+    near = text.split('id="near-title"')[1].split("</section>")[0]
+    assert "意味の近いご質問（お探しの内容と異なる可能性があります）" in text
+    assert near.index("/faq/card-reissue-fee") < near.index("</ul>") and "見つかりました" not in text
+    assert_valid_html(text)
+    stats = {s.query: s for s in db.session.scalars(select(SearchStat))}
+    assert any(s.zero_hits == 1 for s in stats.values())  # still a miss to learn from
+    entry = db.session.scalar(select(FaqEntry).filter_by(key="card-reissue-fee"))
+    entry.published = False
+    db.session.commit()
+    faq_search.sync([entry])
+    assert "/faq/card-reissue-fee" not in body(client.get("/faq/search", query_string={"q": "自腹"}))
+
+
 def test_unpublished_entry_disappears_from_search_and_pages(client, loaded_faq):
     entry = db.session.scalar(select(FaqEntry).filter_by(key="card-replace"))
     entry.published = False

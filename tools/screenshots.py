@@ -31,6 +31,7 @@ PUBLIC_PAGES = {
     "report-2": f"/notices/{DEMO_SLUG}/2",
     "faq": "/faq/",
     "faq-search": "/faq/search?q=クレカ勝手に使われた",
+    "faq-search-near": "/faq/search?q=自腹",
     "faq-entry": "/faq/card-replace",
     "inquiry": "/inquiry",
     "inquiry-status": "/inquiry/status",

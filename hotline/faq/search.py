@@ -89,7 +89,17 @@ def search_faq(query: str, limit: int = 10, published=None) -> list[FaqHit]:
     checked against the published entries, read for the hits, or taken from `published`
     (a callable returning `published_rows()`, which the page keeps for a few seconds)."""
     follow.follow("faq", index_dir(), rebuild)  # a change committed on another node
-    hits = search.search(index_dir(), query, limit=limit)
+    return _published_hits(search.search(index_dir(), query, limit=limit), published)
+
+
+def related_faq(query: str, limit: int = 3, published=None) -> list[FaqHit]:
+    """Published entries closest in meaning, for a query that shares no word with any
+    (search.related): shown as weaker candidates instead of a page with nothing."""
+    return _published_hits(search.related(index_dir(), query, limit=limit), published)
+
+
+def _published_hits(hits, published) -> list[FaqHit]:
+    """The hits whose entries are published and valid today, as FaqHits."""
     if not hits:
         return []
     today = today_in_japan()

@@ -122,6 +122,8 @@ def search():
     problem = faq_search.query_problem(q)
     hits = [] if problem else faq_search.search_faq(q.strip(), published=_published)
     strong, weak = faq_search.split_weak(hits)
+    if not hits and not problem:  # no shared word: the entries closest in meaning, as weaker candidates
+        weak = faq_search.related_faq(q.strip(), published=_published)
     page = render_template("faq/search.html", q=q[:faq_search.MAX_QUERY_LENGTH * 2], problem=problem,
                            hits=strong, weak=weak,
                            report=page_cache.for_seconds("search-contact", notices.current_contact))

@@ -23,7 +23,7 @@ from whoosh import index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from . import textnorm, tokens
+from . import semantic, textnorm, tokens
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def plain_text(markdown: str) -> str:
 def _schema(analyzer: str) -> Schema:
     """Schema with one unstored text field per (part, tokenizer kind)."""
     fields = {"id": ID(stored=True, unique=True), "category": ID(stored=True),
-              "question": STORED(), "answer": STORED()}
+              "question": STORED(), "answer": STORED(), "semantic": STORED()}
     for kind in ANALYZERS[analyzer]:
         for part in PARTS:
             fields[f"{part}_{kind}"] = TEXT(analyzer=JaTokenizer(kind), phrase=False)
@@ -107,7 +107,9 @@ def _fields(doc: dict, kinds) -> dict:
               "alternatives": "\n".join(doc.get("alternatives") or []),
               "keywords": "\n".join(doc.get("keywords") or []), "answer": answer}
     out = {"id": doc["id"], "category": doc.get("category") or "",
-           "question": values["question"], "answer": answer}
+           "question": values["question"], "answer": answer,
+           "semantic": semantic.encode([values["question"], *(doc.get("alternatives") or []),
+                                        *(doc.get("keywords") or [])], answer)}
     for kind in kinds:
         out.update({f"{part}_{kind}": values[part] for part in PARTS})
     return out

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from whoosh import index, scoring
 from whoosh.query import Term
 
-from . import tokens
+from . import semantic, tokens
 from .textnorm import variants_generation
 from .index import KIND_WEIGHT, PARTS, live_version, schema_kinds
 
@@ -38,7 +38,10 @@ TERM_CACHE_SIZE = 20000  # scored postings of (field, term, boost), per thread a
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result; the *_html fields are escaped, matches wrapped in <mark>."""
+    """One search result; the *_html fields are escaped, matches wrapped in <mark>.
+
+    `score` is the word match over the best one plus the closeness in meaning
+    (search.semantic); 0 for a `related` entry, which shares no word with the query."""
 
     id: str
     score: float
@@ -50,8 +53,8 @@ _readers = threading.local()
 
 
 def _searcher(index_dir: str):
-    """This thread's (searcher, result cache, term scores, stored documents) on the live index,
-    renewed if it changed."""
+    """This thread's (searcher, result cache, term scores, stored documents, semantic.Space) on
+    the live index, renewed if it changed."""
     index_dir = os.path.abspath(index_dir)
     if getattr(_readers, "pid", None) != os.getpid():
         _readers.pid, _readers.cache = os.getpid(), {}
@@ -64,9 +67,10 @@ def _searcher(index_dir: str):
     if cached:
         _readers.cache.pop(index_dir)[1].close()
     if real is None:
-        return None, None, None, None
+        return None, None, None, None, None
     searcher = index.open_dir(real).searcher(weighting=WEIGHTING)
-    _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict(), {})
+    space = semantic.Space((docnum, fields.get("semantic", "")) for docnum, fields in searcher.reader().iter_docs())
+    _readers.cache[index_dir] = (real, searcher, OrderedDict(), OrderedDict(), {}, space)
     return _readers.cache[index_dir][1:]
 
 
@@ -122,7 +126,7 @@ def _term_scores(searcher, scores: OrderedDict, field: str, text: str, boost: fl
     return found
 
 
-def _top(searcher, scores: OrderedDict, subqueries, limit: int) -> list[tuple[int, float]]:
+def _top(searcher, scores: OrderedDict, subqueries, limit: int | None = None) -> list[tuple[int, float]]:
     """The best (docnum, score) pairs: each document's scores summed over the terms in query
     order (the very sums Whoosh's OR matcher makes), highest first, ties by document order."""
     totals: dict[int, float] = {}
@@ -140,13 +144,13 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
         return []
     for attempt in range(2):
         try:
-            searcher, results, scores, stored = _searcher(index_dir)
+            searcher, results, scores, stored, space = _searcher(index_dir)
             if searcher is None:
                 return []
             key = (query[:MAX_QUERY_CHARS], limit)
             hits = results.get(key)
             if hits is None:
-                hits = results[key] = _run(searcher, scores, stored, query, limit)
+                hits = results[key] = _run(searcher, scores, stored, space, query, limit)
                 while len(results) > RESULT_CACHE_SIZE:
                     results.popitem(last=False)
             else:
@@ -159,11 +163,32 @@ def search(index_dir: str, query: str, limit: int = 10) -> list[Hit]:
     return []
 
 
-def _run(searcher, scores: OrderedDict, stored: dict, query: str, limit: int) -> tuple[Hit, ...]:
-    """Analyze, prune, score and highlight (each document's stored fields unpacked once)."""
-    terms = _query_terms(query, schema_kinds(searcher.schema))
+def related(index_dir: str, query: str, limit: int = 3) -> list[Hit]:
+    """Entries closest in meaning to a query that shares no word with any (score 0, nothing
+    marked): what the FAQ offers instead of an empty page. [] without word vectors."""
+    if not isinstance(query, str) or not query.strip() or limit < 1:
+        return []
+    try:
+        searcher, _, _, stored, space = _searcher(index_dir)
+        if searcher is None:
+            return []
+        found = semantic.nearest(space.closeness(query[:MAX_QUERY_CHARS]), limit)
+        for docnum in found:
+            if docnum not in stored:
+                stored[docnum] = searcher.stored_fields(docnum)
+        return [_hit(stored[docnum], 0.0, {}) for docnum in found]
+    except (OSError, index.IndexError, EOFError, ValueError):
+        _drop_searcher(index_dir)
+        log.exception("FAQ search failed for index %s", index_dir)
+        return []
+
+
+def _run(searcher, scores: OrderedDict, stored: dict, space, query: str, limit: int) -> tuple[Hit, ...]:
+    """Analyze, prune, score words and meaning, highlight (stored fields unpacked once)."""
+    text = query[:MAX_QUERY_CHARS]
+    terms = _query_terms(text, schema_kinds(searcher.schema))
     subqueries = _subqueries(_prune(searcher, terms))
-    top = _top(searcher, scores, subqueries, limit)
+    top = semantic.blend(_top(searcher, scores, subqueries), space.closeness(text), limit)
     for docnum, _ in top:
         if docnum not in stored:
             stored[docnum] = searcher.stored_fields(docnum)

@@ -204,8 +204,20 @@ FILLERS = frozenset(fold_text(w) for w in (
 other entries' questions and outweighed the evidence (docs/search.md)."""
 
 
+def content_morphemes(text: str) -> tuple:
+    """(Sudachi morpheme, start, end) of content words, offsets in the original text; a query's
+    are read once for its synonym tokens and its word vectors (search.semantic)."""
+    if len(text or "") > 4000:
+        return tuple(_content_morphemes(text))
+    return _cached_content_morphemes(text or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_content_morphemes(text: str) -> tuple:
+    return tuple(_content_morphemes(text))
+
+
 def _content_morphemes(text: str):
-    """(Sudachi morpheme, start, end) of content words, offsets in the original text."""
     pre = prefold(text or "")
     for off, piece in _sudachi_pieces(pre):
         for m in _sudachi().tokenize(piece):
@@ -218,7 +230,7 @@ def synonym_tokens(text: str) -> list[tuple[str, int, int]]:
     """Sudachi mode C tokens without filler words, plus each word's synonym groups (#399 for
     迷惑メール and スパム, #232 for クレジットカード and クレカ) from sudachidict-core."""
     out = [t for t in sudachi_tokens(text) if t[0] not in FILLERS]
-    for m, start, end in _content_morphemes(text):
+    for m, start, end in content_morphemes(text):
         out += [(f"#{group}", start, end) for group in m.synonym_group_ids()]
     return out
 
@@ -228,7 +240,7 @@ def reading_tokens(text: str) -> list[tuple[str, int, int]]:
     of the same reading (ほしょう and 保障 for 補償, 理容 for 利用) still matches. Readings of
     one kana are left out; bigrams of readings were tried and matched unrelated words (セイ)."""
     out = []
-    for m, start, end in _content_morphemes(text):
+    for m, start, end in content_morphemes(text):
         reading = m.reading_form()
         if fold_text(m.normalized_form()) in FILLERS or len(reading) < 2:
             continue
@@ -261,9 +273,10 @@ def _cached_tokens(text: str, kind: str, _generation: int) -> tuple[tuple[str, i
     return tuple(TOKENIZERS[kind](text))
 
 
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 """Raised whenever a tokenizer or a matching rule changes the terms a text gives (2: one-kanji
-entries only standing alone, loanwords typed in hiragana): an index built before is rebuilt."""
+entries only standing alone, loanwords typed in hiragana; 3: each document's word-vector rows,
+search.semantic): an index built before is rebuilt."""
 
 
 def analysis_version() -> str:

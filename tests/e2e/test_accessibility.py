@@ -14,7 +14,7 @@ from tests.livesite import LiveSite
 SLUG = "2026-midori-store"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PUBLIC_PAGES = ["/", "/notices/", f"/notices/{SLUG}/", f"/notices/{SLUG}/1", f"/notices/{SLUG}/2",
-                "/faq/", "/faq/search?q=クレカ勝手に使われた", "/faq/search?q=該当なしの質問xyz",
+                "/faq/", "/faq/search?q=クレカ勝手に使われた", "/faq/search?q=該当なしの質問xyz", "/faq/search?q=自腹",
                 "/faq/card-replace", "/inquiry", "/inquiry/status", "/callback", "/verify", "/affected", "/login", "/no-such-page",
                 f"/notices/{SLUG}/subscribe", f"/notices/{SLUG}/subscribe/sent", "/subscribe/confirm/no-such-token",
                 "/subscribe/stop/no-such-token"]
