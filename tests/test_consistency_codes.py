@@ -409,6 +409,16 @@ def test_a_final_prevention_exactly_half_copied_is_a_copy_and_punctuation_inside
     assert message("監視を強化し改善してまいります") != ""  # the comma and the 。 left out: still the same sentence
 
 
+def test_a_final_prevention_half_copied_in_several_sentences_is_a_copy():
+    first = mem_report(number=1, prevention="監視を強化します。研修を行います。")
+    copied = "監視を強化します。研修を行います。"
+    new = "あ" * len("監視を強化します研修を行います") + "。"  # as long as both copied sentences together
+    found = [f for f in check_report(final_report(prevention=copied + new), [first])
+             if f.code == "final_prevention_carried_over"]
+    assert [f.severity for f in found] == [BLOCKING]
+    assert "final_prevention_carried_over" not in codes(check_report(final_report(prevention=copied + new + "い。"), [first]))
+
+
 def test_a_group_without_a_number_is_not_a_number_left_out():
     first = mem_report(number=1, groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
     draft = mem_report(groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
