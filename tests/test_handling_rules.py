@@ -176,6 +176,36 @@ def test_each_tab_holds_its_own_inquiries_urgent_first_then_oldest(app, staff):
     assert queue_counts(agent)["urgent_open"] == 0
 
 
+def test_a_full_tab_of_urgent_inquiries_stops_at_the_limit_and_every_tab_is_oldest_first(app, staff):
+    agent = staff["agent"]
+    start = datetime(2026, 11, 20, 0, 0)
+    # received in the opposite order of their times, so that only the ordering puts them right
+    late_urgent = make("カードの請求に覚えがありません", created=start + timedelta(hours=3),
+                       category=InquiryCategory.CARD_FRAUD)
+    early_urgent = make("カードが使われました", created=start + timedelta(hours=1), category=InquiryCategory.CARD_FRAUD)
+    late = make("質問です。", created=start + timedelta(hours=2))
+    early = make("質問です。", created=start)
+    ids = lambda items: [i.id for i in items]  # noqa: E731
+    assert late_urgent.urgent and early_urgent.urgent and not late.urgent
+    assert ids(queue("all", agent)) == [early_urgent.id, late_urgent.id, early.id, late.id]
+    assert ids(queue("new", agent, limit=1)) == [early_urgent.id]
+    assert ids(queue("all", agent, limit=3)) == [early_urgent.id, late_urgent.id, early.id]
+
+
+def test_a_template_answer_only_reflowed_is_not_edited(app, staff):
+    agent = staff["agent"]
+    suggested = "お問い合わせいただき、ありがとうございます。ご回答いたします。"
+    for text, edited in ((suggested, False), ("お問い合わせいただき、\nありがとうございます。\n\nご回答いたします。", False),
+                         ("お問い合わせいただき、ありがとうございます。 ご回答いたします。", False),
+                         (suggested + "以上です。", True)):
+        item = make()
+        assert inquiries.claim(item.id, agent)
+        db.session.commit()
+        db.session.refresh(item)
+        inquiries.record_answer(item, agent, inquiries.AnswerChoice(text, "email", 7, 2, suggested_text=suggested))
+        assert item.template_edited is edited, text
+
+
 @pytest.mark.parametrize("seconds,label", [(-5, "0分"), (0, "0分"), (119, "1分"), (3599, "59分"), (3600, "1時間"),
                                            (86399, "23時間"), (86400, "1日"), (3 * 86400 + 5, "3日")])
 def test_ages_read_in_minutes_hours_then_days(seconds, label):
