@@ -206,8 +206,8 @@ def test_a_template_answer_only_reflowed_is_not_edited(app, staff):
         assert item.template_edited is edited, text
 
 
-@pytest.mark.parametrize("seconds,label", [(-5, "0分"), (0, "0分"), (119, "1分"), (3599, "59分"), (3600, "1時間"),
-                                           (86399, "23時間"), (86400, "1日"), (3 * 86400 + 5, "3日")])
+@pytest.mark.parametrize("seconds,label", [(-5, "0分"), (0, "0分"), (59, "0分"), (60, "1分"), (119, "1分"), (3599, "59分"),
+                                           (3600, "1時間"), (86399, "23時間"), (86400, "1日"), (3 * 86400 + 5, "3日")])
 def test_ages_read_in_minutes_hours_then_days(seconds, label):
     now = datetime(2026, 12, 1, 12, 0)
     assert age_label(now - timedelta(seconds=seconds), now=now) == label
