@@ -129,6 +129,44 @@ def test_render_refuses_bad_text_and_missing_report():
     assert placeholders.render("差し込みなし", None, INCIDENT) == "差し込みなし"
 
 
+def test_brace_problems_are_told_at_their_position_in_full():
+    assert placeholders.check_text("件数は{件数{期間}}") == [
+        "4文字目の「{」が閉じられる前に、7文字目に次の「{」があります。閉じ忘れか入れ子です（差し込み項目の中に差し込み項目は書けません）。",
+        "11文字目の「}」に対応する「{」がありません。"]
+    assert placeholders.check_text("件数}です{人数}") == [  # scanning goes on after a stray brace
+        "3文字目の「}」に対応する「{」がありません。",
+        f"6文字目の「{{人数}}」は使えない差し込み項目です。使える項目：{placeholders.valid_names()}"]
+    assert placeholders.check_text("お名前：{入力:}") == [
+        "5文字目の「{入力:}」：入力欄には30文字以内の名前を付けてください（例：{入力:折り返し日時}）。"]
+
+
+def test_an_input_slot_may_have_a_name_of_thirty_characters_in_any_letters():
+    thirty = "あ" * 30
+    assert placeholders.check_text(f"{{入力:{thirty}}}") == []
+    assert placeholders.input_slots(f"{{入力:{thirty}}}") == [thirty]
+    assert placeholders.check_text("{入力:旧Twitter（X）の投稿日時}") == []
+
+
+def test_render_gives_every_problem_and_the_missing_report_in_full():
+    with pytest.raises(placeholders.PlaceholderError) as raised:
+        placeholders.render("件数}です{人数}", mem_report(number=1), INCIDENT)
+    assert str(raised.value) == " ".join(placeholders.check_text("件数}です{人数}"))
+    assert str(raised.value).startswith("3文字目の「}」に対応する「{」がありません。 6文字目の「{人数}」")
+    with pytest.raises(placeholders.PlaceholderError) as raised:
+        placeholders.render("{件数}", None, INCIDENT)
+    assert str(raised.value) == "公開済みの報がないため、差し込み項目を埋められません。報を公開してからお使いください。"
+
+
+def test_an_override_words_a_placeholder_for_one_person_and_an_empty_one_falls_back():
+    report = mem_report(number=1, categories={"name": L.CONFIRMED})
+    general = placeholders.render("{漏えい項目}", report, INCIDENT)
+    own = "お客様について漏えいした情報は、氏名です。"
+    assert placeholders.render("{対象の情報}", report, INCIDENT, overrides={"対象の情報": own}) == own
+    assert placeholders.render("{対象の情報}{件数}", report, INCIDENT, overrides={"対象の情報": own}).startswith(own)
+    assert placeholders.render("{対象の情報}", report, INCIDENT, overrides={"対象の情報": ""}) == general
+    assert placeholders.render("{漏えい項目}", report, INCIDENT, overrides={"対象の情報": own}) == general
+
+
 def test_fields_used_and_changed_fields():
     assert placeholders.fields_used("{件数}と{窓口電話}") == {"counts", "contact_phone"}
     assert placeholders.fields_used("{最新の報}{事案名}{不明}") == set()
