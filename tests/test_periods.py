@@ -59,6 +59,17 @@ def test_a_confirmed_end_cannot_move_or_go_back_without_a_correction():
     assert "confirmed_figure_changed" in {f.code for f in check_report(corrected, [first]) if f.severity == CORRECTED}
 
 
+def test_a_confirmed_end_after_an_estimated_start_cannot_move_or_go_back_either():
+    first = mem_report(number=1, period_certainty=P, period_end_certainty=C)
+    moved = mem_report(period_certainty=P, period_end_certainty=C, period_end=date(2026, 11, 15))
+    found = [f for f in check_report(moved, [first]) if f.code.startswith("confirmed")]
+    assert [(f.code, f.severity) for f in found] == [("confirmed_figure_changed", BLOCKING)]
+    assert "漏えい期間の終了が変わっています（2026年10月31日 → 2026年11月15日）" in found[0].message
+    back = mem_report(period_certainty=P, period_end_certainty=P)
+    assert [f.code for f in check_report(back, [first]) if f.code.startswith("confirmed")] == [
+        "confirmed_became_provisional"]
+
+
 def test_a_period_ending_before_it_starts_is_refused_to_the_minute():
     same_day = mem_report(period_start=date(2026, 9, 1), period_end=date(2026, 9, 1),
                           period_start_time=time(15, 0), period_end_time=time(9, 0))
