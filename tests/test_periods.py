@@ -97,6 +97,14 @@ def test_a_group_with_its_own_period_is_shown_checked_and_compared():
     assert rows["ギフトのお届け先の方：期間"][1] == "2026年9月28日〜2026年10月2日 15:40（確定）"
 
 
+def test_a_group_period_with_one_end_or_a_start_time_is_its_own():
+    since = periods.of_group(mem_group(period_start=date(2026, 10, 1), period_start_time=time(8, 30)))
+    assert since is not None and periods.text(since) == "2026年10月1日 8:30以降"
+    until = periods.of_group(mem_group(period_end=date(2026, 10, 2)))
+    assert until is not None and periods.text(until) == "2026年10月2日まで"
+    assert periods.of_group(mem_group()) is None
+
+
 def test_draft_files_take_dates_with_times_and_each_ends_certainty():
     spec = parse_draft('incident = "x"\n[period]\nstart = 2026-07-14T10:12:00\nend = "2026-10-02 15:40"\n'
                        'start_certainty = "確定"\nend_certainty = "暫定"\n'
