@@ -124,7 +124,7 @@ def test_settled_wording_is_told_from_hedged_unknown_and_denied_wording():
     open_ = ["原因は不明です。", "原因は未定です。", "原因は調査中でございます。", "原因は明らかになっておりません。",
              "原因を明らかにするため調査しております。", "原因であると考えております。", "原因と推定しております。",
              "お問い合わせ窓口を設置しております。", "原因が攻撃である可能性がございます。", "その原因",
-             "お問い合わせが明らかに増えました。", "原因の究明を急いでいるところです。", "判明", "明らかではございません。", "原因は", "原因は、攻撃。",
+             "お問い合わせが明らかに増えました。", "影響は明らかに限定的です。", "原因の究明を急いでいるところです。", "判明", "明らかではございません。", "原因は", "原因は、攻撃。",
              "判明したら連絡いたします。", "判明しておりません。", "侵入経路が判明しない。", "判明する予定です。",
              "分かりませんでした。", "原因は特定できておりません。", ""]
     for text in open_:
@@ -204,6 +204,46 @@ def test_a_withdrawn_compensation_says_what_it_became():
     assert messages(check_report(same, [decided]), "compensation_reworded") == []
     assert messages(check_report(mem_report(compensation_status="decided", compensation=None), [decided]),
                     "compensation_reworded") != []
+
+
+def test_a_reworded_compensation_is_told_in_full_and_spacing_on_either_side_is_not_rewording():
+    decided = mem_report(number=1, compensation_status="decided", compensation="500円分の ポイントを\n付与いたします。")
+    same = mem_report(compensation_status="decided", compensation="500円分のポイントを付与いたします。")
+    assert messages(check_report(same, [decided]), "compensation_reworded") == []
+    less = mem_report(compensation_status="decided", compensation="300円分のポイントを付与いたします。")
+    assert messages(check_report(less, [decided]), "compensation_reworded") == [
+        "第一報で決定として公表した補償などの対応の内容が変わっています。"
+        "内容を変える場合は、何が変わったのかを読む方に分かるように書いてください（取りやめや縮小は訂正として）。"]
+
+
+def test_damage_figures_left_out_read_as_none_given():
+    first = mem_report(number=1, damage_cases=31)
+    assert messages(check_report(mem_report(), [first]), "damage_change_unexplained") == [
+        "被害の件数・金額が第一報から変わっています（31件 → 記載なし）。読む方のために「被害の件数・金額が変わった理由」を書いてください。"]
+
+
+def test_every_group_after_one_with_a_reason_is_still_asked_for_its_own():
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}),
+                                         mem_group(name="お届け先", count_max=50,
+                                                   categories={"name": L.POSSIBLE, "email": L.POSSIBLE})])
+    draft = mem_report(groups=[
+        mem_group(name="会員", count_max=120, categories={"name": L.POSSIBLE}, reason="調査で対象が広がりました。"),
+        mem_group(name="お届け先", count_max=50, categories={"name": L.CONFIRMED, "email": L.CONFIRMED}),
+        mem_group(name="ギフトの贈り主", count_max=10, categories={"name": L.POSSIBLE})])
+    assert messages(check_report(draft, [first]), "change_unexplained") == [
+        "「お届け先」の氏名、メールアドレスの状況が第一報から変わっています。読む方のために「変更の理由」か項目の補足を書いてください。"]
+    assert messages(check_report(draft, [first]), "new_group_unexplained") == [
+        "「ギフトの贈り主」は今回新たに加わる区分です。経緯を「変更の理由」に書いてください（【新たに判明】と表示されます）。"]
+
+
+def test_a_group_missing_from_the_previous_report_does_not_end_the_check_of_the_next():
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}),
+                                         mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE})])
+    second = mem_report(number=2, groups=[mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}),
+                               mem_group(name="お届け先", count_max=60, categories={"name": L.POSSIBLE})])
+    assert messages(check_report(draft, [first, second]), "change_unexplained") == [
+        "「お届け先」の数が第二報から変わっています。読む方のために「変更の理由」を書いてください。"]
 
 
 def test_reopening_dates_name_both_days():
