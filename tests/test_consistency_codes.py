@@ -356,6 +356,20 @@ def test_a_provisional_fact_stated_as_settled_in_another_section_blocks(field, t
     assert found[0].severity == BLOCKING
 
 
+def test_a_confirmed_cause_or_damage_may_not_state_another_provisional_fact_as_settled():
+    from hotline.notices.consistency import ITEM_LABELS
+
+    for field in ("cause", "damage"):
+        draft = mem_report(cause_certainty=C, damage_certainty=C, **{field: "調査の結果、漏えいした期間を特定いたしました。"})
+        found = [f for f in check_report(draft, []) if f.code == "provisional_reads_confirmed"]
+        assert [f.severity for f in found] == [BLOCKING]
+        assert found[0].message.startswith(f"「{ITEM_LABELS[field]}」で、調査中の漏えいした期間が確定したかのように")
+    # a provisional item that reads as settled is told once, as a whole
+    found = [f for f in check_report(mem_report(damage="被害の状況を特定いたしました。"), [])
+             if f.code == "provisional_reads_confirmed"]
+    assert len(found) == 1 and found[0].message.startswith("「現在発生している被害の状況」は調査中ですが")
+
+
 @pytest.mark.parametrize("fields", [
     {"situation": "原因を特定いたしました。", "cause_certainty": C},           # the cause is confirmed: true
     {"situation": "原因は現在調査しております。"},                              # hedged

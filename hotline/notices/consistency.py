@@ -174,7 +174,7 @@ def _settled_elsewhere(draft: Report) -> list[tuple[str, str]]:
         return []
     out = []
     for field, label in ITEM_LABELS.items():
-        if field in ("cause", "damage"):
+        if field in ("cause", "damage") and getattr(draft, f"{field}_certainty") is Certainty.PROVISIONAL:
             continue  # checked as a whole above
         found = [(sentence, named) for sentence in assertive_sentences(getattr(draft, field) or "")
                  if (named := naming(sentence, subjects))]
