@@ -397,6 +397,8 @@ def test_a_provisional_cause_stated_as_settled_is_one_finding_quoting_at_most_th
     final = final_report(count_certainty=P)
     message = next(f.message for f in check_report(final, []) if f.code == "final_has_provisional")
     assert message.startswith("最終報告に調査中の事項が残っています：") and "すべて確定させてください。" in message
+    assert [f.message for f in check_report(final_report(cause_certainty=P), []) if f.code == "final_has_provisional"] == [
+        "最終報告に調査中の事項が残っています：漏えいの原因。すべて確定させてください。"]
 
 
 def test_the_section_a_correction_of_a_withdrawn_compensation_covers_is_the_response():
