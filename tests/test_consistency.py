@@ -162,6 +162,9 @@ def test_emptied_item_is_a_warning():
     findings = check_report(mem_report(investigation=""), [first])
     assert "item_emptied" in codes(findings, WARNING)
     assert not is_blocked(findings)
+    facts = mem_report(number=1, cause="調査中です。", damage="不正利用の報告が2件ございます。")
+    emptied = check_report(mem_report(cause="", damage=""), [facts])  # a published fact emptied blocks instead
+    assert [f.code for f in emptied if f.code in ("fact_dropped", "item_emptied")] == ["fact_dropped", "fact_dropped"]
 
 
 def test_unknown_maximum_is_a_warning():

@@ -370,6 +370,23 @@ def test_a_confirmed_cause_or_damage_may_not_state_another_provisional_fact_as_s
     assert len(found) == 1 and found[0].message.startswith("「現在発生している被害の状況」は調査中ですが")
 
 
+def test_settled_wording_in_another_section_quotes_at_most_three_sentences_and_names_each_fact_once():
+    text = "調査の結果、原因を特定いたしました。侵入経路が判明しました。被害の状況が判明いたしました。対象となる件数が確定いたしました。"
+    assert [f.message for f in check_report(mem_report(situation=text), []) if f.code == "provisional_reads_confirmed"] == [
+        "「事故発生の状況」で、調査中の漏えいの原因、被害の状況および対象となる数が確定したかのように書かれています"
+        "（「調査の結果、原因を特定いたしました。」「侵入経路が判明しました。」「被害の状況が判明いたしました。」）。"
+        "「〜と推定しております」などの表現にするか、その事実を確定として記載してください。"]
+
+
+def test_the_report_period_that_cannot_be_true_is_named_in_full():
+    inverted = mem_report(period_start=date(2026, 11, 1), period_end=date(2026, 10, 1))
+    assert [f.message for f in check_report(inverted, []) if f.code == "period_inverted"] == [
+        "漏えい期間の終了が開始より前になっています。"]
+    open_end = mem_report(period_certainty=C, period_end=None)
+    assert [f.message for f in check_report(open_end, []) if f.code == "confirmed_period_open"] == [
+        "漏えい期間の終了を確定とするには、終了日が必要です。"]
+
+
 @pytest.mark.parametrize("fields", [
     {"situation": "原因を特定いたしました。", "cause_certainty": C},           # the cause is confirmed: true
     {"situation": "原因は現在調査しております。"},                              # hedged
