@@ -268,7 +268,11 @@ def test_card_data_not_leaked_beside_an_altered_checkout_page_needs_the_approver
     findings = check_report(draft, [])
     judged = [f for f in findings if f.code == "not_leaked_implausible"]
     assert [f.severity for f in judged] == [JUDGEMENT] and not is_blocked(findings) and needs_judgement(findings)
-    assert "クレジットカード番号、セキュリティコード" in judged[0].message and "当社では保有していない" in judged[0].message
+    assert judged[0].message == (
+        "「お客様」のクレジットカード番号、セキュリティコードを「漏えいしていないことを確認」としていますが、本文には決済画面の改ざんなど、"
+        "これらが漏えいしうる事実が書かれています。調査で否定できた根拠を承認者が確かめ、判断の理由を"
+        "記入して承認してください。お預かりしていない情報なら「当社では保有していない」を、否定できていなければ"
+        "「可能性」や「調査中」を選んでください。")
     held = mem_report(categories={**cards, "card_number": L.NOT_HELD, "security_code": L.POSSIBLE}, cause=draft.cause)
     assert not needs_judgement(check_report(held, []))  # 当社では保有していない is the honest word
     unrelated = mem_report(categories=cards, cause="社内サーバーがランサムウェアに感染いたしました。")
@@ -289,6 +293,8 @@ def test_the_ways_real_notices_describe_a_skimmed_checkout_make_card_data_leakab
     free = [f for f in check_report(mem_report(categories={"name": L.CONFIRMED, "カード番号": L.NOT_LEAKED}, situation=text), [])
             if f.code == "not_leaked_implausible"]
     assert len(free) == 1 and "「お客様」のカード番号を" in free[0].message  # an item written freely counts too
+    other = check_report(mem_report(categories={"name": L.CONFIRMED, "購入履歴": L.NOT_LEAKED}, situation=text), [])
+    assert "not_leaked_implausible" not in {f.code for f in other}  # a free item the fact does not concern
 
 
 @pytest.mark.parametrize("text, items, fact, listed", [

@@ -196,11 +196,15 @@ def test_an_items_note_is_the_reason_beside_its_change_and_the_groups_reason_is_
 def test_groups_all_marked_not_affected_block():
     draft = mem_report(groups=[mem_group(affected=False)])
     assert "no_affected_group" in codes(check_report(draft, []), BLOCKING)
+    assert [f.message for f in check_report(draft, []) if f.code == "no_affected_group"] == [
+        "対象となる区分がありません。少なくとも一つの区分を「対象」にしてください。"]
     assert "no_affected_group" not in codes(check_report(mem_report(), []))
 
 
 def test_a_report_without_groups_is_a_warning():
     assert "no_groups" in codes(check_report(mem_report(groups=[]), []), WARNING)
+    assert [f.message for f in check_report(mem_report(groups=[]), []) if f.code == "no_groups"] == [
+        "対象者の区分がありません。「対象となるお客様の数と情報の項目は調査中」と表示されます。"]
     assert "no_groups" not in codes(check_report(mem_report(), []))
 
 
@@ -217,6 +221,8 @@ def test_more_people_cleared_than_counted_blocks():
         mem_group(count_min=100, count_max=500, cleared=501, categories={"name": L.POSSIBLE})]), []), BLOCKING)
     assert "cleared_exceeds_count" in codes(check_report(mem_report(groups=[
         mem_group(count_min=100, count_max=None, cleared=101, categories={"name": L.POSSIBLE})]), []), BLOCKING)
+    assert "cleared_exceeds_count" in codes(check_report(mem_report(groups=[  # only a maximum given
+        mem_group(count_min=None, count_max=10, cleared=11, categories={"name": L.POSSIBLE})]), []), BLOCKING)
     assert "cleared_exceeds_count" not in codes(check_report(mem_report(groups=[
         mem_group(count_min=100, count_max=500, cleared=500, categories={"name": L.POSSIBLE})]), []))
 
@@ -232,6 +238,8 @@ def test_a_final_scope_needs_a_confirmed_number():
 def test_a_final_report_with_compensation_still_considered_is_a_warning():
     final = final_report(compensation_status="considering")
     assert "final_compensation_open" in codes(check_report(final, []), WARNING)
+    assert [f.message for f in check_report(final, []) if f.code == "final_compensation_open"] == [
+        "最終報告で、対象のお客様への補償などの対応が「検討中」のままです。決まっている場合は「決定」として内容を書いてください。"]
     assert "final_compensation_open" not in codes(check_report(mem_report(compensation_status="considering"), []))
 
 
