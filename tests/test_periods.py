@@ -74,6 +74,8 @@ def test_a_period_ending_before_it_starts_is_refused_to_the_minute():
     same_day = mem_report(period_start=date(2026, 9, 1), period_end=date(2026, 9, 1),
                           period_start_time=time(15, 0), period_end_time=time(9, 0))
     assert "period_inverted" in {f.code for f in check_report(same_day, [])}
+    morning = mem_report(period_start=date(2026, 9, 1), period_end=date(2026, 9, 1), period_end_time=time(9, 0))
+    assert "period_inverted" not in {f.code for f in check_report(morning, [])}  # a start without a time is 0:00
     assert "confirmed_period_open" in {f.code for f in check_report(mem_report(period_certainty=C, period_end=None), [])}
 
 
