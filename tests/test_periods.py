@@ -64,7 +64,8 @@ def test_a_confirmed_end_after_an_estimated_start_cannot_move_or_go_back_either(
     moved = mem_report(period_certainty=P, period_end_certainty=C, period_end=date(2026, 11, 15))
     found = [f for f in check_report(moved, [first]) if f.code.startswith("confirmed")]
     assert [(f.code, f.severity) for f in found] == [("confirmed_figure_changed", BLOCKING)]
-    assert "漏えい期間の終了が変わっています（2026年10月31日 → 2026年11月15日）" in found[0].message
+    assert found[0].message.startswith(
+        "第一報で確定として公表した漏えい期間の終了が変わっています（2026年10月31日 → 2026年11月15日）。")
     back = mem_report(period_certainty=P, period_end_certainty=P)
     assert [f.code for f in check_report(back, [first]) if f.code.startswith("confirmed")] == [
         "confirmed_became_provisional"]
@@ -76,6 +77,11 @@ def test_a_period_ending_before_it_starts_is_refused_to_the_minute():
     assert "period_inverted" in {f.code for f in check_report(same_day, [])}
     morning = mem_report(period_start=date(2026, 9, 1), period_end=date(2026, 9, 1), period_end_time=time(9, 0))
     assert "period_inverted" not in {f.code for f in check_report(morning, [])}  # a start without a time is 0:00
+    for start_time, end_time in ((None, time(0, 30)), (time(15, 0), None), (time(23, 59, 30), None),
+                                 (time(10, 0), time(10, 0))):
+        one_day = mem_report(period_start=date(2026, 9, 1), period_end=date(2026, 9, 1), period_start_time=start_time,
+                             period_end_time=end_time)  # an end without a time is the end of its day
+        assert "period_inverted" not in {f.code for f in check_report(one_day, [])}, (start_time, end_time)
     assert "confirmed_period_open" in {f.code for f in check_report(mem_report(period_certainty=C, period_end=None), [])}
 
 
