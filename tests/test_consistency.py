@@ -356,6 +356,8 @@ def test_a_vanished_or_later_reopening_date_is_worth_a_second_look():
 
 def test_a_decided_compensation_reworded_is_worth_a_second_look():
     first = mem_report(1, compensation_status="decided", compensation="500円分のお詫びの品をお送りします。")
+    kept = mem_report(compensation_status="decided", compensation="500円分のお詫びの品をお送りします。")
+    assert "compensation_withdrawn" not in codes(check_report(kept, [first]))
     same = mem_report(compensation_status="decided", compensation="500円分の お詫びの品をお送りします。 ")
     other = mem_report(compensation_status="decided", compensation="お詫びの品はお送りいたしません。")
     assert "compensation_reworded" not in codes(check_report(same, [first]), WARNING)

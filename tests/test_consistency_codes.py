@@ -70,6 +70,8 @@ def test_an_emptied_cause_or_damage_is_a_dropped_fact():
     assert any("漏えいの原因" in f.message for f in found if f.code == "fact_dropped")
     assert "fact_dropped" in codes(check_report(mem_report(damage=" "), [first]), BLOCKING)
     assert "fact_dropped" not in codes(check_report(mem_report(damage="不正利用の報告が3件ございます。"), [first]))
+    corrected = mem_report(damage="", correction="被害の状況の記載を訂正いたします。")
+    assert "fact_dropped" in codes(check_report(corrected, [first]), CORRECTED)
 
 
 def test_leaving_out_a_published_group_does_not_retract_it():
@@ -78,9 +80,18 @@ def test_leaving_out_a_published_group_does_not_retract_it():
     found = check_report(mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})]),
                          [first])
     assert "group_dropped" in codes(found, BLOCKING)
+    assert [f.message for f in found if f.code == "group_dropped"] == [
+        "第一報で公表した対象者の区分「お届け先」が、今回の報にありません。記載をやめることで取り消すことはできません。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
     corrected = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})],
                            correction="「お届け先」は対象に含まれないことが判明したため、訂正いたします。")
     assert "group_dropped" in codes(check_report(corrected, [first]), CORRECTED)
+    other = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED})],
+                       correction="漏えいの期間を訂正いたします。")  # a correction of something else
+    assert "group_dropped" in codes(check_report(other, [first]), BLOCKING)
+    scoped = mem_report(groups=[mem_group(count_min=10, count_max=20, categories={"name": L.CONFIRMED}),
+                                mem_group(name="お届け先", affected=False)], correction="漏えいの期間を訂正いたします。")
+    assert "group_scope_changed" in codes(check_report(scoped, [first]), BLOCKING)
 
 
 def test_what_a_published_correction_withdrew_is_not_asked_for_again():
@@ -393,6 +404,9 @@ def test_the_report_period_that_cannot_be_true_is_named_in_full():
     open_end = mem_report(period_certainty=C, period_end=None)
     assert [f.message for f in check_report(open_end, []) if f.code == "confirmed_period_open"] == [
         "漏えい期間の終了を確定とするには、終了日が必要です。"]
+    open_start = mem_report(period_certainty=C, period_start=None)
+    assert [f.message for f in check_report(open_start, []) if f.code == "confirmed_period_open"] == [
+        "漏えい期間の開始を確定とするには、開始日が必要です。"]
 
 
 @pytest.mark.parametrize("fields", [
