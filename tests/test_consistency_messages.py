@@ -246,6 +246,58 @@ def test_a_group_missing_from_the_previous_report_does_not_end_the_check_of_the_
         "「お届け先」の数が第二報から変わっています。読む方のために「変更の理由」を書いてください。"]
 
 
+def test_each_group_period_is_held_on_its_own_and_told_in_full():
+    own = dict(period_start=date(2026, 9, 1), period_start_certainty=C, period_end=date(2026, 9, 2))
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}, **own),
+                                         mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE}, **own)])
+    moved = dict(own, period_start=date(2026, 8, 25))
+
+    def groups():
+        return [mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}),
+                mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE}, **moved)]
+
+    found = check_report(mem_report(groups=groups()), [first])
+    assert messages(found, "period_dropped") == [
+        "第一報で公表した「会員」の期間が、今回の報にありません。記載をやめることで取り消すことはできません。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    assert messages(found, "confirmed_figure_changed") == [
+        "第一報で確定として公表した「お届け先」の期間の開始が変わっています（2026年9月1日 → 2026年8月25日）。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    only_second = mem_report(groups=[mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE}, **moved)])
+    assert "confirmed_figure_changed" in {f.code for f in check_report(only_second, [first])}  # after a dropped group
+    by_period = check_report(mem_report(groups=groups(), correction="漏えいの期間を訂正いたします。"), [first])
+    assert {f.code: f.severity for f in by_period if f.code in ("period_dropped", "confirmed_figure_changed")} == {
+        "period_dropped": "corrected", "confirmed_figure_changed": "corrected"}
+    other = check_report(mem_report(groups=groups(), correction="被害額を訂正いたします。"), [first])
+    assert {f.code: f.severity for f in other if f.code in ("period_dropped", "confirmed_figure_changed")} == {
+        "period_dropped": "blocking", "confirmed_figure_changed": "blocking"}
+
+
+def test_items_of_a_dropped_group_do_not_end_the_check_of_the_next_groups_items():
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_max=100, categories={"name": L.POSSIBLE}),
+                                         mem_group(name="お届け先", count_max=50,
+                                                   categories={"name": L.CONFIRMED, "email": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(name="お届け先", count_max=50, categories={"name": L.POSSIBLE})])
+    found = check_report(draft, [first])
+    assert messages(found, "confirmed_became_provisional") == [
+        "第一報で「漏えいを確認」と公表した「お届け先」の氏名が「漏えいの可能性を否定できない」に戻っています。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+    assert messages(found, "item_dropped") == [
+        "第一報で「漏えいの可能性を否定できない」と公表した「お届け先」のメールアドレスが、今回の報にありません。記載をやめることで取り消すことはできません。"
+        "公表するには訂正文（訂正の内容と理由）を記載してください。"]
+
+
+def test_a_number_a_correction_left_out_is_withdrawn_and_one_it_kept_is_held():
+    first = mem_report(number=1, groups=[mem_group(name="会員", count_min=100, count_max=200, categories={"name": L.POSSIBLE})])
+    withdrawn = mem_report(number=2, correction="対象となる数を訂正いたします。",
+                           groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
+    draft = mem_report(groups=[mem_group(name="会員", categories={"name": L.POSSIBLE})])
+    assert "count_dropped" not in {f.code for f in check_report(draft, [first, withdrawn])}
+    kept = mem_report(number=2, correction="対象となる数を訂正いたします。",
+                      groups=[mem_group(name="会員", count_min=100, categories={"name": L.POSSIBLE})])
+    assert "count_dropped" in {f.code for f in check_report(draft, [first, kept])}
+
+
 def test_reopening_dates_name_both_days():
     first = mem_report(number=1, reopening_on=date(2026, 12, 10))
     assert messages(check_report(mem_report(reopening_on=date(2027, 1, 15)), [first]), "reopening_postponed") == [
