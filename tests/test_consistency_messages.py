@@ -296,6 +296,9 @@ def test_a_number_a_correction_left_out_is_withdrawn_and_one_it_kept_is_held():
     kept = mem_report(number=2, correction="対象となる数を訂正いたします。",
                       groups=[mem_group(name="会員", count_min=100, categories={"name": L.POSSIBLE})])
     assert "count_dropped" in {f.code for f in check_report(draft, [first, kept])}
+    higher = mem_report(groups=[mem_group(name="会員", count_min=300, categories={"name": L.POSSIBLE})])
+    assert "min_exceeds_published_max" not in {f.code for f in check_report(higher, [first, kept])}  # 最大 withdrawn
+    assert "min_exceeds_published_max" in {f.code for f in check_report(higher, [first])}
 
 
 def test_reopening_dates_name_both_days():
