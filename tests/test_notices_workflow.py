@@ -331,3 +331,13 @@ def test_an_edit_is_audited_with_why_the_report_went_back_to_draft(staff):
     with pytest.raises(notices.ReportFrozen) as caught:
         notices.ensure_editable(published)
     assert str(caught.value) == "公開済みの報は変更できません。訂正は次の報で行ってください。"
+
+
+def test_a_refused_group_reaches_the_author_with_its_own_japanese_message(staff):
+    report = make_draft(make_incident(), staff["sup1"])
+    with pytest.raises(notices.NoticeError) as caught:
+        notices.update_draft(report, {}, [notices.GroupSpec("会員"), notices.GroupSpec("会員")], editor=staff["sup1"])
+    assert str(caught.value) == "対象者の区分「会員」が二度書かれています。"
+    with pytest.raises(notices.NoticeError) as caught:
+        notices.update_draft(report, {}, [notices.GroupSpec("")], editor=staff["sup1"])
+    assert str(caught.value) == "対象者の区分の名称を入力してください（例：会員のお客様）。"
