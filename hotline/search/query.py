@@ -173,10 +173,7 @@ def related(index_dir: str, query: str, limit: int = 3) -> list[Hit]:
         if searcher is None:
             return []
         found = semantic.nearest(space.closeness(query[:MAX_QUERY_CHARS]), limit)
-        for docnum in found:
-            if docnum not in stored:
-                stored[docnum] = searcher.stored_fields(docnum)
-        return [_hit(stored[docnum], 0.0, {}) for docnum in found]
+        return [_hit(_stored(searcher, stored, docnum), 0.0, {}) for docnum in found]
     except (OSError, index.IndexError, EOFError, ValueError):
         _drop_searcher(index_dir)
         log.exception("FAQ search failed for index %s", index_dir)
@@ -189,10 +186,14 @@ def _run(searcher, scores: OrderedDict, stored: dict, space, query: str, limit: 
     terms = _query_terms(text, schema_kinds(searcher.schema))
     subqueries = _subqueries(_prune(searcher, terms))
     top = semantic.blend(_top(searcher, scores, subqueries), space.closeness(text), limit)
-    for docnum, _ in top:
-        if docnum not in stored:
-            stored[docnum] = searcher.stored_fields(docnum)
-    return tuple(_hit(stored[docnum], score, terms) for docnum, score in top)
+    return tuple(_hit(_stored(searcher, stored, docnum), score, terms) for docnum, score in top)
+
+
+def _stored(searcher, stored: dict, docnum: int) -> dict:
+    """A document's stored fields, unpacked once per searcher."""
+    if docnum not in stored:
+        stored[docnum] = searcher.stored_fields(docnum)
+    return stored[docnum]
 
 
 # ---------------------------------------------------------------- highlighting

@@ -24,6 +24,9 @@ import math
 import threading
 from pathlib import Path
 
+import msgpack
+import numpy as np
+
 from . import tokens
 
 log = logging.getLogger(__name__)
@@ -72,15 +75,11 @@ class Table:
     """Word → unit vector: sorted hash keys, their rows, and the row-normalized matrix."""
 
     def __init__(self, directory: Path):
-        import msgpack
-        import numpy as np
-
         mapping = msgpack.unpackb((directory / "key2row").read_bytes(), strict_map_key=False)
         keys = np.fromiter(mapping.keys(), dtype=np.uint64, count=len(mapping))
         rows = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
         order = np.argsort(keys)
         self.keys, self.rows = keys[order], rows[order]
-        self.key_type = np.uint64  # a plain int above 2**63 would make searchsorted convert every key
         matrix = np.load(directory / "vectors").astype(np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self.matrix = matrix / np.maximum(norms, 1e-9)
@@ -88,7 +87,7 @@ class Table:
     def row(self, word: str) -> int | None:
         """The vector row of a word, or None when the vocabulary lacks it."""
         key = _murmur64a(word.encode("utf-8"))
-        at = int(self.keys.searchsorted(self.key_type(key)))
+        at = int(self.keys.searchsorted(np.uint64(key)))  # a plain int above 2**63 would convert every key
         if at < len(self.keys) and int(self.keys[at]) == key and self.rows[at] >= 0:
             return int(self.rows[at])
         return None
@@ -107,7 +106,7 @@ def table() -> Table | None:
                 directory = vocab_dir()
                 try:
                     _table = Table(directory) if directory else None
-                except (OSError, ValueError, ImportError) as error:
+                except (OSError, ValueError) as error:
                     log.warning("word vectors not loaded from %s: %s", directory, error)
                     _table = None
                 if directory is None:
@@ -159,12 +158,9 @@ class Space:
     """The entries of one searcher as unit vectors, with the IDF of each vector row among them."""
 
     def __init__(self, documents):
-        import numpy as np
-
         vectors = table()
         decoded = [(docnum, *_decode(stored)) for docnum, stored in documents if stored]
         self.docnums = [docnum for docnum, _, _ in decoded]
-        self.np = np
         if vectors is None or not decoded:
             self.matrix = None
             return
@@ -178,11 +174,11 @@ class Space:
         self.matrix = np.stack([self._vector([(left, 1.0), (right, ANSWER_WEIGHT)]) for _, left, right in decoded])
 
     def _vector(self, parts):
-        total = self.np.zeros(self.table.matrix.shape[1], dtype=self.np.float32)
+        total = np.zeros(self.table.matrix.shape[1], dtype=np.float32)
         for found, weight in parts:
             for form, row in found:
                 total += weight * self.idf(form) * self.table.matrix[row]
-        norm = float(self.np.linalg.norm(total))
+        norm = float(np.linalg.norm(total))
         return total / norm if norm else total
 
     def closeness(self, query: str) -> dict[int, float]:
@@ -193,7 +189,7 @@ class Space:
         if not found:
             return {}
         cosines = self.matrix @ self._vector([(found, 1.0)])
-        median = float(self.np.median(cosines))
+        median = float(np.median(cosines))
         return {docnum: float(c) - median for docnum, c in zip(self.docnums, cosines) if c > median}
 
 
