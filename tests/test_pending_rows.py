@@ -1,11 +1,13 @@
 """Rows added with extensions.add_row (audit rows, rate events) behave like objects added to
 the session: seen by the session's next statement, written with the commit, gone with a
-rollback, even one before any statement ran."""
+rollback, even one before any statement ran. An object written by extensions.insert_object
+is the row a flush would have written, and stays in the session as a loaded object."""
 
+import pytest
 from sqlalchemy import func, select, text
 
 from hotline import audit, throttle
-from hotline.extensions import add_row, db
+from hotline.extensions import add_row, db, insert_object
 from hotline.models import AuditEvent, RateEvent
 
 
@@ -68,3 +70,39 @@ def test_mail_queued_without_an_object_is_the_same_row_sealed_the_same_way(app):
     with db.engine.connect() as connection:
         raw = connection.execute(text("SELECT to_addr, body FROM outbox_mail WHERE kind = 'probe'")).all()
     assert all("example.jp" not in r.to_addr and "本文" not in r.body for r in raw)
+
+
+def test_an_inserted_object_is_the_row_a_flush_writes_and_stays_in_the_session(app):
+    from hotline.models import Channel, Inquiry, InquiryCategory, InquiryStatus
+
+    flushed = Inquiry(receipt="AAAA-AAAA-AAAA", category=InquiryCategory.OTHER, name="山田 太郎", message="本文")
+    db.session.add(flushed)
+    db.session.flush()
+    inserted = Inquiry(receipt="BBBB-BBBB-BBBB", category=InquiryCategory.OTHER, name="山田 太郎", message="本文")
+    insert_object(inserted)
+    assert inserted.id == flushed.id + 1 and inserted in db.session and not db.session.dirty
+    assert (inserted.status, inserted.channel, inserted.urgent, inserted.email) == (
+        InquiryStatus.NEW, Channel.WEB, False, "")  # the model's defaults, filled in on the object
+    assert inserted.created_at is not None and inserted.updated_at is not None
+    inserted.status = InquiryStatus.ANSWERED  # a later change is flushed as an UPDATE
+    db.session.commit()
+    db.session.expunge_all()
+    columns = [c for c in Inquiry.__table__.columns.keys() if c not in ("id", "receipt", "created_at", "updated_at")]
+    with db.engine.connect() as connection:
+        rows = connection.execute(select(Inquiry.__table__).order_by(Inquiry.id)).mappings().all()
+    assert rows[1]["status"] is InquiryStatus.ANSWERED and rows[1]["name"] == "山田 太郎"
+    for column in columns:  # the same values (sealed columns read back opened)
+        if column != "status":
+            assert rows[0][column] == rows[1][column], column
+    again = db.session.get(Inquiry, rows[1]["id"])
+    assert (again.name, again.message, again.status) == ("山田 太郎", "本文", InquiryStatus.ANSWERED)
+
+
+def test_an_inserted_object_is_gone_with_a_rollback_and_refuses_related_objects(app):
+    from hotline.models import Inquiry, InquiryCategory, User
+
+    insert_object(Inquiry(receipt="CCCC-CCCC-CCCC", category=InquiryCategory.OTHER))
+    db.session.rollback()
+    assert stored(Inquiry) == 0
+    with pytest.raises(ValueError):
+        insert_object(Inquiry(receipt="DDDD-DDDD-DDDD", category=InquiryCategory.OTHER, logged_by=User()))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from .. import audit, notices
-from ..extensions import db
+from ..extensions import db, insert_object
 from ..models import (
     Callback, CallbackStatus, Channel, Inquiry, InquiryCategory, InquiryStatus, MailStatus, OutboxMail, SearchStat,
     User,
@@ -105,8 +105,7 @@ def receive(values: dict, channel: Channel = Channel.WEB, logged_by: User | None
         inquiry.status = InquiryStatus.ASSIGNED
     if before_write is not None:
         before_write(inquiry)
-    db.session.add(inquiry)
-    db.session.flush()
+    insert_object(inquiry)
     audit.record("create", "inquiry", inquiry.id, f"channel={channel.value} urgent={inquiry.urgent}",
                  user=logged_by)
     return inquiry

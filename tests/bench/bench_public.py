@@ -111,6 +111,7 @@ def hammer_intake(port: int, seconds: float, clients: int) -> tuple[float, set[i
     lock = threading.Lock()
     done, statuses = [0], set()
     stop_at = time.monotonic() + seconds
+    run = f"{time.time_ns() % 10**9:09d}"  # submission tokens of another run are not double submits
 
     def client(index: int):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
@@ -125,7 +126,7 @@ def hammer_intake(port: int, seconds: float, clients: int) -> tuple[float, set[i
             body = urllib.parse.urlencode({
                 "csrf_token": csrf, "name": "負荷 太郎", "email": f"load{index}-{n}@example.jp", "phone": "",
                 "reply_by": "email", "category": "other", "message": f"負荷試験のお問い合わせ {index}-{n}",
-                "notice_number": "", "consent": "y", "website": "", "token": f"bench{index:03d}x{n:08d}tok"})
+                "notice_number": "", "consent": "y", "website": "", "token": f"bench{run}{index:03d}x{n:08d}"})
             conn.request("POST", "/inquiry", body=body, headers={
                 "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
             reply = conn.getresponse()
