@@ -14,7 +14,10 @@ the record only: on a shared 2-core machine they are noise, the ratios are not.
 Actions: every public page (anonymous, so the front cache may answer), three of them again
 with a session cookie (through the view: version check, kept body), an FAQ search whose
 query is new on every request (so no result cache helps), and the inquiry form's POST
-(committed, with its receipt; the limits per address are lifted for the run).
+(committed, with its receipt; the limits per address are lifted for the run). Beside it, the
+floor: the bare app storing the same post's four fields with one durable INSERT in a table of
+its own (SQLite with synchronous=FULL, or the same PostgreSQL server), no form checks, no
+CSRF, no session: what any durable intake costs on this machine.
 """
 from __future__ import annotations
 
@@ -49,9 +52,44 @@ SEARCH_WORDS = ["カード", "再発行", "漏えい", "補償", "パスワー�
 
 BARE_APP = '''
 import json, os
-from flask import Flask, Response
+from flask import Flask, Response, redirect, request
 app = Flask("bare")
 PAGES = json.load(open(os.environ["BARE_PAGES"], encoding="utf-8"))
+DATABASE = os.environ.get("BARE_DATABASE", "")
+CONNECTION = []
+
+
+def connection():
+    if not CONNECTION:
+        if DATABASE.startswith("postgresql"):
+            import psycopg
+            CONNECTION.append(psycopg.connect(DATABASE, autocommit=True))
+        else:
+            import sqlite3
+            raw = sqlite3.connect(DATABASE, isolation_level=None, timeout=10)
+            raw.execute("PRAGMA synchronous=FULL")
+            CONNECTION.append(raw)
+    return CONNECTION[0]
+
+
+@app.route("/inquiry", methods=["GET", "POST"])
+def inquiry():
+    if request.method == "GET":
+        return Response(PAGES["/inquiry"], content_type="text/html; charset=utf-8")
+    form, raw = request.form, connection()
+    row = (form["name"], form["email"], form["message"], form["token"])
+    if DATABASE.startswith("postgresql"):
+        with raw.transaction():
+            raw.execute("INSERT INTO bare_post (name, email, message, token) VALUES (%s, %s, %s, %s)", row)
+    else:
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            raw.execute("INSERT INTO bare_post (name, email, message, token) VALUES (?, ?, ?, ?)", row)
+        finally:
+            raw.execute("COMMIT")
+    return redirect("/inquiry/thanks", 303)
+
+
 @app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
 @app.route("/<path:path>", methods=["GET", "POST"])
 def page(path):
@@ -66,8 +104,29 @@ def fetch(port: int, path: str) -> bytes:
     return conn.getresponse().read()
 
 
-def start_bare(work: Path, pages: dict[str, str]) -> LiveSite:
-    """gunicorn -w 2 (started as every test server is) serving a bare Flask app with the recorded bytes."""
+def bare_database(work: Path, postgresql_url: str | None) -> str:
+    """The floor's database: one table with a unique token, as durable as the site's
+    (SQLite in WAL with synchronous=FULL, or the same PostgreSQL server)."""
+    if postgresql_url:
+        import psycopg
+
+        with psycopg.connect(postgresql_url, autocommit=True) as raw:
+            raw.execute("CREATE TABLE bare_post (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text,"
+                        " email text, message text, token text UNIQUE)")
+        return postgresql_url
+    import sqlite3
+
+    path = work / "bare-floor.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("CREATE TABLE bare_post (id INTEGER PRIMARY KEY, name TEXT, email TEXT, message TEXT, token TEXT UNIQUE)")
+    raw.close()
+    return str(path)
+
+
+def start_bare(work: Path, pages: dict[str, str], database: str = "") -> LiveSite:
+    """gunicorn -w 2 (started as every test server is) serving a bare Flask app with the recorded
+    bytes; its POST /inquiry stores four fields in `database` with one durable commit (the floor)."""
     import json
 
     folder = work / "bare"
@@ -77,6 +136,7 @@ def start_bare(work: Path, pages: dict[str, str]) -> LiveSite:
     bare = LiveSite(folder, folder / "unused.sqlite3")
     bare.app, bare.cwd = "bare_app:app", folder
     bare.env["BARE_PAGES"] = str(folder / "pages.json")
+    bare.env["BARE_DATABASE"] = database
     bare.start()
     return bare
 
@@ -170,8 +230,11 @@ def main() -> None:
     site.start()
     bare = None
     try:
-        recorded = {path: fetch(site.port, path).decode() for path in PAGES.values()}
-        bare = start_bare(work, recorded)
+        recorded = {path: fetch(site.port, path).decode() for path in [*PAGES.values(), "/inquiry"]}
+        floor_url = None
+        if cluster is not None:
+            floor_url = cluster.create_database("bare").replace("postgresql+psycopg://", "postgresql://")
+        bare = start_bare(work, recorded, bare_database(work, floor_url))
         bare_port = bare.port
         rows = []
         for label, path in PAGES.items() if "pages" in wanted else ():
@@ -192,6 +255,9 @@ def main() -> None:
             rows.append(("FAQ search, uncached", hammer_search(site.port, args.seconds, args.clients), base[0],
                          None, None, []))
         if "intake" in wanted:
+            floor, floor_statuses = hammer_intake(bare_port, args.seconds, args.clients)
+            rows.append(("the floor: bare Flask storing the post with one durable INSERT", floor, base[0], None, None,
+                         sorted(floor_statuses)))
             intake, statuses = hammer_intake(site.port, args.seconds, args.clients)
             rows.append(("inquiry intake (POST)", intake, base[0], None, None, sorted(statuses)))
         backend = "PostgreSQL" if cluster else "SQLite"
