@@ -49,11 +49,10 @@ def test_a_full_disk_refuses_posts_clearly_and_leaves_the_database_whole(tmp_pat
         client = app.test_client()
         assert _post(client, 0).status_code == 303
         filler = small_disk / "filler"
-        with open(filler, "wb") as handle:  # take every byte that is left
-            try:
+        with open(filler, "wb", buffering=0) as handle:  # take every byte that is left (unbuffered:
+            try:                                            # nothing is left to fail again at the close)
                 while True:
                     handle.write(b"\0" * 65536)
-                    handle.flush()
             except OSError:
                 pass
         refused = [_post(client, n) for n in range(1, 40)]
