@@ -7,7 +7,7 @@
 """
 
 from .handling import (  # noqa: F401
-    QUEUE_VIEWS, URGENT_MARKS, URGENT_UNMARKS, AnswerChoice, age_label, claim, open_for, overdue_since, queue, queue_counts,
+    QUEUE_VIEWS, URGENT_MARKS, URGENT_UNMARKS, AnswerChoice, age_label, claim, open_for, queue, queue_counts,
     record_answer, release, reply_options, resume, set_urgent, set_waiting,
 )
 from .intake import (  # noqa: F401

@@ -5,7 +5,7 @@ recorded in the audit log. Plain functions over models; callers commit.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
@@ -215,8 +215,3 @@ def reply_options(inquiry: Inquiry) -> list[tuple[str, str]]:
     if inquiry.reply_by is ReplyBy.PHONE:
         options.sort(key=lambda o: o[0] != "phone")
     return options
-
-
-def overdue_since(hours: int) -> datetime:
-    """The creation time before which an open inquiry counts as overdue."""
-    return utcnow() - timedelta(hours=hours)
