@@ -146,3 +146,50 @@ def test_check_file_exits_1_with_japanese_error_for_a_bad_file(runner, sakura, t
 def test_check_file_missing_file_exits_1(runner, staff, tmp_path):
     result = runner.invoke(args=["notices", "check-file", str(tmp_path / "missing.toml")])
     assert result.exit_code == 1 and "ファイルを読み込めません" in result.output
+
+
+def test_verify_finds_nothing_when_every_report_went_through_two_people(runner, staff):
+    incident = make_incident()
+    publish(make_draft(incident, staff["sup1"]), staff["sup1"], staff["sup2"])
+    result = runner.invoke(args=["notices", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "問題は見つかりませんでした" in result.output
+
+
+def _published_by_raw_sql(report, approver) -> None:
+    """What someone with database access could do: 承認待ち, then 公開 with another account."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+
+    db.session.execute(text("UPDATE report SET state = 'awaiting_approval' WHERE id = :id"), {"id": report.id})
+    db.session.execute(text("UPDATE report SET state = 'published', approver_id = :approver, number = 1,"
+                            " published_at = :at WHERE id = :id"),
+                       {"id": report.id, "approver": approver.id, "at": datetime.now(timezone.utc).replace(tzinfo=None)})
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_verify_lists_a_report_published_past_the_application_and_exits_1(runner, staff):
+    from hotline.notices.verify import NOT_PUBLISHED_HERE, irregular_reports
+
+    report = make_draft(make_incident(contact_phone="", contact_form_url=""), staff["sup1"])
+    db.session.commit()
+    _published_by_raw_sql(report, staff["sup2"])
+    found = irregular_reports()
+    assert [item.report.id for item in found] == [report.id]
+    assert found[0].problems[0] == NOT_PUBLISHED_HERE
+    assert any("問い合わせ窓口" in problem for problem in found[0].problems[1:])  # and what would have blocked it
+    result = runner.invoke(args=["notices", "verify"])
+    assert result.exit_code == 1
+    assert "公開済みの報のうち1件に問題があります" in result.output and "第一報（ID " in result.output
+    assert "監査ログにありません" in result.output
+
+
+def test_verify_names_a_side_door_publication_even_when_its_text_passes_every_check(runner, staff):
+    from hotline.notices.verify import NOT_PUBLISHED_HERE, irregular_reports
+
+    report = make_draft(make_incident(), staff["sup1"])
+    db.session.commit()
+    _published_by_raw_sql(report, staff["sup2"])
+    assert [(item.report.id, item.problems) for item in irregular_reports()] == [(report.id, [NOT_PUBLISHED_HERE])]

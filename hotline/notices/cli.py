@@ -106,6 +106,23 @@ def check_file_command(file: str) -> None:
     _exit_for(findings)
 
 
+@notices_cli.command("verify")
+def verify_command() -> None:
+    """Check every published report again: published through the application, nothing that blocks."""
+    from .verify import irregular_reports
+
+    found = irregular_reports()
+    if not found:
+        click.echo("公開済みの報をすべて確認しました。問題は見つかりませんでした。")
+        return
+    click.echo(f"公開済みの報のうち{len(found)}件に問題があります。内容を確認し、必要であれば訂正の報を出してください。")
+    for item in found:
+        click.echo(f"- {item.label}")
+        for problem in item.problems:
+            click.echo(f"    {problem}")
+    raise SystemExit(1)
+
+
 @notices_cli.command("export")
 @click.argument("directory")
 @click.option("--base-url", default="http://localhost", show_default=True,
