@@ -164,8 +164,10 @@ def insert_object(obj) -> None:
     statement. Column defaults are filled in on the object first, as a flush would; the
     object then joins the session as if it had been loaded, so later changes are flushed
     as UPDATEs and columns it did not set (none, with plain defaults) load on use.
-    Mapper events of the class do not run (none is registered for the classes that use
-    this), and relationships must be given as foreign-key columns.
+    Relationships must be given as foreign-key columns. No flush runs, so neither mapper
+    events nor the session's before_flush rules see the row: use it only for a class no
+    such rule watches (the inquiry; never a report, an FAQ entry or a template, whose
+    rules live in before_flush hooks).
     """
     state = inspect(obj)
     mapper = state.mapper
@@ -173,16 +175,13 @@ def insert_object(obj) -> None:
         raise ValueError("insert_object takes foreign-key columns, not related objects")
     values = {}
     for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if prop.key in state.dict:
-            values[column.key] = state.dict[prop.key]
-        elif column.default is not None and column.default.is_scalar:
-            values[column.key] = column.default.arg
-        elif column.default is not None and column.default.is_callable:
-            values[column.key] = column.default.arg(None)
-        else:
-            continue
-        setattr(obj, prop.key, values[column.key])
+        column, key = prop.columns[0], prop.key
+        if key in state.dict:
+            values[column.key] = state.dict[key]
+        elif column.default is not None and (column.default.is_scalar or column.default.is_callable):
+            default = column.default.arg if column.default.is_scalar else column.default.arg(None)
+            setattr(obj, key, default)
+            values[column.key] = default
     result = db.session.connection().execute(insert(mapper.local_table), values)
     for column, value in zip(mapper.primary_key, result.inserted_primary_key):
         setattr(obj, mapper.get_property_by_column(column).key, value)

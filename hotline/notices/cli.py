@@ -16,6 +16,7 @@ from ..models import Report, User
 from . import workflow as notices
 from .consistency import BLOCKING, CORRECTED, WARNING, Finding, is_blocked
 from .draft_files import DraftFileError, check_spec, load_draft, parse_draft
+from .verify import irregular_reports
 
 notices_cli = AppGroup("notices", help="お知らせ（報）の管理")
 SEVERITY_LABELS = {BLOCKING: "公開できない問題", WARNING: "確認事項", CORRECTED: "訂正として公表"}
@@ -109,8 +110,6 @@ def check_file_command(file: str) -> None:
 @notices_cli.command("verify")
 def verify_command() -> None:
     """Check every published report again: published through the application, nothing that blocks."""
-    from .verify import irregular_reports
-
     found = irregular_reports()
     if not found:
         click.echo("公開済みの報をすべて確認しました。問題は見つかりませんでした。")
