@@ -50,12 +50,14 @@ def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping from environment variables."""
     default_db = "sqlite:///" + str(Path(instance_path) / "hotline.sqlite3")
     env = _env("ENV", "development")
+    database = _env("DATABASE_URL", default_db)
     return {
         "HOTLINE_ENV": env,
-        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        "SQLALCHEMY_DATABASE_URI": database,
         # Errors must never carry inquirers' data into logs: SQL parameters are hidden. A pooled
-        # connection is tested before use, so a restarted database server costs no failed page.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
+        # connection to a server is tested before use, so a restarted database server costs no
+        # failed page (a SQLite file cannot go away under a connection: no test, no round trip).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": not database.startswith("sqlite")},
         "SECRET_KEY": load_secret_key(instance_path),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", env == "production"),
         "SESSION_COOKIE_HTTPONLY": True,

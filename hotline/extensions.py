@@ -13,7 +13,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event, inspect, insert
+from sqlalchemy import MetaData, event, exc, inspect, insert
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 
 NAMING_CONVENTION = {
@@ -83,8 +83,13 @@ def reads_first():
     the block ends; the writes that follow get a transaction of their own that takes
     SQLite's write lock with its first statement. So the lock, which every worker waits
     for, is held for the inserts and the commit only, not for the whole request. Objects
-    read inside the block are expired when it ends: keep ids and plain values.
+    read inside the block are expired when it ends: keep ids and plain values. On a
+    database server, whose locks are taken row by row by the writes, the block is one
+    transaction with them (ending it would cost a round trip and a second checkout).
     """
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
     setattr(g, READ_FIRST, True)
     try:
         yield
@@ -141,10 +146,76 @@ def write_pending_rows(session) -> None:
         return
     batches: dict = {}
     for table, values in rows:
+        values = _with_defaults(table, values)
         batches.setdefault((table, tuple(sorted(values))), []).append(values)
     connection = session.connection()
     for (table, _names), batch in batches.items():
-        connection.execute(insert(table), batch)
+        driver_insert(connection, table, batch)
+
+
+def _with_defaults(table, values: dict) -> dict:
+    """`values` with the Python-side defaults of the columns it leaves out, as an INSERT
+    through SQLAlchemy would fill them in."""
+    missing = [column for column in table.columns if column.key not in values and column.default is not None
+               and (column.default.is_scalar or column.default.is_callable)]
+    if not missing:
+        return values
+    filled = dict(values)
+    for column in missing:
+        filled[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
+    return filled
+
+
+_MARKS = {("sqlite", "qmark"): "?", ("postgresql", "pyformat"): "%s"}
+_INSERT_SQL: dict = {}
+
+
+def _insert_sql(dialect, table, names: tuple, returning: bool):
+    """The INSERT of `names` into `table` in the driver's own SQL, and each column's bind
+    processor (the column types' conversion, sealing included), made once per shape."""
+    key = (dialect.name, table, names, returning)
+    if key not in _INSERT_SQL:
+        quote = dialect.identifier_preparer
+        columns = [table.c[name] for name in names]
+        mark = _MARKS[(dialect.name, dialect.paramstyle)]
+        sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)})"
+               f" VALUES ({', '.join([mark] * len(columns))})")
+        if returning:
+            sql += " RETURNING " + ", ".join(quote.format_column(c) for c in table.primary_key)
+        _INSERT_SQL[key] = sql, [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    return _INSERT_SQL[key]
+
+
+def driver_insert(connection, table, rows: list[dict], returning: bool = False):
+    """Insert `rows` (dicts naming the same columns, defaults filled in) on the connection's
+    DB-API cursor: the statement and the column types' conversions are made once per shape,
+    so a row costs the driver's work and its type conversions, not SQLAlchemy's execution of a
+    compiled statement (several times the statement, on every public post). Errors are
+    SQLAlchemy's (an IntegrityError for a unique key; a lost server invalidates the
+    connection). With `returning`, the one row's primary key is returned. No cursor events
+    fire. Other drivers than pysqlite and psycopg go through SQLAlchemy."""
+    dialect = connection.dialect
+    if (dialect.name, dialect.paramstyle) not in _MARKS:
+        result = connection.execute(insert(table), rows)
+        return tuple(result.inserted_primary_key) if returning else None
+    names = tuple(rows[0])
+    sql, processors = _insert_sql(dialect, table, names, returning and dialect.name != "sqlite")
+    params = [tuple(value if process is None else process(value)
+                    for process, value in zip(processors, (row[name] for name in names))) for row in rows]
+    raw = connection.connection
+    cursor = raw.cursor()
+    try:
+        if returning:
+            cursor.execute(sql, params[0])
+            return (cursor.lastrowid,) if dialect.name == "sqlite" else tuple(cursor.fetchone())
+        cursor.executemany(sql, params)
+    except dialect.loaded_dbapi.Error as error:
+        if dialect.is_disconnect(error, raw, cursor):
+            connection.invalidate(error)
+        raise exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
+    finally:
+        cursor.close()
+    return None
 
 
 def execute_core(statement, params=None):
@@ -182,8 +253,11 @@ def insert_object(obj) -> None:
             default = column.default.arg if column.default.is_scalar else column.default.arg(None)
             setattr(obj, key, default)
             values[column.key] = default
-    result = db.session.connection().execute(insert(mapper.local_table), values)
-    for column, value in zip(mapper.primary_key, result.inserted_primary_key):
+    session = db.session()
+    if session.info.get(PENDING_ROWS):
+        write_pending_rows(session)
+    primary_key = driver_insert(session.connection(), mapper.local_table, [values], returning=True)
+    for column, value in zip(mapper.primary_key, primary_key):
         setattr(obj, mapper.get_property_by_column(column).key, value)
     make_transient_to_detached(obj)
     db.session.add(obj)

@@ -106,3 +106,41 @@ def test_an_inserted_object_is_gone_with_a_rollback_and_refuses_related_objects(
     assert stored(Inquiry) == 0
     with pytest.raises(ValueError):
         insert_object(Inquiry(receipt="DDDD-DDDD-DDDD", category=InquiryCategory.OTHER, logged_by=User()))
+
+
+def test_rows_written_on_the_driver_are_stored_as_sqlalchemy_stores_them(app):
+    """Dates, enums and flags in the same text and types, whichever way the row went in."""
+    from sqlalchemy import insert
+
+    from hotline.models import Inquiry, InquiryCategory
+
+    flushed = Inquiry(receipt="EEEE-EEEE-EEEE", category=InquiryCategory.CARD_FRAUD, urgent=True)
+    db.session.add(flushed)
+    db.session.flush()
+    insert_object(Inquiry(receipt="FFFF-FFFF-FFFF", category=InquiryCategory.CARD_FRAUD, urgent=True,
+                          created_at=flushed.created_at, updated_at=flushed.updated_at))
+    db.session.execute(insert(RateEvent.__table__).values(bucket="probe", key="same", created_at=flushed.created_at))
+    add_row(RateEvent, bucket="probe", key="same", created_at=flushed.created_at)
+    db.session.commit()
+    plain = ("category", "status", "channel", "urgent", "reply_by", "created_at", "updated_at", "consent_at")
+    with db.engine.connect() as connection:
+        inquiries = connection.execute(text(f"SELECT {', '.join(plain)} FROM inquiry ORDER BY id")).all()
+        events = connection.execute(text("SELECT bucket, key, created_at FROM rate_event ORDER BY id")).all()
+    assert inquiries[0] == inquiries[1] and events[0] == events[1]
+    if db.engine.dialect.name == "sqlite":
+        assert isinstance(inquiries[0].created_at, str) and inquiries[0].category == "card_fraud"
+
+
+def test_a_duplicate_key_on_the_driver_is_sqlalchemys_integrity_error_and_the_session_goes_on(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from hotline.models import Inquiry, InquiryCategory
+
+    insert_object(Inquiry(receipt="GGGG-GGGG-GGGG", category=InquiryCategory.OTHER, submission_token="same"))
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        insert_object(Inquiry(receipt="HHHH-HHHH-HHHH", category=InquiryCategory.OTHER, submission_token="same"))
+    db.session.rollback()
+    insert_object(Inquiry(receipt="JJJJ-JJJJ-JJJJ", category=InquiryCategory.OTHER, submission_token="other"))
+    db.session.commit()
+    assert stored(Inquiry) == 2

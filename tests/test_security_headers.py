@@ -73,3 +73,13 @@ def test_links_follow_the_bind_address_when_no_public_url_is_set(monkeypatch, tm
     assert config.from_environment(str(tmp_path))["PUBLIC_URL"] == "http://127.0.0.1:8123"
     monkeypatch.setenv("HOTLINE_PUBLIC_URL", "https://support.example.jp/")
     assert config.from_environment(str(tmp_path))["PUBLIC_URL"] == "https://support.example.jp"
+
+
+def test_connections_to_a_database_server_are_tested_before_use_and_a_sqlite_file_is_not(tmp_path, monkeypatch):
+    from hotline import config
+
+    monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
+    assert config.from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "hide_parameters": True, "pool_pre_ping": False}
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", "postgresql+psycopg://hotline@127.0.0.1/hotline")
+    assert config.from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
