@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import Integer, bindparam, delete, func, select
 
-from .extensions import add_row, db, execute_core
+from .extensions import add_row, db, driver_rows
 from .models import LoginAttempt, RateEvent
 from .models._types import utcnow
 
@@ -57,7 +57,7 @@ def counts(buckets: dict[str, int], raw_key: str, window_seconds: int) -> dict[s
     params = {"since": utcnow() - timedelta(seconds=window_seconds), "key": hashed(raw_key)}
     for number, (bucket, cap) in enumerate(buckets.items()):
         params |= {f"b{number}": bucket, f"cap{number}": cap}
-    row = execute_core(_counts_statement(len(buckets)), params).one()
+    row = driver_rows(_counts_statement(len(buckets)), params)[0]
     return {bucket: row[number] or 0 for number, bucket in enumerate(buckets)}
 
 

@@ -4,7 +4,7 @@ rollback, even one before any statement ran. An object written by extensions.ins
 is the row a flush would have written, and stays in the session as a loaded object."""
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from hotline import audit, throttle
 from hotline.extensions import add_row, db, insert_object
@@ -144,3 +144,33 @@ def test_a_duplicate_key_on_the_driver_is_sqlalchemys_integrity_error_and_the_se
     insert_object(Inquiry(receipt="JJJJ-JJJJ-JJJJ", category=InquiryCategory.OTHER, submission_token="other"))
     db.session.commit()
     assert stored(Inquiry) == 2
+
+
+
+_EVENTS = select(RateEvent.bucket, RateEvent.created_at).where(
+    RateEvent.key == "probe-key", RateEvent.created_at >= bindparam("since", type_=RateEvent.created_at.type)
+).order_by(RateEvent.id)
+_IN_LIST = select(RateEvent.bucket).where(RateEvent.bucket.in_(["a", "b"])).order_by(RateEvent.bucket)
+
+
+def test_rows_read_on_the_driver_are_typed_as_sqlalchemy_reads_them_and_see_pending_rows(app):
+    from datetime import timedelta
+
+    from hotline.extensions import driver_rows
+    from hotline.models import IncidentStatus, Role
+    from hotline.models._types import utcnow
+    from hotline.notices.workflow import _PUBLIC_COLUMNS
+    from tests.factories import make_draft, make_incident, make_user, publish
+
+    add_row(RateEvent, bucket="one", key="probe-key")  # not yet written: driver_rows writes it first
+    rows = driver_rows(_EVENTS, {"since": utcnow() - timedelta(minutes=1)})
+    assert [row.bucket for row in rows] == ["one"]
+    assert rows[0].created_at == db.session.execute(select(RateEvent.created_at)).scalar()
+    assert driver_rows(_EVENTS, {"since": utcnow() + timedelta(minutes=1)}) == []
+    add_row(RateEvent, bucket="a", key="k")
+    add_row(RateEvent, bucket="b", key="k")
+    assert [row.bucket for row in driver_rows(_IN_LIST)] == ["a", "b"]  # an expanding IN: through SQLAlchemy
+    incident = make_incident()
+    author, approver = make_user("author", Role.SUPERVISOR), make_user("approver", Role.SUPERVISOR)
+    publish(make_draft(incident, author), author, approver)
+    assert [(row.id, row.status) for row in driver_rows(_PUBLIC_COLUMNS)] == [(incident.id, IncidentStatus.ACTIVE)]

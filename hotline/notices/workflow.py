@@ -7,7 +7,7 @@ from blinker import Namespace
 from sqlalchemy import select
 
 from .. import audit
-from ..extensions import db, execute_core
+from ..extensions import db, driver_rows
 from ..models import Certainty, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..models._types import utcnow
 from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
@@ -91,7 +91,7 @@ def active_incident_ids(today: date | None = None) -> list[int]:
     """The ids of active_incidents, newest first, read as three columns (what every inquiry
     post asks, so no incident object is loaded)."""
     day = today or contact_window.today_in_japan()
-    return [row.id for row in execute_core(_PUBLIC_COLUMNS) if _active(row.status, row.contact_schedule, day)]
+    return [row.id for row in driver_rows(_PUBLIC_COLUMNS) if _active(row.status, row.contact_schedule, day)]
 
 
 def current_contact(today: date | None = None):

@@ -13,8 +13,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event, exc, inspect, insert
+from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+
+from .driver import insert_rows, select_rows, with_defaults
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -67,7 +69,8 @@ def _on_begin(connection) -> None:
     immediate = not has_request_context() or request.method not in READ_METHODS or g.get(WRITE_NEXT, False)
     if has_request_context() and g.get(READ_FIRST, False):
         immediate = False
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # on the driver itself: SQLAlchemy's execution of a statement costs more than the BEGIN
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def in_read_request() -> bool:
@@ -146,86 +149,20 @@ def write_pending_rows(session) -> None:
         return
     batches: dict = {}
     for table, values in rows:
-        values = _with_defaults(table, values)
+        values = with_defaults(table, values)
         batches.setdefault((table, tuple(sorted(values))), []).append(values)
     connection = session.connection()
     for (table, _names), batch in batches.items():
-        driver_insert(connection, table, batch)
+        insert_rows(connection, table, batch)
 
 
-def _with_defaults(table, values: dict) -> dict:
-    """`values` with the Python-side defaults of the columns it leaves out, as an INSERT
-    through SQLAlchemy would fill them in."""
-    missing = [column for column in table.columns if column.key not in values and column.default is not None
-               and (column.default.is_scalar or column.default.is_callable)]
-    if not missing:
-        return values
-    filled = dict(values)
-    for column in missing:
-        filled[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
-    return filled
-
-
-_MARKS = {("sqlite", "qmark"): "?", ("postgresql", "pyformat"): "%s"}
-_INSERT_SQL: dict = {}
-
-
-def _insert_sql(dialect, table, names: tuple, returning: bool):
-    """The INSERT of `names` into `table` in the driver's own SQL, and each column's bind
-    processor (the column types' conversion, sealing included), made once per shape."""
-    key = (dialect.name, table, names, returning)
-    if key not in _INSERT_SQL:
-        quote = dialect.identifier_preparer
-        columns = [table.c[name] for name in names]
-        mark = _MARKS[(dialect.name, dialect.paramstyle)]
-        sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)})"
-               f" VALUES ({', '.join([mark] * len(columns))})")
-        if returning:
-            sql += " RETURNING " + ", ".join(quote.format_column(c) for c in table.primary_key)
-        _INSERT_SQL[key] = sql, [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
-    return _INSERT_SQL[key]
-
-
-def driver_insert(connection, table, rows: list[dict], returning: bool = False):
-    """Insert `rows` (dicts naming the same columns, defaults filled in) on the connection's
-    DB-API cursor: the statement and the column types' conversions are made once per shape,
-    so a row costs the driver's work and its type conversions, not SQLAlchemy's execution of a
-    compiled statement (several times the statement, on every public post). Errors are
-    SQLAlchemy's (an IntegrityError for a unique key; a lost server invalidates the
-    connection). With `returning`, the one row's primary key is returned. No cursor events
-    fire. Other drivers than pysqlite and psycopg go through SQLAlchemy."""
-    dialect = connection.dialect
-    if (dialect.name, dialect.paramstyle) not in _MARKS:
-        result = connection.execute(insert(table), rows)
-        return tuple(result.inserted_primary_key) if returning else None
-    names = tuple(rows[0])
-    sql, processors = _insert_sql(dialect, table, names, returning and dialect.name != "sqlite")
-    params = [tuple(value if process is None else process(value)
-                    for process, value in zip(processors, (row[name] for name in names))) for row in rows]
-    raw = connection.connection
-    cursor = raw.cursor()
-    try:
-        if returning:
-            cursor.execute(sql, params[0])
-            return (cursor.lastrowid,) if dialect.name == "sqlite" else tuple(cursor.fetchone())
-        cursor.executemany(sql, params)
-    except dialect.loaded_dbapi.Error as error:
-        if dialect.is_disconnect(error, raw, cursor):
-            connection.invalidate(error)
-        raise exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
-    finally:
-        cursor.close()
-    return None
-
-
-def execute_core(statement, params=None):
-    """Run a Core statement (no ORM entities) on the session's connection, skipping the ORM's
-    statement machinery, which costs several times the statement on the pages every post
-    passes through. Rows added with add_row are written first, as before any statement."""
+def driver_rows(statement, params: dict | None = None) -> list:
+    """driver.select_rows on the session's connection; rows added with add_row are written
+    first, as before any statement."""
     session = db.session()
     if session.info.get(PENDING_ROWS):
         write_pending_rows(session)
-    return session.connection().execute(statement, params)
+    return select_rows(session.connection(), statement, params)
 
 
 def insert_object(obj) -> None:
@@ -256,7 +193,7 @@ def insert_object(obj) -> None:
     session = db.session()
     if session.info.get(PENDING_ROWS):
         write_pending_rows(session)
-    primary_key = driver_insert(session.connection(), mapper.local_table, [values], returning=True)
+    primary_key = insert_rows(session.connection(), mapper.local_table, [values], returning=True)
     for column, value in zip(mapper.primary_key, primary_key):
         setattr(obj, mapper.get_property_by_column(column).key, value)
     make_transient_to_detached(obj)
