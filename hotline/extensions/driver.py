@@ -115,11 +115,15 @@ def _compiled_select(dialect, statement):
 
 
 def _raise_from_driver(connection, raw, cursor, error, sql, params):
-    """A driver's error as SQLAlchemy raises it (IntegrityError and so on); a lost server
-    invalidates the connection, so the pool does not hand it out again."""
+    """A driver's error as SQLAlchemy raises it (IntegrityError and so on, its parameters
+    hidden when the engine hides them); a lost server invalidates the connection, so the
+    pool does not hand it out again."""
     dialect = connection.dialect
-    if dialect.is_disconnect(error, raw, cursor):
+    lost = dialect.is_disconnect(error, raw, cursor)
+    if lost:
         connection.invalidate(error)
-    raise exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
+    raise exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, dialect=dialect,
+                                  hide_parameters=connection.engine.hide_parameters,
+                                  connection_invalidated=lost) from error
 
 
