@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from whoosh import index, scoring
 from whoosh.query import Term
 
-from . import semantic, tokens
+from . import kana, semantic, tokens
 from .textnorm import variants_generation
 from .index import KIND_WEIGHT, PARTS, live_version, schema_kinds
 
@@ -183,6 +183,8 @@ def related(index_dir: str, query: str, limit: int = 3) -> list[Hit]:
 def _run(searcher, scores: OrderedDict, stored: dict, space, query: str, limit: int) -> tuple[Hit, ...]:
     """Analyze, prune, score words and meaning, highlight (stored fields unpacked once)."""
     text = query[:MAX_QUERY_CHARS]
+    if kana.mostly_kana(text):
+        text = kana.spell_out(text, kana.vocabulary_of(searcher))
     terms = _query_terms(text, schema_kinds(searcher.schema))
     subqueries = _subqueries(_prune(searcher, terms))
     top = semantic.blend(_top(searcher, scores, subqueries), space.closeness(text), limit)
