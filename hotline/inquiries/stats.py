@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Integer, case, cast, func, select
 
-from ..extensions import db
+from ..extensions import db, driver_rows
 from ..models import AnswerTemplate, FaqEntry, Inquiry, InquiryCategory, InquiryStatus, TemplateStatus
 from ..models._types import utcnow
 from ..notices.report_view import JST
@@ -96,11 +96,12 @@ def rising_templates(days: int = 7, limit: int = 10, today: date | None = None) 
 
 def faq_usage() -> dict[int, int]:
     """FAQ entry id → inquiries answered with the template published as that entry."""
-    rows = db.session.execute(
-        select(AnswerTemplate.faq_entry_id, func.count(Inquiry.id))
-        .join(Inquiry, Inquiry.template_id == AnswerTemplate.id)
-        .where(AnswerTemplate.faq_entry_id.is_not(None)).group_by(AnswerTemplate.faq_entry_id)).all()
-    return {entry_id: n for entry_id, n in rows}
+    return {entry_id: n for entry_id, n in driver_rows(_FAQ_USAGE)}
+
+
+_FAQ_USAGE = (select(AnswerTemplate.faq_entry_id, func.count(Inquiry.id))
+              .join(Inquiry, Inquiry.template_id == AnswerTemplate.id)
+              .where(AnswerTemplate.faq_entry_id.is_not(None)).group_by(AnswerTemplate.faq_entry_id))
 
 
 def template_queues() -> dict:

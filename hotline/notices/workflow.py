@@ -94,6 +94,14 @@ def active_incident_ids(today: date | None = None) -> list[int]:
     return [row.id for row in driver_rows(_PUBLIC_COLUMNS) if _active(row.status, row.contact_schedule, day)]
 
 
+def contact_versions(today: date | None = None) -> list[tuple]:
+    """(id, updated_at, id of the latest published report) of each active incident, newest
+    first, in one statement: what a page showing the contact window depends on."""
+    day = today or contact_window.today_in_japan()
+    return [(row.id, row.updated_at, row.report) for row in driver_rows(_CONTACT_VERSIONS)
+            if _active(row.status, row.contact_schedule, day)]
+
+
 def current_contact(today: date | None = None):
     """The contact window of the newest active incident as its latest published report gives it
     (a row with contact_phone, contact_hours, contact_form_url), or None; read in one statement
@@ -112,6 +120,13 @@ def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
 _PUBLISHED = select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED).exists()
 _PUBLIC_COLUMNS = (select(Incident.id, Incident.status, Incident.contact_schedule).where(_PUBLISHED)
                    .order_by(Incident.aware_on.desc()))
+
+
+_CONTACT_VERSIONS = (
+    select(Incident.id, Incident.updated_at, Incident.status, Incident.contact_schedule,
+           select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED)
+           .order_by(Report.number.desc()).limit(1).scalar_subquery().label("report"))
+    .where(_PUBLISHED).order_by(Incident.aware_on.desc()))
 
 
 _CONTACT = (select(Incident.id.label("incident"), Incident.status, Incident.contact_schedule, Report.contact_phone,

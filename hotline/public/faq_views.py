@@ -6,13 +6,13 @@ import secrets
 from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
                    url_for)
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 from wtforms import HiddenField
 
 from .. import faq, notices, throttle
-from ..extensions import csrf, db, write_after_reads
+from ..extensions import csrf, db, driver_rows, write_after_reads
 from ..faq import search as faq_search
 from ..faq import stats as search_stats
 from ..inquiries import stats as inquiry_stats
@@ -53,6 +53,17 @@ def _entry_or_404(key: str) -> FaqEntry:
     return entry
 
 
+_LIVE_ENTRY = select(FaqEntry.id).where(FaqEntry.key == bindparam("key"), FaqEntry.published.is_(True),
+                                        still_valid(FaqEntry.expires_on, bindparam("day", type_=FaqEntry.expires_on.type)))
+
+
+def _live_or_404(key: str) -> None:
+    """404 unless a published, unexpired entry has this key (one indexed read of its id, for a
+    page whose body is usually kept for its version)."""
+    if not driver_rows(_LIVE_ENTRY, {"key": key, "day": today_in_japan()}):
+        abort(404)
+
+
 def _contact() -> dict:
     """The contact window of the newest active incident, for 'ask us' links."""
     incidents = notices.active_incidents()
@@ -86,12 +97,13 @@ def _faq_version(*parts) -> tuple[str, object]:
     entries and shows the contact of the newest incident), when an incident's latest report
     changes, and at midnight in Japan (entries expire by date).
     """
-    count, changed = db.session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
-    blocks = db.session.scalar(select(func.max(TextBlock.approved_at)))
-    contact = [(i.id, i.updated_at, getattr(notices.latest_published(i), "id", None))
-               for i in notices.active_incidents()]
-    tag = page_tag(count, changed, blocks, contact, today_in_japan().isoformat(), *parts)
+    count, changed, blocks = driver_rows(_FAQ_VERSION)[0]
+    tag = page_tag(count, changed, blocks, notices.contact_versions(), today_in_japan().isoformat(), *parts)
     return tag, newest(changed, blocks)
+
+
+_FAQ_VERSION = select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at),
+                      select(func.max(TextBlock.approved_at)).scalar_subquery())
 
 
 @bp.route("/")
@@ -135,16 +147,17 @@ def search():
 @public
 def entry(key: str):
     """One entry with related entries, a vote form and a link to ask us."""
-    item = _entry_or_404(key)
+    _live_or_404(key)
     came_from = request.args.get("q", "")
     if came_from:
         _count(came_from, opened=True)
     voted = request.args.get("voted") == "1"
-    version = _faq_version(item.key, voted)
+    version = _faq_version(key, voted)
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
 
     def render():
+        item = _entry_or_404(key)
         related = [h.entry for h in faq_search.search_faq(item.question, limit=6) if h.entry.id != item.id][:4]
         return render_template("faq/entry.html", entry=item, related=related, form=VoteForm(), voted=voted, q="",
                                **_contact())
