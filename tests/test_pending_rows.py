@@ -160,7 +160,7 @@ def test_rows_read_on_the_driver_are_typed_as_sqlalchemy_reads_them_and_see_pend
     from hotline.extensions import driver_rows
     from hotline.models import IncidentStatus, Role
     from hotline.models._types import utcnow
-    from hotline.notices.workflow import _PUBLIC_COLUMNS
+    from hotline.notices.public_reads import _PUBLIC_COLUMNS
     from tests.factories import make_draft, make_incident, make_user, publish
 
     add_row(RateEvent, bucket="one", key="probe-key")  # not yet written: driver_rows writes it first

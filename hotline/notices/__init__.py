@@ -30,11 +30,14 @@ from .regulator import (  # noqa: F401
 from .versions import (  # noqa: F401
     TEXT_FIELDS, FACT_FIELDS, CARRIED_OVER, content_hash, editors_of, record_edit,
 )
+from .public_reads import (  # noqa: F401
+    PublicVersion, public_versions, active_versions, active_incidents, active_incident_ids, contact_versions,
+    current_contact, public_incidents,
+)
 from .workflow import (  # noqa: F401
     FROZEN_MESSAGE, report_published, NoticeError, ReportFrozen, PublishBlocked, JudgementRequired, published_reports,
-    latest_published, prospective_number, report_label, earlier_published, active_incidents, active_incident_ids,
-    contact_versions, current_contact,
-    public_incidents, create_incident, start_draft, unsaved_draft, prefill, update_draft,
+    latest_published, prospective_number, report_label, earlier_published, create_incident, start_draft, unsaved_draft,
+    prefill, update_draft,
     findings_for, submit_for_approval, return_to_draft, approve_and_publish, delete_draft,
     require_role, ensure_editable,
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import workflow as notices
+from .public_reads import public_incidents
 
 REPORT_LINK = re.compile(r'(href="(?:https?://[^"/]+)?/notices/[^"/]+/\d+)(")')
 
@@ -27,7 +28,7 @@ def _pages(app: Flask) -> dict[str, str]:
     with app.app_context():
         pages = {"/": "index.html", "/notices/": "notices/index.html", "/notices/feed.atom": "notices/feed.atom",
                  "/faq/": "faq/index.html"}
-        for incident in notices.public_incidents():
+        for incident in public_incidents():
             pages[f"/notices/{incident.slug}/"] = f"notices/{incident.slug}/index.html"
             for report in notices.published_reports(incident):
                 pages[f"/notices/{incident.slug}/{report.number}"] = f"notices/{incident.slug}/{report.number}.html"

@@ -1,17 +1,15 @@
-"""Incidents and reports: drafting, review, publication. Plain functions over models."""
+"""Incidents and reports: drafting, review, publication. Plain functions over models.
 
-
-from datetime import date
+What public pages read of them is in public_reads."""
 
 from blinker import Namespace
 from sqlalchemy import select
 
 from .. import audit
-from ..extensions import db, driver_rows
+from ..extensions import db
 from ..models import Certainty, Incident, IncidentStatus, Report, ReportState, Role, User
 from ..models._types import utcnow
 from .versions import CARRIED_OVER, FACT_FIELDS, TEXT_FIELDS, content_hash, editors_of, record_edit
-from . import contact_window
 from . import groups as group_rows
 from . import phrasing
 from ..cleaning import clean_text
@@ -79,65 +77,6 @@ def earlier_published(report: Report) -> list[Report]:
     """Published reports that came before this one."""
     return [r for r in published_reports(report.incident) if r.id != report.id and
             (report.number is None or r.number < report.number)]
-
-
-def active_incidents(today: date | None = None) -> list[Incident]:
-    """Incidents with a published report that are still handled, or whose contact window is still open."""
-    day = today or contact_window.today_in_japan()
-    return [i for i in public_incidents() if _active(i.status, i.contact_schedule, day)]
-
-
-def active_incident_ids(today: date | None = None) -> list[int]:
-    """The ids of active_incidents, newest first, read as three columns (what every inquiry
-    post asks, so no incident object is loaded)."""
-    day = today or contact_window.today_in_japan()
-    return [row.id for row in driver_rows(_PUBLIC_COLUMNS) if _active(row.status, row.contact_schedule, day)]
-
-
-def contact_versions(today: date | None = None) -> list[tuple]:
-    """(id, updated_at, id of the latest published report) of each active incident, newest
-    first, in one statement: what a page showing the contact window depends on."""
-    day = today or contact_window.today_in_japan()
-    return [(row.id, row.updated_at, row.report) for row in driver_rows(_CONTACT_VERSIONS)
-            if _active(row.status, row.contact_schedule, day)]
-
-
-def current_contact(today: date | None = None):
-    """The contact window of the newest active incident as its latest published report gives it
-    (a row with contact_phone, contact_hours, contact_form_url), or None; read in one statement
-    of a few columns, for pages searched by the crowd that show only this."""
-    day = today or contact_window.today_in_japan()
-    # every published report, newest incident first and its latest report first: the first
-    # row of an active incident is the one (the rows of one incident are all active or none)
-    return next((row for row in db.session.execute(_CONTACT) if _active(row.status, row.contact_schedule, day)), None)
-
-
-def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
-    """Still handled, or its contact window still open."""
-    return status is IncidentStatus.ACTIVE or contact_window.is_open_window(schedule, day)
-
-
-_PUBLISHED = select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED).exists()
-_PUBLIC_COLUMNS = (select(Incident.id, Incident.status, Incident.contact_schedule).where(_PUBLISHED)
-                   .order_by(Incident.aware_on.desc()))
-
-
-_CONTACT_VERSIONS = (
-    select(Incident.id, Incident.updated_at, Incident.status, Incident.contact_schedule,
-           select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED)
-           .order_by(Report.number.desc()).limit(1).scalar_subquery().label("report"))
-    .where(_PUBLISHED).order_by(Incident.aware_on.desc()))
-
-
-_CONTACT = (select(Incident.id.label("incident"), Incident.status, Incident.contact_schedule, Report.contact_phone,
-                   Report.contact_hours, Report.contact_form_url)
-            .join(Report, (Report.incident_id == Incident.id) & (Report.state == ReportState.PUBLISHED))
-            .order_by(Incident.aware_on.desc(), Incident.id, Report.number.desc()))
-
-
-def public_incidents() -> list[Incident]:
-    """Every incident with a published report, newest first (without loading any report)."""
-    return list(db.session.scalars(select(Incident).where(_PUBLISHED).order_by(Incident.aware_on.desc())))
 
 
 def create_incident(**fields) -> Incident:

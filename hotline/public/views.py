@@ -28,26 +28,30 @@ def _incident_or_404(slug: str) -> Incident:
     return incident
 
 
-def _last_change(incidents: list[Incident]):
-    """When the newest published report among these incidents appeared."""
-    return newest(*(r.published_at for i in incidents for r in notices.published_reports(i)),
-                  *(i.updated_at for i in incidents))
-
-
-def _version(incidents: list[Incident]) -> tuple[str, object]:
-    """(ETag, Last-Modified) of a page showing these incidents and their published reports.
+def _version(versions) -> tuple[str, object]:
+    """(ETag, Last-Modified) of a page showing these incidents (notices.PublicVersion) and
+    their published reports.
 
     A page that shows a contact schedule says today's hours, so it changes at midnight in Japan.
     """
-    parts = tuple((i.id, i.updated_at, tuple((r.id, r.published_at) for r in notices.published_reports(i)))
-                  for i in incidents)
-    last = _last_change(incidents)
-    if any(i.contact_schedule for i in incidents):
+    parts = tuple((v.id, v.updated_at, tuple((report, published) for report, _number, published in v.reports))
+                  for v in versions)
+    last = newest(*(published for v in versions for _report, _number, published in v.reports),
+                  *(v.updated_at for v in versions))
+    if any(v.contact_schedule for v in versions):
         day = contact_window.today_in_japan()
         parts += (day.isoformat(),)
         midnight = datetime.combine(day, time(0), contact_window.JST).astimezone(timezone.utc).replace(tzinfo=None)
         last = newest(last, midnight)
     return page_tag(parts), last
+
+
+def _versions_or_404(slug: str) -> list:
+    """The PublicVersion of an incident that has at least one published report, or 404."""
+    versions = notices.public_versions(slug)
+    if not versions:
+        abort(404)
+    return versions
 
 
 def window_today(incident: Incident):
@@ -84,11 +88,10 @@ def report_context(incident: Incident, report: Report) -> dict:
 @public
 def index():
     """Top page: a prominent banner for each active incident, linking its latest report."""
-    incidents = notices.active_incidents()
-    version = _version(incidents)
+    version = _version(notices.active_versions())
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    return _render("public/index.html", version, lambda: {"banners": _banners(incidents)})
+    return _render("public/index.html", version, lambda: {"banners": _banners(notices.active_incidents())})
 
 
 def _banners(incidents: list[Incident]) -> list[dict]:
@@ -106,53 +109,58 @@ def _banners(incidents: list[Incident]) -> list[dict]:
 @public
 def notices_list():
     """All incidents with published reports, newest first."""
-    incidents = notices.public_incidents()
-    version = _version(incidents)
+    version = _version(notices.public_versions())
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
     return _render("public/notices.html", version, lambda: {"rows": [
         {"incident": i, "aware_on": phrasing.format_date(i.aware_on),
          "reports": [{"report": r, "label": notices.report_label(r), "date": report_view.jst_date(r.published_at)}
-                     for r in notices.published_reports(i)]} for i in incidents]})
+                     for r in notices.published_reports(i)]} for i in notices.public_incidents()]})
 
 
 @bp.route("/notices/<slug>/")
 @public
 def incident(slug: str):
     """The latest report in full, with the timeline of every report."""
-    item = _incident_or_404(slug)
-    version = _version([item])
+    version = _version(_versions_or_404(slug))
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    return _render("public/report.html", version, lambda: {
-        "is_incident_page": True, "q": "", **report_context(item, notices.latest_published(item))})
+
+    def context():
+        item = _incident_or_404(slug)
+        return {"is_incident_page": True, "q": "", **report_context(item, notices.latest_published(item))}
+    return _render("public/report.html", version, context)
 
 
 @bp.route("/notices/<slug>/<int:number>")
 @public
 def report(slug: str, number: int):
     """One published report, kept at this address for good."""
-    item = _incident_or_404(slug)
-    found = next((r for r in notices.published_reports(item) if r.number == number), None)
-    if found is None:
+    versions = _versions_or_404(slug)
+    if all(report_number != number for _report, report_number, _published in versions[0].reports):
         abort(404)
-    version = _version([item])
+    version = _version(versions)
     if (unchanged := not_modified(*version)) is not None:
         return unchanged
-    return _render("public/report.html", version, lambda: {
-        "is_incident_page": False, "q": "", **report_context(item, found)})
+
+    def context():
+        item = _incident_or_404(slug)
+        found = next((r for r in notices.published_reports(item) if r.number == number), None)
+        if found is None:  # withdrawn since the version was read
+            abort(404)
+        return {"is_incident_page": False, "q": "", **report_context(item, found)}
+    return _render("public/report.html", version, context)
 
 
 @bp.route("/notices/feed.atom")
 @public
 def feed():
     """An Atom feed of published reports, newest first."""
-    incidents = notices.public_incidents()
-    tag, updated = _version(incidents)
+    tag, updated = _version(notices.public_versions())
     if (unchanged := not_modified(tag, updated)) is not None:
         return unchanged
-    body = page_cache.rendered(tag, lambda: render_template("public/feed.xml", items=_feed_items(incidents),
-                                                            updated=updated))
+    body = page_cache.rendered(tag, lambda: render_template(
+        "public/feed.xml", items=_feed_items(notices.public_incidents()), updated=updated))
     response = make_response(body)
     response.mimetype = "application/atom+xml"
     return cacheable(response, updated, tag)
