@@ -200,3 +200,16 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture(scope="module")
+def shipped_index(tmp_path_factory):
+    """A search index of the shipped FAQ files (no database)."""
+    from hotline import faq, search
+    from hotline.config import PROJECT_ROOT
+
+    directory = str(tmp_path_factory.mktemp("shipped") / "index")
+    search.rebuild_index(directory, [
+        {"id": s.key, "question": s.question, "alternatives": s.alternatives, "keywords": s.keywords,
+         "answer": s.answer, "category": s.category} for s in faq.read_faq_dir(PROJECT_ROOT / "faq")])
+    return directory

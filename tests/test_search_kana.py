@@ -1,10 +1,8 @@
 """Queries typed in hiragana find the FAQ's words again (search/kana.py): only a query with
 hardly a kanji is read that way, only runs that do not continue a kanji, longest reading first."""
 
-import pytest
 
-from hotline import faq, search
-from hotline.config import PROJECT_ROOT
+from hotline import search
 from hotline.search import kana
 
 WORDS = kana.vocabulary(["会員の方の住所と電話番号、郵便でお送りする請求書。", "設定を変えてください。"])
@@ -32,15 +30,6 @@ def test_runs_are_spelled_longest_reading_first_and_a_kanjis_ending_stays():
     assert kana.spell_out("次のお知らせっていつ", WORDS) == "次のお知らせっていつ"
     assert kana.spell_out("せっていを かえたい", WORDS) == "設定を かえたい"
     assert kana.spell_out("かいいん", {}) == "かいいん"
-
-
-@pytest.fixture(scope="module")
-def shipped_index(tmp_path_factory):
-    directory = str(tmp_path_factory.mktemp("kana") / "index")
-    search.rebuild_index(directory, [
-        {"id": s.key, "question": s.question, "alternatives": s.alternatives, "keywords": s.keywords,
-         "answer": s.answer, "category": s.category} for s in faq.read_faq_dir(PROJECT_ROOT / "faq")])
-    return directory
 
 
 def test_a_query_in_hiragana_finds_the_entry_its_kanji_would(shipped_index):

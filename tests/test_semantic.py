@@ -1,20 +1,8 @@
 """Closeness in meaning for the FAQ search (hotline.search.semantic): ja-ginza's word vectors."""
-import pytest
 
-from hotline import faq, search
-from hotline.config import PROJECT_ROOT
+from hotline import search
 from hotline.search import query as search_query
 from hotline.search import semantic
-
-
-@pytest.fixture(scope="module")
-def shipped_index(tmp_path_factory):
-    """An index of the shipped FAQ files."""
-    directory = str(tmp_path_factory.mktemp("semantic") / "index")
-    search.rebuild_index(directory, [
-        {"id": s.key, "question": s.question, "alternatives": s.alternatives, "keywords": s.keywords,
-         "answer": s.answer, "category": s.category} for s in faq.read_faq_dir(PROJECT_ROOT / "faq")])
-    return directory
 
 
 def test_words_are_keyed_as_spacy_keys_them():
