@@ -81,8 +81,6 @@ def _on_begin(connection) -> None:
         raw.execute("BEGIN")
 
 
-
-
 def take_write_lock(raw) -> None:
     """BEGIN IMMEDIATE, waiting for another worker's write transaction in short steps.
 

@@ -57,9 +57,7 @@ def active_incident_ids(today: date | None = None) -> list[int]:
 def contact_versions(today: date | None = None) -> list[tuple]:
     """(id, updated_at, id of the latest published report) of each active incident, newest
     first, in one statement: what a page showing the contact window depends on."""
-    day = today or contact_window.today_in_japan()
-    return [(row.id, row.updated_at, row.report) for row in driver_rows(_CONTACT_VERSIONS)
-            if _active(row.status, row.contact_schedule, day)]
+    return [(v.id, v.updated_at, v.reports[-1][0]) for v in active_versions(today)]
 
 
 def current_contact(today: date | None = None):
@@ -80,13 +78,6 @@ def _active(status: IncidentStatus, schedule: str, day: date) -> bool:
 _PUBLISHED = select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED).exists()
 _PUBLIC_COLUMNS = (select(Incident.id, Incident.status, Incident.contact_schedule).where(_PUBLISHED)
                    .order_by(Incident.aware_on.desc()))
-
-
-_CONTACT_VERSIONS = (
-    select(Incident.id, Incident.updated_at, Incident.status, Incident.contact_schedule,
-           select(Report.id).where(Report.incident_id == Incident.id, Report.state == ReportState.PUBLISHED)
-           .order_by(Report.number.desc()).limit(1).scalar_subquery().label("report"))
-    .where(_PUBLISHED).order_by(Incident.aware_on.desc()))
 
 
 _CONTACT = (select(Incident.id.label("incident"), Incident.status, Incident.contact_schedule, Report.contact_phone,

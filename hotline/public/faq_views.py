@@ -44,24 +44,22 @@ class VoteForm(FlaskForm):
     helpful = HiddenField()
 
 
-def _entry_or_404(key: str) -> FaqEntry:
-    """A published entry by its id, or 404."""
-    entry = db.session.scalar(select(FaqEntry).filter_by(key=key, published=True)
-                              .where(still_valid(FaqEntry.expires_on)))
-    if entry is None:
-        abort(404)
-    return entry
-
-
 _LIVE_ENTRY = select(FaqEntry.id).where(FaqEntry.key == bindparam("key"), FaqEntry.published.is_(True),
                                         still_valid(FaqEntry.expires_on, bindparam("day", type_=FaqEntry.expires_on.type)))
 
 
-def _live_or_404(key: str) -> None:
-    """404 unless a published, unexpired entry has this key (one indexed read of its id, for a
-    page whose body is usually kept for its version)."""
-    if not driver_rows(_LIVE_ENTRY, {"key": key, "day": today_in_japan()}):
+def _live_or_404(key: str) -> int:
+    """The id of the published, unexpired entry with this key, or 404 (one indexed read, for
+    a page whose body is usually kept for its version)."""
+    found = driver_rows(_LIVE_ENTRY, {"key": key, "day": today_in_japan()})
+    if not found:
         abort(404)
+    return found[0].id
+
+
+def _entry_or_404(key: str) -> FaqEntry:
+    """A published, unexpired entry by its key, or 404."""
+    return db.session.get(FaqEntry, _live_or_404(key))
 
 
 def _contact() -> dict:

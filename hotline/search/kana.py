@@ -15,7 +15,7 @@ import threading
 import weakref
 
 from . import tokens
-from .textnorm import fold_text
+from .textnorm import fold_text, is_kanji
 
 MIN_READING = 3  # kana: shorter readings (かい, いん) would match inside unrelated words
 MAX_KANJI_SHARE = 0.15  # of a query's letters; above it the query is ordinary writing
@@ -29,16 +29,12 @@ def _is_hiragana(ch: str) -> bool:
     return "\u3041" <= ch <= "\u309f" or ch == "ー"
 
 
-def _is_kanji(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch in "々〆"
-
-
 def mostly_kana(text: str) -> bool:
     """Whether a query is written in kana with hardly a kanji (and has a run worth reading)."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return False
-    kanji = sum(_is_kanji(ch) for ch in letters)
+    kanji = sum(is_kanji(ch) for ch in letters)
     if kanji / len(letters) > MAX_KANJI_SHARE:
         return False
     return any(len(run) >= MIN_KANA_RUN for run in _runs(text))
@@ -64,7 +60,7 @@ def vocabulary(texts) -> dict[str, str]:
     seen: dict[str, dict[str, int]] = {}
     for text in texts:
         for surface, _form, reading, pos, _conj in tokens.short_units(text):
-            if pos != "名詞" or not any(_is_kanji(ch) for ch in surface) or len(reading) < MIN_READING:
+            if pos != "名詞" or not any(is_kanji(ch) for ch in surface) or len(reading) < MIN_READING:
                 continue
             counts = seen.setdefault(fold_text(reading), {})
             counts[surface] = counts.get(surface, 0) + 1
@@ -98,7 +94,7 @@ def spell_out(text: str, words: dict[str, str]) -> str:
         end = i
         while end < len(text) and _is_hiragana(text[end]):
             end += 1
-        after_kanji = i > 0 and _is_kanji(text[i - 1])  # the run is a kanji's ending (お知らせって …)
+        after_kanji = i > 0 and is_kanji(text[i - 1])  # the run is a kanji's ending (お知らせって …)
         out.append(text[i:end] if after_kanji else _spell_run(text[i:end], words, longest))
         i = end
     return "".join(out)

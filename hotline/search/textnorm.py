@@ -212,12 +212,12 @@ def _boundary_ok(f: Folded, i: int, j: int, v: Variant) -> bool:
         return False
     if v.key[-1].isascii() and v.key[-1].isalnum() and after == "a":
         return False
-    if len(v.key) == 1 and _is_kanji(v.key) and (_is_kanji(f.text[i - 1:i]) or _is_kanji(f.text[j:j + 1])):
+    if len(v.key) == 1 and is_kanji(v.key) and (is_kanji(f.text[i - 1:i]) or is_kanji(f.text[j:j + 1])):
         return False  # a one-kanji word (夫, 母) never inside a compound (工夫, 祖母)
     return True
 
 
-def _is_kanji(ch: str) -> bool:
+def is_kanji(ch: str) -> bool:
     """True for one CJK ideograph (々 included)."""
     return len(ch) == 1 and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "々")
 
